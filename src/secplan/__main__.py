@@ -1,0 +1,3 @@
+from secplan.cli.app import main
+
+main()

@@ -1,0 +1,90 @@
+"""What probes are given and what they return.
+
+A probe is a small, self-describing check: its metadata lives in ``def.yml`` next to its code
+(see :mod:`secplan.assess.registry`) and its code is a function ``run(ev: Evidence) -> Iterable[Result]``.
+Probes never print, never write, and never load an artifact: they read evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from secplan.vocabulary import Outcome, Severity
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a result points. ``path`` is relative to the project root, with forward slashes."""
+
+    path: str
+    line: int | None = None
+    member: str | None = None
+    """A place inside the file: an archive member, a column, a JSON path, a notebook cell."""
+
+    def __str__(self) -> str:
+        text = self.path
+        if self.line:
+            text += f":{self.line}"
+        if self.member:
+            text += f" [{self.member}]"
+        return text
+
+
+@dataclass(frozen=True)
+class ProbeDef:
+    """A probe's metadata, loaded from its ``def.yml``."""
+
+    id: str
+    control: str
+    severity: Severity
+    title: str
+    rationale: str
+    """Why the probe exists: the risk it detects."""
+    implementation: str
+    """What evidence it reads and how it decides."""
+    remediation: str
+    """What to do about a negative result."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """One conclusion of a probe about one piece of evidence."""
+
+    outcome: Outcome
+    message: str
+    location: Location | None = None
+    severity: Severity | None = None
+    """Overrides the probe's severity for this result (a critical CVE in a high-severity probe)."""
+    key: str | None = None
+    """A stable subject for the finding id; defaults to the location and the message."""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def fingerprint(self, probe_id: str) -> str:
+        """A stable id: same probe, same subject -> same id across runs (baselines and waivers use it)."""
+        subject = self.key
+        if subject is None:
+            where = f"{self.location.path}|{self.location.member or ''}" if self.location else ""
+            subject = f"{where}|{self.message}"
+        digest = hashlib.sha256(f"{probe_id}\x00{subject}".encode()).hexdigest()[:12]
+        return f"{probe_id}/{digest}"
+
+
+def positive(message: str, location: Location | None = None, **kw: Any) -> Result:
+    """Evidence that the control is met."""
+    return Result(Outcome.POSITIVE, message, location, **kw)
+
+
+def negative(message: str, location: Location | None = None, **kw: Any) -> Result:
+    """A violation: becomes a finding people act on."""
+    return Result(Outcome.NEGATIVE, message, location, **kw)
+
+
+def no_evidence(message: str, **kw: Any) -> Result:
+    """Nothing to judge by: the message says what evidence would satisfy the probe."""
+    return Result(Outcome.NO_EVIDENCE, message, **kw)
+
+
+def not_applicable(message: str, **kw: Any) -> Result:
+    return Result(Outcome.NOT_APPLICABLE, message, **kw)

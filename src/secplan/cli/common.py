@@ -1,0 +1,91 @@
+"""What every command shares: output formats, consoles, project roots, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from secplan.fsutil import atomic_write_text
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = typer.Option(Format.TABLE, "--format", "-f", help="table for people, json for scripts.")
+OutputOption = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout.")
+RootOption = typer.Option(Path("."), "--root", "-C", help="Project root (where secplan.yaml is).")
+
+
+def to_json(data: Any) -> str:
+    """Stable, readable JSON for documents and scripts."""
+    return json.dumps(data, indent=2, sort_keys=False, default=str, ensure_ascii=False) + "\n"
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write_text(output, text)
+        err_console.print(f"wrote {output}")
+
+
+def emit(
+    data: Any,
+    fmt: Format | str,
+    table: Callable[[], Table | str] | None = None,
+    output: Path | None = None,
+) -> None:
+    """Print ``data`` as JSON, or the table built by ``table`` for people."""
+    if str(fmt) == Format.JSON or table is None:
+        write_output(to_json(data), output)
+        return
+    rendered = table()
+    if output is not None:
+        with console.capture() as capture:
+            console.print(rendered)
+        write_output(capture.get(), output)
+    else:
+        console.print(rendered)
+
+
+def simple_table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
+    table = Table(title=title, header_style="bold", show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    return table
+
+
+def progress(transient: bool = True) -> Progress:
+    """A progress bar on stderr (so stdout stays clean for JSON); silent when stderr is not a terminal."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=transient,
+        disable=not err_console.is_terminal,
+    )
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print an error and exit with ``code`` (no traceback)."""
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)

@@ -1,0 +1,170 @@
+"""The plan file (``secplan.yaml``): what the project is, what it holds, the policy probes apply.
+
+Every model forbids unknown keys so that a typo in a plan is an error, not a silently ignored
+setting. Policy defaults are the safe, common choice; the plan overrides them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from secplan.vocabulary import AssetKind, Classification, Severity
+
+FRAMEWORKS = ("nist-ai-rmf", "iso-42001", "owasp-ml", "mitre-atlas", "eu-ai-act")
+Framework = Literal["nist-ai-rmf", "iso-42001", "owasp-ml", "mitre-atlas", "eu-ai-act"]
+AssetUse = Literal["training", "evaluation", "serving", "shared", "reference"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Project(Strict):
+    name: str = Field(description="Project name, used in reports and as the access-control domain.")
+    description: str = ""
+    owners: list[str] = Field(default_factory=list, description="Accountable owners (e-mail or user ids).")
+    on_call: str | None = Field(None, description="Who receives alerts and opens incidents (HS-5).")
+    frameworks: list[Framework] = Field(
+        default_factory=lambda: list(FRAMEWORKS), description="Frameworks the organisation reports against."
+    )
+    risk_category: Literal["minimal", "limited", "high", "unacceptable"] | None = Field(
+        None, description="EU AI Act risk category of the system, when known."
+    )
+
+
+class Asset(Strict):
+    path: str = Field(description="Path relative to the project root (a file or a directory).")
+    kind: AssetKind | None = Field(None, description="Discovered from the content when omitted.")
+    name: str | None = None
+    owner: str | None = None
+    classification: Classification | None = None
+    retention_days: int | None = Field(None, ge=0)
+    uses: list[AssetUse] = Field(default_factory=list)
+    encrypted: bool | None = Field(
+        None, description="Declare true when encryption is provided outside secplan (for example the storage)."
+    )
+    anonymised: bool | None = None
+    notes: str = ""
+
+
+class PatchPolicy(Strict):
+    sla_days: dict[Severity, int] = Field(
+        default_factory=lambda: {
+            Severity.CRITICAL: 15,
+            Severity.HIGH: 30,
+            Severity.MEDIUM: 90,
+            Severity.LOW: 180,
+        },
+        description="Days allowed to remediate a vulnerability, by severity (PS-2).",
+    )
+
+
+class FairnessPolicy(Strict):
+    sensitive_features: list[str] = Field(default_factory=list)
+    min_disparate_impact: float = Field(0.8, ge=0, le=1, description="Four-fifths rule by default.")
+    max_demographic_parity_difference: float = Field(0.1, ge=0, le=1)
+    max_equalized_odds_difference: float = Field(0.1, ge=0, le=1)
+
+
+class BackupPolicy(Strict):
+    paths: list[str] = Field(default_factory=list, description="What to back up; default: every declared asset.")
+    repository: str | None = Field(None, description="restic repository location.")
+    max_age_days: int = Field(1, ge=1, description="Oldest acceptable last verified backup.")
+    drill_every_days: int = Field(90, ge=1, description="Oldest acceptable last successful restore drill.")
+    keep_daily: int = 7
+    keep_weekly: int = 4
+    keep_monthly: int = 12
+
+
+class KeyPolicy(Strict):
+    provider: Literal["local", "pkcs11", "aws-kms"] = "local"
+    rotate_every_days: int = Field(365, ge=1)
+
+
+class RetentionPolicy(Strict):
+    days_by_classification: dict[Classification, int] = Field(
+        default_factory=dict, description="Retention per classification; asset values take precedence."
+    )
+
+
+class AnonymisationPolicy(Strict):
+    required_for: list[AssetUse] = Field(default_factory=lambda: ["training", "shared"])
+    min_k: int = Field(5, ge=1)
+
+
+class EvaluationPolicy(Strict):
+    min_accuracy: float | None = Field(None, ge=0, le=1)
+    max_attack_success_rate: float = Field(0.5, ge=0, le=1)
+    max_membership_advantage: float = Field(0.1, ge=0, le=1)
+
+
+class PeoplePolicy(Strict):
+    training_valid_days: int = Field(365, ge=1)
+    screening_level_for_restricted: Literal["basic", "standard", "enhanced"] = "standard"
+
+
+class IncidentPolicy(Strict):
+    drill_every_days: int = Field(365, ge=1)
+
+
+class ApprovalPolicy(Strict):
+    two_person_rule: list[str] = Field(
+        default_factory=lambda: ["model.promote", "access.grant.restricted", "data.delete"],
+        description="Actions that need approval by a second person.",
+    )
+
+
+class ClassificationPolicy(Strict):
+    entity_overrides: dict[str, Classification] = Field(
+        default_factory=dict, description="Override the sensitivity of an entity type (for example DATE_TIME: internal)."
+    )
+
+
+class Policy(Strict):
+    assessment_every_days: int = Field(90, ge=1, description="Cadence of assessments (CS-5).")
+    vendor_review_every_days: int = Field(365, ge=1)
+    patch: PatchPolicy = Field(default_factory=PatchPolicy)
+    fairness: FairnessPolicy = Field(default_factory=FairnessPolicy)
+    backup: BackupPolicy = Field(default_factory=BackupPolicy)
+    keys: KeyPolicy = Field(default_factory=KeyPolicy)
+    retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
+    anonymisation: AnonymisationPolicy = Field(default_factory=AnonymisationPolicy)
+    evaluation: EvaluationPolicy = Field(default_factory=EvaluationPolicy)
+    people: PeoplePolicy = Field(default_factory=PeoplePolicy)
+    incidents: IncidentPolicy = Field(default_factory=IncidentPolicy)
+    approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
+    classification: ClassificationPolicy = Field(default_factory=ClassificationPolicy)
+
+
+class Waiver(Strict):
+    target: str = Field(description="A control id (DS-1), a probe id, or a finding id.")
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    expires: dt.date
+
+    @field_validator("target")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    def is_expired(self, today: dt.date) -> bool:
+        return self.expires < today
+
+
+class Plan(Strict):
+    """The whole plan file."""
+
+    version: Literal[1] = 1
+    project: Project
+    assets: list[Asset] = Field(default_factory=list)
+    exclude: list[str] = Field(
+        default_factory=list, description="Glob patterns (relative to the root) that discovery skips."
+    )
+    policy: Policy = Field(default_factory=Policy)
+    waivers: list[Waiver] = Field(default_factory=list)
