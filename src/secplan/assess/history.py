@@ -1,0 +1,70 @@
+"""Stored assessments: every run of ``secplan assess`` is kept, so posture can be followed over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import JSON, Float, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from secplan.assess.result import AssessmentDoc
+from secplan.store.base import Base
+from secplan.store.db import Store
+
+
+class AssessmentRecord(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project: Mapped[str] = mapped_column(String(200), index=True)
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime]
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    counts: Mapped[dict] = mapped_column(JSON)
+    report: Mapped[dict] = mapped_column(JSON)
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: int
+    project: str
+    finished_at: dt.datetime
+    score: float | None
+    counts: dict[str, int]
+
+
+def save_assessment(store: Store, doc: AssessmentDoc) -> int:
+    with store.session() as session:
+        record = AssessmentRecord(
+            project=doc.project["name"],
+            started_at=doc.generated_at,
+            finished_at=dt.datetime.now(dt.UTC),
+            score=doc.score,
+            counts={str(k): v for k, v in doc.counts.items()},
+            report=doc.model_dump(mode="json"),
+        )
+        session.add(record)
+        session.flush()
+        return record.id
+
+
+def list_assessments(store: Store, project: str | None = None, limit: int = 50) -> list[AssessmentSummary]:
+    """Newest first."""
+    query = select(AssessmentRecord.id, AssessmentRecord.project, AssessmentRecord.finished_at,
+                   AssessmentRecord.score, AssessmentRecord.counts)
+    if project:
+        query = query.where(AssessmentRecord.project == project)
+    query = query.order_by(AssessmentRecord.finished_at.desc(), AssessmentRecord.id.desc()).limit(limit)
+    with store.session() as session:
+        return [AssessmentSummary(*row) for row in session.execute(query)]
+
+
+def latest_assessment(store: Store, project: str | None = None) -> AssessmentDoc | None:
+    query = select(AssessmentRecord.report)
+    if project:
+        query = query.where(AssessmentRecord.project == project)
+    query = query.order_by(AssessmentRecord.finished_at.desc(), AssessmentRecord.id.desc()).limit(1)
+    with store.session() as session:
+        report = session.execute(query).scalar_one_or_none()
+    return AssessmentDoc.model_validate(report) if report else None

@@ -1,0 +1,125 @@
+"""``secplan assess`` and ``secplan history``: the main job, and posture over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from secplan.cli.common import Format, FormatOption, console, emit, err_console, progress, simple_table, write_output
+from secplan.errors import InputError
+from secplan.vocabulary import Severity
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".html": "html", ".htm": "html", ".md": "markdown",
+                  ".xml": "junit", ".txt": "table"}
+
+
+def _report_targets(reports: list[Path]) -> list[tuple[str, Path]]:
+    targets = []
+    for path in reports:
+        fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(f"--report {path}: cannot tell the format from the suffix "
+                             f"(use one of {', '.join(sorted(SUFFIX_FORMATS))})")
+        targets.append((fmt, path))
+    return targets
+
+
+def assess_command(
+    directory: Path = typer.Argument(Path("."), help="The ML project to assess (where secplan.yaml is)."),
+    fmt: ReportFormat = typer.Option(ReportFormat.TABLE, "--format", "-f", help="Report format on stdout or -o."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    report: list[Path] = typer.Option([], "--report", "-r", help="Also write a report; format from the suffix "
+                                      "(.json .sarif .html .md .xml). Repeatable."),
+    fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when an open finding is at or above this."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="A previous JSON report: only new findings fail."),
+    store_result: bool = typer.Option(True, "--store/--no-store", help="Keep this assessment in the project's store."),
+    today: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], hidden=True,
+                                             help="Assess as of this date (reproducible reports)."),
+) -> None:
+    """Assess an ML project against the plan, control by control, and report its posture."""
+    from secplan.assess.evidence import Evidence
+    from secplan.assess.pipeline import assess
+    from secplan.assess.registry import all_probes
+    from secplan.plan.loader import load_plan, plan_path
+    from secplan.report.writers import get_writer
+
+    root = directory.resolve()
+    if not root.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    plan = load_plan(plan_path(root))
+    targets = _report_targets(report)
+    writers = {name: get_writer(name) for name in {fmt.value, *(t[0] for t in targets)}}
+    ev = Evidence(root, plan, today=today.date() if today else None)
+
+    with progress() as bar:
+        task = bar.add_task("assessing", total=len(all_probes()))
+        doc = assess(root, plan, fail_on=fail_on, baseline=baseline, evidence=ev,
+                     on_probe=lambda probe: bar.update(task, advance=1, description=probe.id))
+
+    if store_result:
+        from secplan.assess.history import save_assessment
+        from secplan.ledger import record
+
+        store = ev.store
+        assessment_id = save_assessment(store, doc)
+        record(store, action="assess.run", obj=f"assessment:{assessment_id}",
+               details={"score": doc.score, "failed": doc.failed, "counts": {str(k): v for k, v in doc.counts.items()}},
+               outcome="fail" if doc.failed else "success")
+
+    for name, path in targets:
+        write_output(writers[name].render(doc), path)
+    if fmt == ReportFormat.TABLE and output is None:
+        for renderable in writers["table"].render_rich(doc):
+            console.print(renderable)
+    else:
+        write_output(writers[fmt.value].render(doc), output)
+    if doc.failed:
+        err_console.print(f"[red]failed:[/red] open findings at or above {fail_on} (see above); exit 1")
+        raise typer.Exit(1)
+
+
+def history_command(
+    directory: Path = typer.Argument(Path("."), help="The project."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1),
+    fmt: Format = FormatOption,
+) -> None:
+    """Show stored assessments, newest first, with the score trend."""
+    from secplan.assess.history import list_assessments
+    from secplan.store.db import Store
+
+    root = directory.resolve()
+    if not Store.exists_for(root):
+        raise InputError(f"{directory}: no assessments stored yet (run `secplan assess {directory}`)")
+    rows = list_assessments(Store.for_project(root), limit=limit)
+    data = [{"id": r.id, "project": r.project, "finished_at": r.finished_at.isoformat(), "score": r.score,
+             "counts": r.counts} for r in rows]
+
+    def table():
+        out = []
+        for n, r in enumerate(rows):
+            previous = rows[n + 1].score if n + 1 < len(rows) else None
+            trend = "" if r.score is None or previous is None else f"{r.score - previous:+.1f}"
+            out.append((r.id, r.finished_at.strftime("%Y-%m-%d %H:%M"), r.score, trend,
+                        r.counts.get("pass", 0), r.counts.get("fail", 0), r.counts.get("partial", 0),
+                        r.counts.get("manual", 0)))
+        return simple_table("Assessments", ["id", "when (UTC)", "score", "change", "pass", "fail", "partial", "manual"], out)
+
+    emit(data, fmt, table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess_command)
+    app.command("history")(history_command)
