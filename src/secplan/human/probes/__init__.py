@@ -1,0 +1,1 @@
+"""Probes for this pillar: one package per probe (def.yml + run()). See docs/architecture.md."""
