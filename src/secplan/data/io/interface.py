@@ -1,0 +1,52 @@
+"""The one shape every reader returns: a :class:`Dataset` that yields Arrow record batches."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+
+import pyarrow as pa
+
+#: Rows per batch when a reader is free to choose; large enough for vectorised kernels to pay off.
+DEFAULT_BATCH_ROWS = 65_536
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    TSV = "tsv"
+    PARQUET = "parquet"
+    JSONL = "jsonl"
+    TEXT = "text"
+
+
+class Dataset(abc.ABC):
+    """A readable dataset. Reading is lazy: opening checks the header, batches come on demand.
+
+    ``iter_batches(sample_rows=N)`` yields about ``N`` rows taken from places spread through the
+    file (row groups for Parquet, byte ranges for line-based formats) so that a sample is not only
+    the head of the file; ``sample_rows=None`` yields every row. Text files yield one row per line
+    (long lines are cut into pieces) with the columns ``text`` and ``offset``: the character offset
+    of the piece in the file's decoded text.
+    """
+
+    format: Format
+    path: Path
+
+    @property
+    @abc.abstractmethod
+    def schema(self) -> pa.Schema:
+        """Column names and Arrow types (nested JSON fields are flattened to dotted paths)."""
+
+    @property
+    def num_rows(self) -> int | None:
+        """Row count when the format records it (Parquet), else ``None``."""
+        return None
+
+    @abc.abstractmethod
+    def iter_batches(
+        self, sample_rows: int | None = None, *, strings: bool = False, batch_rows: int = DEFAULT_BATCH_ROWS
+    ) -> Iterator[pa.RecordBatch]:
+        """Yield record batches; with ``strings=True`` every column is read as text where the
+        format allows it (CSV keeps leading zeros and ``+`` signs that type inference would drop)."""

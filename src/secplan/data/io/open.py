@@ -1,0 +1,58 @@
+"""Pick the reader for a file by its first bytes and its name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from secplan.data.io.csv import CsvDataset
+from secplan.data.io.interface import Dataset, Format
+from secplan.data.io.jsonl import JsonlDataset
+from secplan.data.io.parquet import ParquetDataset
+from secplan.data.io.problems import bad_input
+from secplan.data.io.text import TextDataset
+
+_BY_SUFFIX = {
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".tab": Format.TSV,
+    ".parquet": Format.PARQUET,
+    ".pq": Format.PARQUET,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+}
+_UNSUPPORTED = {".gz", ".bz2", ".xz", ".zst", ".zip", ".xlsx", ".xls", ".avro", ".orc", ".feather", ".arrow"}
+
+
+def detect_format(path: Path) -> Format:
+    """Parquet by its magic bytes, the rest by suffix; anything else that is text is read as text."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head == b"PAR1":
+        return Format.PARQUET
+    suffix = path.suffix.lower()
+    if suffix in _UNSUPPORTED:
+        raise bad_input(path, None, f"{suffix} files are not supported yet; convert to CSV, Parquet or JSON Lines")
+    return _BY_SUFFIX.get(suffix, Format.TEXT)
+
+
+def open_dataset(path: str | os.PathLike[str], fmt: Format | str | None = None) -> Dataset:
+    """Open ``path`` for reading; raises :class:`~secplan.errors.InputError` for anything unreadable."""
+    path = Path(path)
+    if not path.exists():
+        raise bad_input(path, None, "no such file")
+    if not path.is_file():
+        raise bad_input(path, None, "not a regular file")
+    try:
+        chosen = Format(fmt) if fmt is not None else detect_format(path)
+        if chosen in (Format.CSV, Format.TSV):
+            return CsvDataset(path, chosen)
+        if chosen is Format.PARQUET:
+            return ParquetDataset(path)
+        if chosen is Format.JSONL:
+            return JsonlDataset(path)
+        return TextDataset(path)
+    except PermissionError:
+        raise bad_input(path, None, "permission denied") from None
+    except ValueError as exc:
+        raise bad_input(path, None, str(exc)) from None
