@@ -1,0 +1,113 @@
+"""One self-contained HTML file: inline CSS, inline SVG chart, vanilla JS filters, no network.
+
+Templates live in ``templates/``: ``base.html.j2`` is the layout (header, styles, script) that other
+reports extend; ``assessment.html.j2`` is this report. Autoescaping is on for everything, because
+finding messages quote untrusted file names and content. The page works with JavaScript off: all
+content is in the markup, and the script only filters and opens sections.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, ClassVar
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from secplan.assess.result import AssessmentDoc, ControlDoc
+from secplan.plan.catalogue import FRAMEWORK_TITLES
+from secplan.report import view
+from secplan.report.interface import Writer
+from secplan.report.palette import (
+    SEVERITY_COLOURS,
+    SEVERITY_ORDER,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+)
+from secplan.vocabulary import Outcome, Status
+
+#: Short framework names for the narrow table column; the full title is the tooltip.
+FRAMEWORK_SHORT: dict[str, str] = {
+    "nist-ai-rmf": "NIST AI RMF",
+    "iso-42001": "ISO 42001",
+    "owasp-ml": "OWASP ML",
+    "mitre-atlas": "ATLAS",
+    "eu-ai-act": "EU AI Act",
+    "cosai": "CoSAI",
+}
+
+
+@functools.cache
+def environment() -> Environment:
+    """The template environment: autoescape always on, unknown variables are errors, not blanks."""
+    env = Environment(
+        loader=PackageLoader("secplan.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        status_colours={s.value: c for s, c in STATUS_COLOURS.items()},
+        severity_colours={s.value: c for s, c in SEVERITY_COLOURS.items()},
+        status_labels={s.value: label for s, label in STATUS_LABELS.items()},
+        status_order=[s.value for s in STATUS_ORDER],
+        severity_order=[s.value for s in SEVERITY_ORDER],
+        framework_short=FRAMEWORK_SHORT,
+        framework_titles=FRAMEWORK_TITLES,
+        format_score=view.format_score,
+        format_percent=view.format_percent,
+        location_text=view.location_text,
+    )
+    return env
+
+
+def score_band(score: float | None) -> str:
+    """The status colour a score is drawn in: the same thresholds people read as pass/partial/fail."""
+    if score is None:
+        return Status.NOT_APPLICABLE.value
+    if score >= 8:
+        return Status.PASS.value
+    if score >= 5:
+        return Status.PARTIAL.value
+    return Status.FAIL.value
+
+
+def _control_view(control: ControlDoc) -> dict[str, Any]:
+    negatives = view.negative_findings(control)
+    open_ = [f for f in negatives if f.state == "open"]
+    return {
+        "doc": control,
+        "negatives": negatives,
+        "open": open_,
+        "evidence": [f for f in control.findings if f.outcome != Outcome.NEGATIVE],
+        "max_rank": max((f.severity.rank for f in open_), default=-1),
+        "band": score_band(control.score),
+        "frameworks": {k: v for k, v in control.frameworks.items() if v},
+    }
+
+
+def context(doc: AssessmentDoc) -> dict[str, Any]:
+    """Everything the template shows, precomputed so the template only lays it out."""
+    return {
+        "doc": doc,
+        "project": view.project_name(doc),
+        "verdict": view.verdict(doc),
+        "controls": [_control_view(c) for c in doc.controls],
+        "pillars": [{"doc": p, "band": score_band(p.score)} for p in doc.pillars],
+        "chart_rows": [(f"{p.id.value} · {p.title}", p.score, score_band(p.score)) for p in doc.pillars],
+        "open_findings": view.open_findings_by_severity(doc),
+        "score_band": score_band(doc.score),
+        "severity_rank": {s.value: s.rank for s in SEVERITY_ORDER},
+    }
+
+
+class HtmlWriter(Writer):
+    name: ClassVar[str] = "html"
+    media_type: ClassVar[str] = "text/html"
+    suffix: ClassVar[str] = ".html"
+
+    template: ClassVar[str] = "assessment.html.j2"
+
+    def render(self, doc: AssessmentDoc) -> str:
+        return environment().get_template(self.template).render(**context(doc))
