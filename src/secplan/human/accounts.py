@@ -1,0 +1,173 @@
+"""Managing who may act: users, role grants, custom roles and tokens. Every change and every
+refusal is in the ledger; a user can never widen their own access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from secplan.errors import InputError
+from secplan.human import rbac, tokens
+from secplan.human.access import Identity, deny, require, role_definitions
+from secplan.human.audit import audit
+from secplan.human.records import CustomRole, Grant, Token, User
+from secplan.store.base import utcnow
+
+if TYPE_CHECKING:
+    from secplan.store.db import Store
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}$")
+
+
+def _check_name(what: str, name: str) -> str:
+    if not _NAME.match(name):
+        raise InputError(f"{what} {name!r}: use letters, digits and . _ @ + - (at most 200 characters)")
+    return name
+
+
+def _user(session, name: str) -> User:
+    row = session.scalars(select(User).where(User.name == name)).first()
+    if row is None:
+        raise InputError(f"no user named {name!r} (add it with `secplan users add {name}`)")
+    return row
+
+
+def add_user(store: Store, name: str, email: str | None = None) -> dict[str, Any]:
+    who = require(store, "administer", f"user:{name}")
+    _check_name("user", name)
+    with store.session() as session:
+        if session.scalars(select(User).where(User.name == name)).first() is not None:
+            raise InputError(f"user {name!r} already exists")
+        session.add(User(name=name, email=email))
+    audit(store, "users.add", f"user:{name}", {"domain": who.domain})
+    return {"name": name, "email": email, "disabled": False}
+
+
+def list_users(store: Store) -> list[dict[str, Any]]:
+    who = require(store, "read", "user")
+    with store.session() as session:
+        users = session.scalars(select(User).order_by(User.name)).all()
+        grants = session.scalars(select(Grant).where(Grant.domain == who.domain)).all()
+    roles: dict[str, list[str]] = {}
+    for g in grants:
+        roles.setdefault(g.user_name, []).append(g.role)
+    return [{"name": u.name, "email": u.email, "disabled": u.disabled, "roles": sorted(roles.get(u.name, []))}
+            for u in users]
+
+
+def disable_user(store: Store, name: str) -> None:
+    """Disabling keeps the user's history; their tokens and grants stop working at once."""
+    who = require(store, "administer", f"user:{name}")
+    if name == who.name and not who.is_local_owner:
+        raise deny(store, who, "administer", f"user:{name}", "cannot disable yourself")
+    with store.session() as session:
+        _user(session, name).disabled = True
+    audit(store, "users.disable", f"user:{name}", {"domain": who.domain})
+
+
+def grant_role(store: Store, user: str, role: str, *, domain: str | None = None) -> None:
+    who = require(store, "administer", f"role:{role}")
+    domain = domain or who.domain
+    if role not in role_definitions(store):
+        raise InputError(f"unknown role {role!r} (built-in: {', '.join(rbac.BUILTIN_ROLES)})")
+    if user == who.name and not who.is_local_owner:
+        raise deny(store, who, "administer", f"role:{role}", "cannot grant a role to yourself")
+    if domain != who.domain:
+        raise deny(store, who, "administer", f"role:{role}", f"cannot grant roles in project {domain!r}")
+    with store.session() as session:
+        _user(session, user)
+        exists = session.scalars(select(Grant).where(
+            Grant.user_name == user, Grant.role == role, Grant.domain == domain)).first()
+        if exists is None:
+            session.add(Grant(user_name=user, role=role, domain=domain, granted_by=who.name))
+    audit(store, "roles.grant", f"user:{user}", {"role": role, "domain": domain})
+
+
+def revoke_role(store: Store, user: str, role: str) -> None:
+    who = require(store, "administer", f"role:{role}")
+    with store.session() as session:
+        row = session.scalars(select(Grant).where(
+            Grant.user_name == user, Grant.role == role, Grant.domain == who.domain)).first()
+        if row is None:
+            raise InputError(f"{user!r} does not hold role {role!r} in project {who.domain!r}")
+        session.delete(row)
+    audit(store, "roles.revoke", f"user:{user}", {"role": role, "domain": who.domain})
+
+
+def list_roles(store: Store) -> list[dict[str, Any]]:
+    require(store, "read", "role")
+    return [{"role": name, "builtin": name in rbac.BUILTIN_ROLES,
+             "permissions": [f"{a}:{k}" for k, a in perms]}
+            for name, perms in role_definitions(store).items()]
+
+
+def define_role(store: Store, name: str, permissions: list[str], description: str = "") -> None:
+    """A custom role; ``permissions`` as ``action:kind`` (``read:model``, ``approve:*``)."""
+    who = require(store, "administer", f"role:{name}")
+    _check_name("role", name)
+    if name in rbac.BUILTIN_ROLES:
+        raise InputError(f"{name!r} is a built-in role and cannot be redefined")
+    pairs = []
+    for text in permissions:
+        action, _, kind = text.partition(":")
+        try:
+            pairs.append(list(rbac.check_permission((kind or "*", action))))
+        except ValueError as exc:
+            raise InputError(f"--permission {text!r}: {exc}") from None
+    with store.session() as session:
+        row = session.get(CustomRole, name)
+        if row is None:
+            session.add(CustomRole(name=name, description=description, permissions=pairs))
+        else:
+            row.permissions, row.description = pairs, description
+    audit(store, "roles.define", f"role:{name}", {"permissions": permissions, "domain": who.domain})
+
+
+def create_token(store: Store, user: str, *, roles: list[str] | None = None,
+                 expires: dt.date | None = None) -> tokens.IssuedToken:
+    """Issue a token for ``user`` in this project. A token never carries a role its user lacks."""
+    who = require(store, "administer", f"token:{user}")
+    expires_at = tokens.expiry(expires, utcnow())
+    with store.session() as session:
+        account = _user(session, user)
+        if account.disabled:
+            raise InputError(f"user {user!r} is disabled")
+        held = set(session.scalars(select(Grant.role).where(Grant.user_name == user, Grant.domain == who.domain)))
+    missing = sorted(set(roles or []) - held)
+    if missing:
+        raise deny(store, who, "administer", f"token:{user}",
+                   f"{user} does not hold role(s) {', '.join(missing)} in project {who.domain!r}")
+    issued = tokens.issue(store, user=user, domain=who.domain, roles=roles, expires_at=expires_at,
+                          created_by=who.name)
+    audit(store, "tokens.create", f"token:{issued.token_id}",
+          {"user": user, "roles": roles, "expires_at": expires_at.isoformat(), "domain": who.domain})
+    return issued
+
+
+def list_tokens(store: Store) -> list[dict[str, Any]]:
+    who = require(store, "read", "token")
+    now = utcnow()
+    with store.session() as session:
+        rows = session.scalars(select(Token).where(Token.domain == who.domain).order_by(Token.id)).all()
+    out = []
+    for t in rows:
+        expires_at = t.expires_at if t.expires_at.tzinfo else t.expires_at.replace(tzinfo=dt.UTC)
+        state = "revoked" if t.revoked_at else ("expired" if expires_at <= now else "active")
+        out.append({"id": t.token_id, "user": t.user_name, "roles": t.roles, "state": state,
+                    "created_by": t.created_by, "expires_at": expires_at.isoformat()})
+    return out
+
+
+def revoke_token(store: Store, token_id: str) -> Identity:
+    who = require(store, "administer", f"token:{token_id}")
+    with store.session() as session:
+        row = session.scalars(select(Token).where(Token.token_id == token_id, Token.domain == who.domain)).first()
+        if row is None:
+            raise InputError(f"no token {token_id!r} in project {who.domain!r} (see `secplan tokens list`)")
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+    audit(store, "tokens.revoke", f"token:{token_id}", {"domain": who.domain})
+    return who
