@@ -1,0 +1,58 @@
+"""Safe reads of project files for probes: bounded size, text only, never executed or unpickled."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+
+def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> str | None:
+    """The file's text, or None when it is binary, unreadable or larger than ``limit``."""
+    try:
+        if path.stat().st_size > limit:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\x00" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        yield number, line
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header row of a CSV/TSV file (first 64 KiB), lower-cased; [] when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    first = head.splitlines()[0] if head else ""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        return [c.strip().lower() for c in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
+    except (StopIteration, csv.Error):
+        return []
+
+
+def column_names(path: Path) -> list[str]:
+    """Column names of a tabular dataset (CSV, TSV, Parquet), lower-cased."""
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".tsv"}:
+        return csv_header(path)
+    if suffix in {".parquet", ".pq"}:
+        try:
+            import pyarrow.parquet as pq
+
+            return [name.lower() for name in pq.read_schema(path).names]
+        except Exception:  # corrupt or unreadable parquet: no columns to report
+            return []
+    return []

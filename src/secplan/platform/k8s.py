@@ -1,0 +1,57 @@
+"""Kubernetes manifests as plain data: the documents of a project and the containers they run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.files import read_text
+
+WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
+
+
+def kubernetes_documents(ev: Evidence) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, document) for every YAML document with apiVersion and kind; unparsable files are skipped."""
+    for f in ev.files:
+        if not f.path.endswith((".yml", ".yaml")):
+            continue
+        text = read_text(ev.root / f.path)
+        if not text or "apiVersion" not in text:
+            continue
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            continue
+        for doc in docs:
+            if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
+                if doc["kind"] == "List":
+                    yield from ((f.path, item) for item in doc.get("items") or [] if isinstance(item, dict))
+                else:
+                    yield f.path, doc
+
+
+def pod_spec(doc: dict[str, Any]) -> dict[str, Any] | None:
+    kind = doc.get("kind")
+    spec = doc.get("spec") or {}
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    if kind in WORKLOAD_KINDS:
+        return ((spec.get("template") or {}).get("spec")) or {}
+    return None
+
+
+def iter_containers(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(container name, pod securityContext, container securityContext) for each container and init container."""
+    spec = pod_spec(doc)
+    if not isinstance(spec, dict):
+        return
+    pod_ctx = spec.get("securityContext") or {}
+    for key in ("initContainers", "containers"):
+        for container in spec.get(key) or []:
+            if isinstance(container, dict):
+                yield str(container.get("name", "?")), pod_ctx, container.get("securityContext") or {}

@@ -1,0 +1,28 @@
+"""Workloads are segmented by network policies (PS-5)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Location, Result, negative, no_evidence, positive
+from secplan.platform.k8s import WORKLOAD_KINDS, kubernetes_documents
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    workloads: dict[str, str] = {}
+    policies: set[str] = set()
+    for path, doc in kubernetes_documents(ev):
+        namespace = (doc.get("metadata") or {}).get("namespace") or "default"
+        if doc.get("kind") == "NetworkPolicy":
+            policies.add(namespace)
+        elif doc.get("kind") in WORKLOAD_KINDS:
+            workloads.setdefault(namespace, path)
+    if not workloads:
+        yield no_evidence("no Kubernetes workloads in the project: attest firewall and intrusion-detection "
+                          "reviews (`secplan attest PS-5`)")
+        return
+    for namespace, path in sorted(workloads.items()):
+        if namespace in policies:
+            yield positive(f"namespace {namespace} has a NetworkPolicy", Location(path))
+        else:
+            yield negative(f"namespace {namespace} runs workloads without any NetworkPolicy", Location(path),
+                           key=namespace)
