@@ -1,0 +1,173 @@
+"""Appending to the ledger: entries, their chain and tree, and a signed checkpoint, in one transaction.
+
+Appends are serialised (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+advisory lock), so concurrent processes cannot fork the chain. Each append costs O(log n): it
+extends the Merkle frontier saved with the newest checkpoint rather than rehashing the tree.
+Before extending, it checks that the head it builds on is authentic, and refuses to write on top
+of a ledger that has visibly been truncated or rewritten (fail closed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Connection, func, insert, select, text
+
+from secplan.errors import IntegrityError
+from secplan.identity import current_actor
+from secplan.ledger.entry import GENESIS_PREV, Action, canonical_bytes, format_timestamp, validate
+from secplan.ledger.merkle import Frontier, leaf_hash
+from secplan.ledger.records import CHECKPOINTS, ENTRIES
+from secplan.ledger.signing import (
+    KEY_ENV,
+    Checkpoint,
+    LedgerFiles,
+    create_key,
+    load_key,
+    mirror_if_newer,
+    read_mirror,
+    sign,
+    signature_ok,
+)
+from secplan.store.base import utcnow
+from secplan.store.db import Store
+
+_APPEND_LOCK_KEY = 0x5EC9_1ED6
+_HINT = "run `secplan audit verify` to find the damaged entry"
+
+
+@dataclass(slots=True)
+class _Head:
+    frontier: Frontier
+    last_hash: str
+
+
+def record(
+    store: Store,
+    *,
+    action: str,
+    obj: str,
+    details: dict | None = None,
+    outcome: str = "success",
+    actor: str | None = None,
+) -> int:
+    """Append one action to the audit ledger and return its sequence number."""
+    return record_many(store, [Action(action, obj, details, outcome, actor)])[0]
+
+
+def record_many(store: Store, actions: Iterable[Action]) -> list[int]:
+    """Append several actions in one transaction under one checkpoint; returns their sequence numbers."""
+    default_actor = current_actor()
+    prepared = []
+    for item in actions:
+        actor = item.actor or default_actor
+        details, outcome = validate(item, actor)
+        prepared.append((item, actor, details, outcome))
+    if not prepared:
+        return []
+    files = LedgerFiles.for_home(store.home)
+    with store.session() as session:
+        conn = session.connection()
+        if store.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK_KEY})
+        key, head = _open_head(conn, files)
+        timestamp = format_timestamp(utcnow())
+        frontier, prev = head.frontier, head.last_hash
+        rows = []
+        for item, actor, details, outcome in prepared:
+            seq = frontier.size + 1
+            digest = leaf_hash(
+                canonical_bytes(seq, timestamp, actor, item.action, item.obj, details, outcome, prev)
+            )
+            frontier.append(digest)
+            entry_hash = digest.hex()
+            rows.append(
+                {
+                    "seq": seq,
+                    "ts": timestamp,
+                    "actor": actor,
+                    "action": item.action,
+                    "object": item.obj,
+                    "details": details,
+                    "outcome": outcome,
+                    "prev_hash": prev,
+                    "entry_hash": entry_hash,
+                }
+            )
+            prev = entry_hash
+        conn.execute(insert(ENTRIES), rows)
+        checkpoint = sign(key, frontier.size, frontier.root().hex(), timestamp)
+        conn.execute(
+            insert(CHECKPOINTS),
+            {
+                "tree_size": checkpoint.tree_size,
+                "root_hash": checkpoint.root_hash,
+                "ts": checkpoint.timestamp,
+                "frontier": json.dumps([h.hex() for h in frontier.hashes]),
+                "key_id": checkpoint.key_id,
+                "signature": checkpoint.signature,
+            },
+        )
+    mirror_if_newer(files, checkpoint)
+    return [row["seq"] for row in rows]
+
+
+def _open_head(conn: Connection, files: LedgerFiles) -> tuple[Ed25519PrivateKey, _Head]:
+    """The key and the authenticated end of the ledger to append to. O(log n): index look-ups only."""
+    newest = conn.execute(
+        select(CHECKPOINTS).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
+    ).mappings().first()
+    last_seq = conn.execute(select(func.max(ENTRIES.c.seq))).scalar()
+    mirror = read_mirror(files)
+    key = load_key(files)
+    if newest is None:
+        if last_seq is not None:
+            raise IntegrityError(f"the audit ledger has {last_seq} entries but no signed checkpoint", hint=_HINT)
+        if mirror is not None and mirror.tree_size > 0:
+            raise IntegrityError(
+                f"the audit ledger is empty but {files.mirror} records {mirror.tree_size} entries: it was truncated",
+                hint=_HINT,
+            )
+        return key or create_key(files), _Head(Frontier(), GENESIS_PREV)
+    if key is None:
+        raise IntegrityError(
+            f"the ledger signing key {files.key} is missing, so its checkpoints cannot be extended",
+            hint=f"restore the key file, or point {KEY_ENV} at it",
+        )
+    checkpoint = Checkpoint(
+        newest["tree_size"], newest["root_hash"], newest["ts"], newest["key_id"], newest["signature"]
+    )
+    if not signature_ok(key.public_key(), checkpoint):
+        raise IntegrityError(f"the newest ledger checkpoint (size {checkpoint.tree_size}) has a bad signature", hint=_HINT)
+    frontier = Frontier(checkpoint.tree_size, [bytes.fromhex(h) for h in json.loads(newest["frontier"])])
+    if frontier.root().hex() != checkpoint.root_hash:
+        raise IntegrityError("the newest ledger checkpoint's frontier does not match its signed root", hint=_HINT)
+    if last_seq != checkpoint.tree_size:
+        raise IntegrityError(
+            f"the audit ledger ends at entry {last_seq} but its newest checkpoint covers {checkpoint.tree_size}",
+            hint=_HINT,
+        )
+    if mirror is not None:
+        _check_mirror(conn, files, mirror, checkpoint)
+    last_hash = conn.execute(select(ENTRIES.c.entry_hash).where(ENTRIES.c.seq == last_seq)).scalar_one()
+    return key, _Head(frontier, last_hash)
+
+
+def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint) -> None:
+    if mirror.tree_size > newest.tree_size:
+        raise IntegrityError(
+            f"the audit ledger has {newest.tree_size} entries but {files.mirror} records {mirror.tree_size}: "
+            "entries were deleted",
+            hint=_HINT,
+        )
+    stored = conn.execute(
+        select(CHECKPOINTS.c.root_hash).where(CHECKPOINTS.c.tree_size == mirror.tree_size)
+    ).scalar()
+    if stored != mirror.root_hash:
+        raise IntegrityError(
+            f"the ledger checkpoint at size {mirror.tree_size} in the database differs from {files.mirror}",
+            hint=_HINT,
+        )

@@ -1,0 +1,172 @@
+"""Verifying the ledger: recompute every hash, the chain and the tree, and hold them to the signed checkpoints.
+
+Three independent checks find tampering and name the first entry it touched:
+
+* each entry's stored ``prev_hash`` and ``entry_hash`` must match what its content recomputes to
+  (catches edits that leave the hashes alone);
+* seq numbers must run 1, 2, 3, ... (catches a deleted row);
+* the tree recomputed from the entries' content must have the signed root at every checkpoint size,
+  and no entry may lie beyond the newest checkpoint (DB or mirror file, whichever is larger).
+  This catches an attacker who rewrote rows and recomputed every hash: they cannot sign.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from secplan.errors import SecplanError
+from secplan.ledger.entry import GENESIS_PREV
+from secplan.ledger.merkle import Frontier, leaf_hash
+from secplan.ledger.reading import bounds, iter_checkpoints, iter_entries
+from secplan.ledger.signing import Checkpoint, LedgerFiles, load_key, read_mirror, signature_ok
+from secplan.store.db import Store
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of ``verify``. ``first_bad`` is the seq of the first entry that is not authentic."""
+
+    ok: bool
+    entries: int = 0
+    checkpoints: int = 0
+    tree_size: int = 0
+    root_hash: str = ""
+    first_bad: int | None = None
+    kind: str | None = None
+    """modified, missing, unsigned (beyond every checkpoint), truncated, rewritten, checkpoint, key."""
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Found(Exception):
+    def __init__(self, seq: int | None, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.seq, self.kind, self.message = seq, kind, message
+
+
+def verify(store: Store) -> VerifyReport:
+    """Check the whole ledger; never raises for tampering (the report says what is wrong)."""
+    files = LedgerFiles.for_home(store.home)
+    report = VerifyReport(ok=True)
+    try:
+        mirror = read_mirror(files)  # before the bounds: the file is written after its commit
+        key = load_key(files)
+    except SecplanError as exc:
+        return _fail(report, None, "key", exc.message)
+    last_seq, newest = bounds(store)
+    if mirror is None and newest:
+        report.warnings.append(f"no checkpoint file {files.mirror}: truncation is checked against the database only")
+    if key is None:
+        if last_seq or newest or mirror is not None:
+            return _fail(report, None, "key", f"the ledger signing key {files.key} is missing: checkpoints cannot be checked")
+        return report
+    upto = max(last_seq, newest, mirror.tree_size if mirror else 0)
+    checkpoints = _merged(iter_checkpoints(store, upto), mirror)
+    try:
+        _walk(store, upto, key.public_key(), checkpoints, report)
+    except _Found as found:
+        return _fail(report, found.seq, found.kind, found.message)
+    return report
+
+
+def _fail(report: VerifyReport, seq: int | None, kind: str, message: str) -> VerifyReport:
+    report.ok, report.first_bad, report.kind, report.message = False, seq, kind, message
+    return report
+
+
+def _merged(stored: Iterator[Checkpoint], mirror: Checkpoint | None) -> Iterator[tuple[Checkpoint, str]]:
+    """Database checkpoints and the mirrored one, in size order, each labelled with where it came from."""
+    labelled = ((c, "database") for c in stored)
+    if mirror is None:
+        return labelled
+    return heapq.merge(labelled, [(mirror, "checkpoint file")], key=lambda pair: pair[0].tree_size)
+
+
+def _walk(
+    store: Store,
+    upto: int,
+    public: Ed25519PublicKey,
+    checkpoints: Iterator[tuple[Checkpoint, str]],
+    report: VerifyReport,
+) -> None:
+    frontier = Frontier()
+    prev = GENESIS_PREV
+    trusted = 0  # entries 1..trusted match a validly signed checkpoint
+    suspect: tuple[int, str] | None = None  # first entry whose stored hashes disagree with its content
+    pending = next(checkpoints, None)
+    for entry in iter_entries(store, upto):
+        expected = frontier.size + 1
+        if entry.seq != expected:
+            gap = (expected, "missing", f"entry {expected} is missing: the entry after {expected - 1} is {entry.seq}")
+            raise _Found(*min(filter(None, [_as_modified(suspect), gap])))
+        computed = leaf_hash(entry.canonical_with(prev)).hex()
+        if suspect is None and (entry.prev_hash != prev or entry.entry_hash != computed):
+            broken = entry.prev_hash != prev
+            what = "its link to the previous entry is broken" if broken else "its content does not match its hash"
+            suspect = (entry.seq, what)
+        frontier.append(bytes.fromhex(computed))
+        prev = computed
+        while pending is not None and pending[0].tree_size == frontier.size:
+            trusted = _check_checkpoint(pending, frontier, public, trusted, suspect)
+            report.checkpoints += 1
+            pending = next(checkpoints, None)
+    report.entries = frontier.size
+    report.tree_size = frontier.size
+    report.root_hash = frontier.root().hex()
+    candidates = [_as_modified(suspect)]
+    if pending is not None:  # signed checkpoints cover more entries than exist; the largest says how many
+        largest, source = max([pending, *checkpoints], key=lambda pair: pair[0].tree_size)
+        candidates.append(
+            (
+                frontier.size + 1,
+                "truncated",
+                f"entries {frontier.size + 1}..{largest.tree_size} are missing: the signed checkpoint in the "
+                f"{source} covers {largest.tree_size} entries and the ledger ends at {frontier.size}",
+            )
+        )
+    if trusted < frontier.size:
+        candidates.append(
+            (
+                trusted + 1,
+                "unsigned",
+                f"entry {trusted + 1} is not covered by any signed checkpoint: it was added without the ledger's key",
+            )
+        )
+    found = [c for c in candidates if c is not None]
+    if found:
+        raise _Found(*min(found))
+
+
+def _as_modified(suspect: tuple[int, str] | None) -> tuple[int, str, str] | None:
+    if suspect is None:
+        return None
+    return (suspect[0], "modified", f"entry {suspect[0]}: {suspect[1]}")
+
+
+def _check_checkpoint(
+    pending: tuple[Checkpoint, str],
+    frontier: Frontier,
+    public: Ed25519PublicKey,
+    trusted: int,
+    suspect: tuple[int, str] | None,
+) -> int:
+    """Hold the recomputed tree to one checkpoint; returns the new count of trusted entries."""
+    cp, source = pending
+    if not signature_ok(public, cp):
+        problem = f"the checkpoint at size {cp.tree_size} in the {source} has an invalid signature"
+    elif frontier.root().hex() != cp.root_hash:
+        problem = f"entries {trusted + 1}..{cp.tree_size} do not match the signed checkpoint at size {cp.tree_size} in the {source}"
+    else:
+        return cp.tree_size
+    if suspect is not None:  # the stored hashes point at the exact entry
+        raise _Found(suspect[0], "modified", f"entry {suspect[0]}: {suspect[1]}; {problem}")
+    first = trusted + 1
+    raise _Found(first, "rewritten", f"entry {first} was rewritten with recomputed hashes: {problem}")
