@@ -195,5 +195,9 @@ class KeyManager:
                     versions[i] = version_to_dict(key)
 
     def _event(self, action: str, key: KeyVersion, details: dict[str, Any], outcome: str = "success") -> None:
+        self.record_event(action, f"key:{key.id}", details, outcome)
+
+    def record_event(self, action: str, obj: str, details: dict[str, Any], outcome: str = "success") -> None:
+        """Send an event (key use: encrypt, decrypt, rewrap) to the audit sink, if one is wired."""
         if self.audit is not None:
-            self.audit(action, f"key:{key.id}", details, outcome)
+            self.audit(action, obj, details, outcome)

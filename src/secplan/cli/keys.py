@@ -1,0 +1,133 @@
+"""``secplan keys``: create, list, show, rotate, destroy and export managed keys (never their secrets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table, write_output
+from secplan.errors import InputError, IntegrityError
+
+keys_app = typer.Typer(help="Managed keys: local keystore, PKCS#11 HSM, AWS KMS.", no_args_is_help=True)
+
+TYPES = ["aes-kek", "x25519", "ecdsa-p256", "ed25519"]
+PROVIDERS = ["local", "pkcs11", "aws-kms"]
+
+
+def _manager(root: Path):
+    from secplan.crypto.keys.manager import KeyManager
+
+    return KeyManager.for_project(root)
+
+
+def _rows(views: list[dict]) -> list[tuple]:
+    return [(v["id"], v["type"], v["provider"], v["state"], v["created"][:19].replace("T", " ")) for v in views]
+
+
+@keys_app.command("create")
+def create_command(
+    name: str = typer.Argument(..., help="Key name (letters, digits, . _ -)."),
+    key_type: str = typer.Option("aes-kek", "--type", "-t", help=f"One of: {', '.join(TYPES)}."),
+    provider: str = typer.Option("local", "--provider", "-p", help=f"One of: {', '.join(PROVIDERS)}."),
+    root: Path = RootOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Create a key (version 1)."""
+    from secplan.crypto.keys.interface import KeyType
+
+    if key_type not in TYPES:
+        raise InputError(f"unknown key type {key_type!r} (choose from {', '.join(TYPES)})")
+    if provider not in PROVIDERS:
+        raise InputError(f"unknown provider {provider!r} (choose from {', '.join(PROVIDERS)})")
+    key = _manager(root).create(name, KeyType(key_type), provider)
+    view = key.public_view()
+    emit(view, fmt, lambda: simple_table("created", ["id", "type", "provider", "state", "created"], _rows([view])))
+
+
+@keys_app.command("list")
+def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
+    """Every key version with its provider, state and creation date."""
+    views = [k.public_view() for k in _manager(root).list()]
+    emit(views, fmt, lambda: simple_table("keys", ["id", "type", "provider", "state", "created"], _rows(views)))
+
+
+@keys_app.command("show")
+def show_command(ref: str = typer.Argument(..., help="NAME (active version) or NAME@vN."),
+                 root: Path = RootOption, fmt: Format = FormatOption) -> None:
+    """One key version's metadata and locator."""
+    view = _manager(root).get(ref).public_view()
+    emit(view, fmt, lambda: simple_table(view["id"], ["field", "value"],
+                                         [(k, v) for k, v in view.items() if k != "locator"]
+                                         + [(f"locator.{k}", v) for k, v in view["locator"].items()]))
+
+
+@keys_app.command("rotate")
+def rotate_command(
+    name: str = typer.Argument(..., help="Key name."),
+    path: list[Path] = typer.Option([], "--path", help="Re-wrap every encrypted file under this path (repeatable)."),
+    resume: bool = typer.Option(False, "--resume", help="Re-wrap to the current version; make no new one."),
+    root: Path = RootOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Make a new key version and re-wrap files' data keys to it (no data is re-encrypted)."""
+    from secplan.crypto.rotate import RewrapReport, rewrap_tree
+
+    keys = _manager(root)
+    if resume:
+        previous, target = None, keys.get(name)
+    else:
+        previous, target = keys.rotate(name)
+    reports: list[RewrapReport] = []
+    for folder in path:
+        if not folder.exists():
+            raise InputError(f"{folder}: no such file or folder")
+        report = rewrap_tree(folder, keys, target)
+        keys.record_event("keys.rewrap", f"key:{target.id}", {"path": str(folder), **report.to_dict()},
+                          "failure" if report.failed else "success")
+        reports.append(report)
+    result = {"previous": previous.id if previous else None, "current": target.id,
+              "paths": {str(p): r.to_dict() for p, r in zip(path, reports, strict=True)}}
+    if str(fmt) == Format.JSON:
+        emit(result, fmt)
+    else:
+        if previous:
+            err_console.print(f"rotated {previous.id} -> {target.id}")
+        for folder, r in zip(path, reports, strict=True):
+            err_console.print(f"{folder}: {len(r.rewrapped)} re-wrapped, {len(r.current)} already current, "
+                              f"{len(r.other_keys)} under other keys, {len(r.failed)} failed")
+            for failed, why in r.failed.items():
+                err_console.print(f"  failed: {failed}: {why}", markup=False)
+    if any(r.failed for r in reports):
+        raise IntegrityError("some files were not re-wrapped; keep the previous key version until they are",
+                             hint=f"fix them and run `secplan keys rotate {name} --resume --path ...`")
+
+
+@keys_app.command("destroy")
+def destroy_command(
+    ref: str = typer.Argument(..., help="NAME@vN destroys one version; NAME destroys every version."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask: data under this key becomes unrecoverable."),
+    root: Path = RootOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Erase key material for good: whatever it still protects becomes unrecoverable (crypto-shredding)."""
+    if not yes and not typer.confirm(f"destroy {ref}? data still under it becomes unrecoverable", err=True):
+        raise InputError("not confirmed; nothing destroyed")
+    gone = _manager(root).destroy(ref)
+    views = [k.public_view() for k in gone]
+    emit(views, fmt, lambda: simple_table("destroyed", ["id", "type", "provider", "state", "created"], _rows(views)))
+
+
+@keys_app.command("export-public")
+def export_public_command(ref: str = typer.Argument(..., help="An x25519, ecdsa-p256 or ed25519 key."),
+                          output: Path | None = typer.Option(None, "--output", "-o"),
+                          root: Path = RootOption) -> None:
+    """Print the public key (PEM) of an asymmetric key."""
+    keys = _manager(root)
+    pem = keys.export_public(ref)
+    keys.record_event("keys.export-public", f"key:{keys.get(ref).id}", {})
+    write_output(pem.decode("ascii"), output)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(keys_app, name="keys")
