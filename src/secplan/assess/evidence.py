@@ -146,7 +146,9 @@ class Evidence:
 
 
 #: Modules that register collectors. One list, so that a reader finds every engine feeding the assessment.
-ENGINE_MODULES: list[str] = []
+ENGINE_MODULES: list[str] = [
+    "secplan.human.collect",
+]
 
 
 @functools.cache

@@ -1,0 +1,11 @@
+"""A current, verified attestation of firewall and intrusion detection review (PS-5)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result
+from secplan.compliance.attested import attestation_results
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    yield from attestation_results(ev, "PS-5", "a firewall and intrusion detection review")

@@ -1,0 +1,11 @@
+"""A current, verified attestation of hardware tamper protection (PS-6)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result
+from secplan.compliance.attested import attestation_results
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    yield from attestation_results(ev, "PS-6", "hardware tamper protection")

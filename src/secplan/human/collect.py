@@ -1,0 +1,86 @@
+"""The ``governance`` evidence collector: the store's people, vendors, incidents, approvals and
+attestations for this project, read once per assessment (no permission check: the assessment
+reads, it does not disclose records beyond statuses in findings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from secplan.assess.evidence import Evidence, collector
+from secplan.vocabulary import Classification
+
+
+@dataclass(frozen=True)
+class GovernanceRecords:
+    available: bool
+    """False when the project has no store yet: every governance probe then says no_evidence."""
+    people: list[dict[str, Any]] = field(default_factory=list)
+    vendors: list[dict[str, Any]] = field(default_factory=list)
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+    attestations: list[dict[str, Any]] = field(default_factory=list)
+    sensitive_ledger: list[dict[str, Any]] = field(default_factory=list)
+    """Successful ledger entries whose action the plan marks sensitive (two-person rule)."""
+
+    @property
+    def real_incidents(self) -> list[dict[str, Any]]:
+        return [i for i in self.incidents if not i["drill"]]
+
+    @property
+    def drills(self) -> list[dict[str, Any]]:
+        return [i for i in self.incidents if i["drill"]]
+
+
+@collector("governance")
+def collect_governance(ev: Evidence) -> GovernanceRecords:
+    if not ev.has_store:
+        return GovernanceRecords(available=False)
+    from secplan.compliance.attestations import all_attestations
+    from secplan.compliance.vendors import all_vendors
+    from secplan.human.approvals import all_requests
+    from secplan.human.incidents import all_incidents
+    from secplan.human.people import all_people
+
+    domain = ev.plan.project.name
+    now = dt.datetime.combine(ev.today, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
+    return GovernanceRecords(
+        available=True,
+        people=all_people(ev.store),
+        vendors=all_vendors(ev.store),
+        incidents=all_incidents(ev.store, domain, now),
+        approvals=all_requests(ev.store, domain),
+        attestations=all_attestations(ev.store, domain, ev.today),
+        sensitive_ledger=_sensitive_ledger(ev),
+    )
+
+
+def _sensitive_ledger(ev: Evidence) -> list[dict[str, Any]]:
+    actions = list(ev.plan.policy.approvals.two_person_rule)
+    try:
+        from sqlalchemy import select
+
+        from secplan.ledger.records import LedgerEntryRow
+    except ImportError:
+        return []
+    query = select(LedgerEntryRow.action, LedgerEntryRow.object, LedgerEntryRow.actor, LedgerEntryRow.ts).where(
+        LedgerEntryRow.action.in_(actions), LedgerEntryRow.outcome == "success")
+    with ev.store.session() as session:
+        return [{"action": a, "target": o, "actor": who, "ts": ts} for a, o, who, ts in session.execute(query)]
+
+
+def asset_classification(ev: Evidence, path: str) -> Classification | None:
+    """The classification the plan gives the asset at (or above) ``path``."""
+    path = path.strip("/")
+    best = None
+    for asset in ev.assets:
+        covers = path == asset.path or path.startswith(asset.path + "/")
+        if asset.classification and covers and (best is None or asset.classification.rank > best.rank):
+            best = asset.classification
+    return best
+
+
+def highest_access(ev: Evidence, person: dict[str, Any]) -> Classification | None:
+    levels = [c for c in (asset_classification(ev, p) for p in person["assets"]) if c]
+    return max(levels, key=lambda c: c.rank) if levels else None
