@@ -34,6 +34,15 @@
     empty.hidden = shown !== 0;
   }
 
+  /* Filters can be preset by the URL (report.html?status=fail&q=pickle) so a filtered view can be shared. */
+  function presetFromUrl() {
+    var params = new URLSearchParams(window.location.search);
+    [["status", "f-status"], ["pillar", "f-pillar"], ["severity", "f-severity"], ["q", "f-q"]].forEach(function (pair) {
+      var given = params.get(pair[0]);
+      if (given !== null) { document.getElementById(pair[1]).value = given; }
+    });
+  }
+
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
@@ -41,5 +50,6 @@
     document.querySelectorAll("details.findings").forEach(function (d) { d.open = true; });
   });
   document.documentElement.classList.add("js");
+  presetFromUrl();
   apply();
 })();
