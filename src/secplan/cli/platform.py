@@ -1,0 +1,164 @@
+"""``secplan platform``: scan a project (dependencies, secrets, configuration, code), track patches,
+probe live ML servers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from secplan.cli.common import (
+    OutputOption,
+    RootOption,
+    emit,
+    err_console,
+    simple_table,
+    to_json,
+    write_output,
+)
+from secplan.errors import InputError
+from secplan.vocabulary import Severity
+
+platform_app = typer.Typer(help="Platform security: vulnerable dependencies, patches, secrets, configuration.",
+                           no_args_is_help=True)
+
+
+class ScanFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+class TableFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _scanners(value: str):
+    from secplan.platform.scan import Scanner
+
+    try:
+        return {Scanner(v.strip()) for v in value.split(",") if v.strip()}
+    except ValueError:
+        raise InputError(f"--scanners: expected a comma list of {', '.join(s.value for s in Scanner)}") from None
+
+
+@platform_app.command("scan")
+def scan(
+    directory: Path = typer.Argument(Path("."), help="Project directory to scan."),
+    osv_db: Path | None = typer.Option(None, "--osv-db", help="OSV index or source (default: $SECPLAN_OSV_DB, "
+                                       "the index from `secplan db import`, else the small bundled fixture)."),
+    fmt: ScanFormat = typer.Option(ScanFormat.TABLE, "--format", "-f", help="table, json or sarif."),
+    output: Path | None = OutputOption,
+    fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when a finding is at least this severe."),
+    scanners: str = typer.Option("vuln,secret,config,code", "--scanners", help="Which scanners to run."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Secrets baseline: accepted findings are not reported."),
+    write_baseline: Path | None = typer.Option(None, "--write-baseline",
+                                               help="Write the current secret findings to this baseline file."),
+    record: bool | None = typer.Option(None, "--record/--no-record", help="Record vulnerabilities in the store "
+                                       "for patch tracking (default: when the project has a store)."),
+) -> None:
+    """Scan a project offline and report findings; secrets are always redacted."""
+    from secplan.platform import secrets
+    from secplan.platform.scan import scan_project
+
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    result = scan_project(directory, scanners=_scanners(scanners), osv_db=osv_db)
+    if write_baseline is not None:
+        count = secrets.write_baseline(write_baseline, result.findings)
+        err_console.print(f"wrote {count} accepted secret(s) to {write_baseline}")
+    if baseline is not None:
+        result.findings = secrets.apply_baseline(result.findings, secrets.load_baseline(baseline))
+    _record(directory, result, record)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True, soft_wrap=True)
+    if fmt == ScanFormat.SARIF:
+        from secplan.platform.sarif import to_sarif
+
+        write_output(to_json(to_sarif(result.findings)), output)
+    else:
+        emit(result.to_json(), fmt, lambda: simple_table(
+            f"{len(result.findings)} finding(s) in {result.files} file(s)",
+            ["severity", "rule", "control", "where", "message"],
+            [(f.severity, f.rule, f.control, f"{f.path}:{f.line or ''}" + (f" [{f.member}]" if f.member else ""),
+              f.message) for f in result.findings]), output)
+    if any(f.severity.at_least(fail_on) for f in result.findings):
+        raise typer.Exit(1)
+
+
+def _record(directory: Path, result, record: bool | None) -> None:
+    from secplan.store.db import Store
+
+    if record is False or (record is None and not Store.exists_for(directory)):
+        return
+    if record is None or record:
+        from secplan.platform.patches import record_scan
+
+        store = Store.for_project(directory)
+        try:
+            counts = record_scan(store, str(directory.resolve()), result.findings)
+        finally:
+            store.dispose()
+        err_console.print(f"patch tracking: {counts['new']} new, {counts['remediated']} remediated, "
+                          f"{counts['still_open']} still open")
+
+
+@platform_app.command("patches")
+def patches(
+    root: Path = RootOption,
+    fmt: TableFormat = typer.Option(TableFormat.TABLE, "--format", "-f", help="table or json."),
+    output: Path | None = OutputOption,
+    fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when a finding is past its SLA."),
+) -> None:
+    """Open, overdue and remediated vulnerabilities with days exposed and mean time to remediate."""
+    from secplan.platform.patches import DEFAULT_SLA, exposures, mean_time_to_remediate
+    from secplan.store.db import Store
+
+    sla = dict(DEFAULT_SLA)
+    if (root / "secplan.yaml").exists():
+        from secplan.plan.loader import load_plan
+
+        sla = dict(load_plan(root / "secplan.yaml").policy.patch.sla_days)
+    if not Store.exists_for(root):
+        raise InputError(f"{root}: no store yet; run `secplan platform scan {root} --record` first")
+    store = Store.for_project(root)
+    try:
+        items = exposures(store, str(root.resolve()), sla)
+    finally:
+        store.dispose()
+    mttr = mean_time_to_remediate(items)
+    doc = {"sla_days": {str(k): v for k, v in sla.items()}, "mean_time_to_remediate_days": mttr,
+           "counts": {s: sum(e.status == s for e in items) for s in ("overdue", "open", "remediated")},
+           "findings": [e.to_json() for e in items]}
+    emit(doc, fmt, lambda: simple_table(
+        f"{doc['counts']}; mean time to remediate: {mttr if mttr is not None else 'n/a'} days",
+        ["status", "severity", "package", "version", "advisory", "days exposed", "SLA days", "first seen"],
+        [(e.status, e.severity, e.package, e.version, e.advisory, e.days_exposed, e.sla_days,
+          e.first_seen.date()) for e in items]), output)
+    if fail_on_overdue and doc["counts"]["overdue"]:
+        raise typer.Exit(1)
+
+
+@platform_app.command("probe")
+def probe(
+    urls: list[str] = typer.Argument(..., help="Base URLs of ML servers to probe (only ones you are allowed to test)."),
+    fmt: TableFormat = typer.Option(TableFormat.TABLE, "--format", "-f", help="table or json."),
+    fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when an open API is at least this severe."),
+) -> None:
+    """Check live Jupyter, MLflow, Ray and TorchServe servers for APIs open without authentication."""
+    from secplan.platform.live import probe as run_probe
+
+    results = [run_probe(url) for url in urls]
+    emit({"results": [r.to_json() for r in results]}, fmt, lambda: simple_table(
+        "live probes", ["url", "server", "open", "severity", "message"],
+        [(r.url, r.server or "-", "yes" if r.unauthenticated else "no", r.severity or "", r.message)
+         for r in results]))
+    if any(r.severity and r.severity.at_least(fail_on) for r in results):
+        raise typer.Exit(1)
+
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(platform_app, name="platform")

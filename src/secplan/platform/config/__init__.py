@@ -1,0 +1,1 @@
+"""Configuration checks: containers, clusters, cloud (Terraform) and ML servers wherever they are launched."""

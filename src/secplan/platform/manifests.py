@@ -1,0 +1,230 @@
+"""Dependency manifests: every kind ML projects use, reduced to (name, exact version or the spec).
+
+Readers never execute anything (no setup.py, no resolver): they read files. A requirement without
+an exact pin is returned with ``version=None`` so that the scan reports it as unpinned instead of
+guessing which version would be installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from packaging.requirements import InvalidRequirement, Requirement
+
+from secplan.platform.osv.model import canonical_name
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str
+    """PEP 503 normalised."""
+    version: str | None
+    """The exact version, or None when the manifest does not pin one."""
+    spec: str
+    """The requirement as written (for messages)."""
+    path: str
+    line: int | None
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be read; the scan warns and goes on."""
+
+
+def _pinned(req: Requirement) -> str | None:
+    specs = list(req.specifier)
+    if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
+        return specs[0].version
+    return None
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def parse_requirement_line(line: str, path: str, number: int | None) -> Dependency | None:
+    """One PEP 508 requirement (extras, markers allowed); None for URLs and local paths."""
+    try:
+        req = Requirement(line)
+    except InvalidRequirement as exc:
+        raise ManifestError(f"{path}:{number}: invalid requirement {line!r}: {exc}") from None
+    if req.url:
+        return None
+    return Dependency(canonical_name(req.name), _pinned(req), line, path, number)
+
+
+def read_requirements(file: Path, root: Path, _seen: set[Path] | None = None) -> Iterator[Dependency]:
+    """requirements*.txt: continuations, comments, ``--hash`` options, ``-r``/``-c`` includes (relative to the file)."""
+    seen = _seen if _seen is not None else set()
+    real = file.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    rel = _rel(file, root)
+    text = file.read_text(encoding="utf-8")
+    logical: list[tuple[int, str]] = []
+    buffer, start = "", 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not buffer:
+            start = number
+        stripped = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if stripped.endswith("\\"):
+            buffer += stripped[:-1] + " "
+            continue
+        logical.append((start, (buffer + stripped).strip()))
+        buffer = ""
+    if buffer:
+        logical.append((start, buffer.strip()))
+    for number, line in logical:
+        if not line:
+            continue
+        include = re.match(r"^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)", line)
+        if include:
+            target = (file.parent / include.group(1)).resolve()
+            if not target.is_relative_to(root.resolve()) or not target.is_file():
+                raise ManifestError(f"{rel}:{number}: included file {include.group(1)} not found in the project")
+            yield from read_requirements(target, root, seen)
+            continue
+        if line.startswith("-"):  # -e, --index-url, --find-links ...: not a versioned requirement
+            continue
+        line = re.sub(r"\s--hash[=\s]\S+", "", " " + line).strip()
+        dep = parse_requirement_line(line, rel, number)
+        if dep:
+            yield dep
+
+
+def _rel(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.name
+
+
+def _toml(file: Path) -> tuple[dict, str]:
+    text = file.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{file.name}: invalid TOML: {exc}") from None
+
+
+def _locked(file: Path, root: Path, key: str) -> Iterator[Dependency]:
+    data, text = _toml(file)
+    rel = _rel(file, root)
+    for pkg in data.get(key) or []:
+        if not isinstance(pkg, dict) or "name" not in pkg:
+            raise ManifestError(f"{rel}: a [[{key}]] entry lacks a name")
+        version = pkg.get("version")
+        source = pkg.get("source") or {}
+        if not version or (isinstance(source, dict) and ({"editable", "virtual", "directory"} & source.keys())):
+            continue
+        name = str(pkg["name"])
+        yield Dependency(canonical_name(name), str(version), f"{name}=={version}", rel,
+                         _line_of(text, f'name = "{name}"'))
+
+
+def read_poetry_lock(file: Path, root: Path) -> Iterator[Dependency]:
+    return _locked(file, root, "package")
+
+
+def read_uv_lock(file: Path, root: Path) -> Iterator[Dependency]:
+    return _locked(file, root, "package")
+
+
+def read_pylock(file: Path, root: Path) -> Iterator[Dependency]:
+    return _locked(file, root, "packages")
+
+
+def read_pipfile_lock(file: Path, root: Path) -> Iterator[Dependency]:
+    text = file.read_text(encoding="utf-8")
+    rel = _rel(file, root)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{rel}: invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    for section in ("default", "develop"):
+        for name, info in (data.get(section) or {}).items():
+            spec = str((info or {}).get("version", "")) if isinstance(info, dict) else ""
+            version = spec[2:] if spec.startswith("==") else None
+            if version is None and spec == "" and isinstance(info, dict) and ("git" in info or "path" in info):
+                continue
+            yield Dependency(canonical_name(name), version, f"{name}{spec}", rel, _line_of(text, f'"{name}"'))
+
+
+def read_environment_yml(file: Path, root: Path) -> Iterator[Dependency]:
+    """conda environment files: only the ``pip:`` section holds PyPI packages."""
+    text = file.read_text(encoding="utf-8")
+    rel = _rel(file, root)
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"{rel}: invalid YAML: {exc}") from None
+    for item in data.get("dependencies") or [] if isinstance(data, dict) else []:
+        if isinstance(item, dict):
+            for line in item.get("pip") or []:
+                line = str(line).strip()
+                if line and not line.startswith("-"):
+                    dep = parse_requirement_line(line, rel, _line_of(text, line))
+                    if dep:
+                        yield dep
+
+
+def read_pyproject(file: Path, root: Path) -> Iterator[Dependency]:
+    data, text = _toml(file)
+    rel = _rel(file, root)
+    project = data.get("project") or {}
+    lines = list(project.get("dependencies") or [])
+    for extra in (project.get("optional-dependencies") or {}).values():
+        lines.extend(extra)
+    for group in (data.get("dependency-groups") or {}).values():
+        lines.extend(x for x in group if isinstance(x, str))
+    for line in lines:
+        dep = parse_requirement_line(str(line), rel, _line_of(text, str(line)))
+        if dep and not dep.name.startswith(canonical_name(project.get("name", "\0"))):
+            yield dep
+    poetry = ((data.get("tool") or {}).get("poetry") or {})
+    for name, spec in (poetry.get("dependencies") or {}).items():
+        if name.lower() == "python":
+            continue
+        version_spec = spec.get("version", "") if isinstance(spec, dict) else str(spec)
+        exact = re.fullmatch(r"=?=?\s*(\d[\w.!+-]*)", version_spec.strip())
+        yield Dependency(canonical_name(name), exact.group(1) if exact else None, f"{name} {version_spec}".strip(),
+                         rel, _line_of(text, f"{name} ="))
+
+
+READERS: dict[str, Callable[[Path, Path], Iterator[Dependency]]] = {
+    "poetry.lock": read_poetry_lock,
+    "uv.lock": read_uv_lock,
+    "pylock.toml": read_pylock,
+    "pipfile.lock": read_pipfile_lock,
+    "environment.yml": read_environment_yml,
+    "environment.yaml": read_environment_yml,
+    "pyproject.toml": read_pyproject,
+}
+
+
+def reader_for(name: str) -> Callable[[Path, Path], Iterator[Dependency]] | None:
+    """The reader for a file name, or None when it is not a manifest we read."""
+    lower = name.lower()
+    if lower.startswith("requirements") and lower.endswith((".txt", ".in")):
+        return lambda f, r: read_requirements(f, r)
+    if re.fullmatch(r"pylock\.[\w-]+\.toml", lower):
+        return read_pylock
+    return READERS.get(lower)
+
+
+def read_manifest(file: Path, root: Path) -> list[Dependency]:
+    """All dependencies of one manifest; :class:`ManifestError` when it cannot be parsed."""
+    reader = reader_for(file.name)
+    if reader is None:
+        return []
+    try:
+        return list(reader(file, root))
+    except UnicodeDecodeError:
+        raise ManifestError(f"{_rel(file, root)}: not UTF-8 text") from None

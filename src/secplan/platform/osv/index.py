@@ -1,0 +1,160 @@
+"""Advisory databases the matcher queries: an in-memory one read from an OSV source, and a SQLite
+index built once by ``secplan db import`` so that later scans open it in milliseconds."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Protocol
+
+from secplan.errors import InputError
+from secplan.platform.osv.model import Advisory, Affected, parse_record
+from secplan.platform.osv.sources import read_records
+from secplan.vocabulary import Severity
+
+DB_ENV = "SECPLAN_OSV_DB"
+INDEX_FORMAT = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class AdvisoryDatabase(Protocol):
+    description: str
+
+    def advisories_for(self, package: str) -> list[Advisory]:
+        """Every non-withdrawn advisory naming ``package`` (PEP 503 name)."""
+        ...
+
+
+class MemoryDatabase:
+    """Advisories held in memory: what a scan uses when pointed at an OSV source directly."""
+
+    def __init__(self, advisories: list[Advisory], description: str) -> None:
+        self.description = description
+        self._by_package: dict[str, list[Advisory]] = defaultdict(list)
+        for adv in advisories:
+            for package in {a.package for a in adv.affected}:
+                self._by_package[package].append(adv)
+
+    @classmethod
+    def from_source(cls, source: Path, warnings: list[str] | None = None) -> MemoryDatabase:
+        advisories = [a for a in (parse_record(r) for r in read_records(source, warnings)) if a]
+        return cls(advisories, f"{source} ({len(advisories)} advisories)")
+
+    def advisories_for(self, package: str) -> list[Advisory]:
+        return list(self._by_package.get(package, ()))
+
+
+def _encode(adv: Advisory) -> str:
+    return json.dumps(asdict(adv), separators=(",", ":"))
+
+
+def _decode(text: str) -> Advisory:
+    raw = json.loads(text)
+    affected = tuple(
+        Affected(a["package"], tuple(tuple(tuple(e) for e in events) for events in a["events"]), tuple(a["versions"]))
+        for a in raw["affected"]
+    )
+    return Advisory(raw["id"], tuple(raw["aliases"]), raw["summary"],
+                    Severity(raw["severity"]) if raw["severity"] else None, raw["score"], affected)
+
+
+class SqliteIndex:
+    """A read-only SQLite index: advisories keyed by package name."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{path}: not a secplan OSV index ({exc}); rebuild it with `secplan db import`") from None
+        if meta.get("format") != str(INDEX_FORMAT):
+            raise InputError(f"{path}: OSV index format {meta.get('format')} is not supported; rebuild it")
+        self.meta = meta
+        self.description = f"{path} (from {meta.get('source')}, {meta.get('advisories')} advisories, built {meta.get('built_at')})"
+        self._cache: dict[str, list[Advisory]] = {}
+
+    def advisories_for(self, package: str) -> list[Advisory]:
+        if package not in self._cache:
+            rows = self._conn.execute(
+                "SELECT a.body FROM affected p JOIN advisories a ON a.id = p.advisory WHERE p.package = ?",
+                (package,),
+            ).fetchall()
+            self._cache[package] = [_decode(body) for (body,) in rows]
+        return list(self._cache[package])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def build_index(source: Path, dest: Path, warnings: list[str] | None = None) -> dict[str, str]:
+    """Build an index of ``source`` at ``dest`` atomically (a temp file renamed into place)."""
+    advisories = [a for a in (parse_record(r) for r in read_records(source, warnings)) if a]
+    if not advisories:
+        raise InputError(f"{source}: no PyPI advisories found; nothing to index")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    meta = {
+        "format": str(INDEX_FORMAT),
+        "source": str(source),
+        "advisories": str(len(advisories)),
+        "packages": str(len({a.package for adv in advisories for a in adv.affected})),
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+    try:
+        conn = sqlite3.connect(tmp)
+        with conn:
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute("CREATE TABLE advisories (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+            conn.execute("CREATE TABLE affected (package TEXT NOT NULL, advisory TEXT NOT NULL)")
+            conn.executemany("INSERT OR REPLACE INTO advisories VALUES (?, ?)", [(a.id, _encode(a)) for a in advisories])
+            conn.executemany("INSERT INTO affected VALUES (?, ?)",
+                             sorted({(p.package, a.id) for a in advisories for p in a.affected}))
+            conn.execute("CREATE INDEX ix_affected_package ON affected (package)")
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        conn.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return meta
+
+
+def default_index_path() -> Path:
+    """Where ``secplan db import`` writes by default: the user's cache directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "secplan" / "osv.db"
+
+
+def bundled_fixture() -> Path:
+    """The small OSV fixture shipped with secplan (for the demo and when no database is configured)."""
+    return Path(__file__).with_name("fixture.json")
+
+
+def open_database(path: Path | None = None, warnings: list[str] | None = None) -> AdvisoryDatabase:
+    """Open ``path`` (an index built by ``db import`` or any OSV source); else ``$SECPLAN_OSV_DB``, else the
+    default index if it exists, else the shipped fixture."""
+    if path is None:
+        env = os.environ.get(DB_ENV)
+        if env:
+            path = Path(env)
+        elif default_index_path().exists():
+            path = default_index_path()
+        else:
+            path = bundled_fixture()
+    if not path.exists():
+        raise InputError(f"{path}: OSV database not found")
+    if path.is_file():
+        with path.open("rb") as handle:
+            if handle.read(16) == SQLITE_MAGIC:
+                return SqliteIndex(path)
+    return MemoryDatabase.from_source(path, warnings)

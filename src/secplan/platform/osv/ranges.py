@@ -1,0 +1,61 @@
+"""Exact OSV range evaluation for PEP 440 versions.
+
+Follows the OSV schema's evaluation: walk a range's events in version order; ``introduced`` at or
+below the version opens the range, ``fixed`` at or below closes it, ``last_affected`` strictly below
+closes it. A version is affected when any range leaves it open or the explicit ``versions`` list
+names it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from packaging.version import InvalidVersion, Version
+
+from secplan.platform.osv.model import Affected
+
+_ORDER = {"introduced": 0, "fixed": 1, "last_affected": 2}
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _in_range(version: Version, events: tuple[tuple[str, str], ...]) -> bool:
+    parsed: list[tuple[Version | None, int, str]] = []
+    for kind, value in events:
+        if kind == "introduced" and value == "0":
+            parsed.append((None, _ORDER[kind], kind))
+            continue
+        bound = parse_version(value)
+        if bound is None:  # an unparseable bound: this range cannot be evaluated exactly
+            return False
+        parsed.append((bound, _ORDER[kind], kind))
+    parsed.sort(key=lambda e: (e[0] is not None, e[0] or Version("0"), e[1]))
+    affected = False
+    for bound, _, kind in parsed:
+        if kind == "introduced":
+            if bound is None or version >= bound:
+                affected = True
+        elif kind == "fixed":
+            if version >= bound:
+                affected = False
+        elif version > bound:  # last_affected
+            affected = False
+    return affected
+
+
+def is_affected(version: str, affected: Affected) -> bool:
+    """True when ``version`` (a PEP 440 string) lies in the advisory's affected set for this package."""
+    if version in affected.versions:
+        return True
+    parsed = parse_version(version)
+    if parsed is None:
+        return False
+    if any(parse_version(v) == parsed for v in affected.versions):
+        return True
+    return any(_in_range(parsed, events) for events in affected.events)

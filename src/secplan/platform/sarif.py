@@ -1,0 +1,44 @@
+"""SARIF 2.1.0 for platform findings, so code hosts show them inline. Messages are the redacted ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from secplan import __version__
+from secplan.platform.findings import RULES, Finding
+from secplan.vocabulary import Severity
+
+_LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "note", Severity.INFO: "note"}
+
+
+def to_sarif(findings: list[Finding]) -> dict[str, Any]:
+    used = sorted({f.rule for f in findings})
+    rules = [{
+        "id": rid,
+        "shortDescription": {"text": RULES[rid].title},
+        "help": {"text": RULES[rid].remediation},
+        "properties": {"control": RULES[rid].control, "category": str(RULES[rid].category)},
+        "defaultConfiguration": {"level": _LEVEL[RULES[rid].severity]},
+    } for rid in used]
+    results = []
+    for f in findings:
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": f.path}}}
+        if f.line:
+            location["physicalLocation"]["region"] = {"startLine": f.line}
+        results.append({
+            "ruleId": f.rule,
+            "ruleIndex": used.index(f.rule),
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [location],
+            "properties": {"severity": str(f.severity), "control": f.control,
+                           **({"advisories": list(f.advisories)} if f.advisories else {})},
+        })
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "secplan", "version": __version__,
+                                      "informationUri": "https://github.com/secplan/secplan", "rules": rules}},
+                  "results": results}],
+    }

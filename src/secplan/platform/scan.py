@@ -1,0 +1,205 @@
+"""Scan a project: pick the right scanners for each file, collect findings and warnings.
+
+Bad input never stops a scan: a file that cannot be read or parsed becomes a warning naming it,
+and the other files are still scanned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from secplan.assess.discover import discover
+from secplan.platform import code, secrets
+from secplan.platform.config import dockerfile, kubernetes, mlservers, terraform
+from secplan.platform.findings import Finding
+from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
+from secplan.platform.osv.index import AdvisoryDatabase, open_database
+from secplan.platform.osv.match import match
+from secplan.vocabulary import AssetKind
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Files larger than this are not read (a warning names them)."""
+SCRIPT_SUFFIXES = (".sh", ".bash", ".zsh")
+SCRIPT_NAMES = {"makefile", "procfile", "entrypoint", "justfile"}
+
+
+class Scanner(StrEnum):
+    VULN = "vuln"
+    SECRET = "secret"
+    CONFIG = "config"
+    CODE = "code"
+
+
+ALL_SCANNERS = frozenset(Scanner)
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: int = 0
+    dependencies: list[Dependency] = field(default_factory=list)
+    database: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "findings": [f.to_json() for f in self.findings],
+            "warnings": self.warnings,
+            "files_scanned": self.files,
+            "dependencies": len(self.dependencies),
+            "osv_database": self.database,
+        }
+
+
+def _is_binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def _is_k8s(docs: list) -> bool:
+    return any(isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs)
+
+
+def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_db: Path | None = None,
+                 database: AdvisoryDatabase | None = None, exclude: list[str] | None = None) -> ScanResult:
+    """Scan every file under ``root`` (``.git``, virtualenvs and ``.secplan`` excluded)."""
+    root = root.resolve()
+    enabled = set(scanners)
+    result = ScanResult(root)
+    workloads: list[tuple[str, int | None]] = []
+    has_policy = False
+    tf_files: list[tuple[str, str]] = []
+    for pf in discover(root, exclude):
+        if pf.kind in (AssetKind.MODEL, AssetKind.ENCRYPTED, AssetKind.DATASET) and not pf.path.endswith(".jsonl"):
+            continue
+        name = pf.path.rsplit("/", 1)[-1]
+        lower = name.lower()
+        if pf.size > MAX_BYTES:
+            result.warnings.append(f"{pf.path}: skipped, larger than {MAX_BYTES // (1024 * 1024)} MiB")
+            continue
+        path = root / pf.path
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.warnings.append(f"{pf.path}: cannot read ({exc.strerror})")
+            continue
+        known = bool(reader_for(name)) or lower.endswith((".py", ".ipynb", ".tf", ".yml", ".yaml")) \
+            or lower.startswith("dockerfile")
+        if _is_binary(data):
+            if known:
+                result.warnings.append(f"{pf.path}: binary content where text was expected; skipped")
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if known:
+                result.warnings.append(f"{pf.path}: not UTF-8 text; skipped")
+            continue
+        result.files += 1
+        found: list[Finding] = []
+        try:
+            if Scanner.VULN in enabled and reader_for(name):
+                result.dependencies.extend(read_manifest(path, root))
+            if Scanner.SECRET in enabled:
+                if lower.endswith(".ipynb"):
+                    for member, chunk in secrets.notebook_texts(text):
+                        found.extend(secrets.scan_text(chunk, pf.path, member=member))
+                else:
+                    found.extend(secrets.scan_text(text, pf.path))
+            if Scanner.CONFIG in enabled:
+                found.extend(_config(pf.path, lower, text, workloads, tf_files))
+                has_policy = has_policy or (lower.endswith((".yml", ".yaml")) and "kind: NetworkPolicy" in text)
+            if Scanner.CODE in enabled and lower.endswith(".py"):
+                found.extend(code.check_python(text, pf.path))
+            if lower.endswith(".ipynb") and (Scanner.CODE in enabled or Scanner.CONFIG in enabled):
+                found.extend(_notebook_code(text, pf.path, enabled))
+        except ManifestError as exc:
+            result.warnings.append(str(exc))
+        except SyntaxError as exc:
+            result.warnings.append(f"{pf.path}:{exc.lineno}: Python syntax error ({exc.msg}); code checks skipped")
+        except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
+            result.warnings.append(f"{pf.path}: cannot parse ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})")
+        result.findings.extend(found)
+    if Scanner.CONFIG in enabled:
+        result.findings.extend(kubernetes.check_network_policies(workloads, has_policy))
+        project_tf = "\n".join(t for _, t in tf_files)
+        for tf_path, tf_text in tf_files:
+            result.findings.extend(_terraform(tf_path, tf_text, project_tf, result.warnings))
+    if Scanner.VULN in enabled and result.dependencies:
+        db = database or open_database(osv_db, result.warnings)
+        result.database = db.description
+        unique = list(dict.fromkeys(result.dependencies))
+        result.findings.extend(match(unique, db))
+    result.findings = sorted(set(result.findings), key=lambda f: (-f.severity.rank, f.path, f.line or 0, f.rule,
+                                                                   f.message))
+    return result
+
+
+def _config(path: str, lower: str, text: str, workloads: list, tf_files: list) -> list[Finding]:
+    out: list[Finding] = []
+    base = lower.rsplit("/", 1)[-1]
+    if base.startswith("dockerfile") or base.endswith(".dockerfile"):
+        out.extend(dockerfile.check_dockerfile(text, path))
+    elif base.endswith((".yml", ".yaml")):
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        if base.startswith(("docker-compose", "compose")):
+            out.extend(kubernetes.check_compose(docs[0] if docs else None, text, path))
+        elif _is_k8s(docs):
+            out.extend(kubernetes.check_manifest(docs, text, path))
+            if any(isinstance(d, dict) and d.get("kind") in kubernetes.WORKLOADS for d in docs):
+                workloads.append((path, 1))
+    elif base.endswith(".tf"):
+        tf_files.append((path, text))
+    elif base.endswith(SCRIPT_SUFFIXES) or base in SCRIPT_NAMES:
+        out.extend(mlservers.check_script(text, path))
+    elif base.startswith(("jupyter_server_config", "jupyter_notebook_config", "jupyter_lab_config")):
+        out.extend(mlservers.check_jupyter_config(text, path))
+    elif base == "config.properties" or base.endswith("torchserve.properties"):
+        out.extend(mlservers.check_torchserve_properties(text, path))
+    elif base == "config.toml" and "streamlit" in path.lower():
+        out.extend(mlservers.check_streamlit_toml(text, path))
+    if base.endswith(".py"):
+        out.extend(mlservers.check_python_calls(text, path))
+    return out
+
+
+def _terraform(path: str, text: str, project_text: str, warnings: list[str]) -> list[Finding]:
+    import hcl2
+
+    try:
+        doc = hcl2.loads(text)
+    except Exception as exc:  # python-hcl2 raises lark errors of many types for invalid HCL
+        warnings.append(f"{path}: invalid HCL ({type(exc).__name__}); Terraform checks skipped")
+        return []
+    return list(terraform.check_terraform(doc, text, path, project_text=project_text))
+
+
+def _notebook_code(text: str, path: str, enabled: set[Scanner]) -> list[Finding]:
+    """Code cells: shell escapes (``!cmd``) as commands, the rest through the AST checks."""
+    out: list[Finding] = []
+    cells = json.loads(text).get("cells") or []
+    for index, cell in enumerate(cells, 1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source") or ""
+        source = "".join(source) if isinstance(source, list) else str(source)
+        python_lines = []
+        for number, line in enumerate(source.splitlines(), 1):
+            stripped = line.lstrip()
+            if stripped.startswith("!") and Scanner.CONFIG in enabled:
+                out.extend(mlservers.check_command(stripped[1:], path, number))
+            python_lines.append("" if stripped.startswith(("!", "%")) else line)
+        if Scanner.CODE in enabled:
+            try:
+                out.extend(code.check_python("\n".join(python_lines), path, member=f"cell {index}"))
+            except SyntaxError:
+                continue
+        if Scanner.CONFIG in enabled:
+            out.extend(mlservers.check_python_calls(source, path))
+    return out
