@@ -91,7 +91,7 @@ def require_approval(store: Store, action: str, target: str) -> int | None:
             used = None
     if used is None:
         error = deny(store, who, action, target, "needs an approved request (two-person rule)")
-        raise PermissionDenied(error.message, hint=f"secplan request {action} {target} --reason ...; "
+        raise PermissionDenied(error.message, hint=f"secplan request create {action} {target} --reason ...; "
                                "then a second person runs `secplan approve ID`")
     audit(store, "approval.use", f"approval:{used}", {"action": action, "target": target})
     return used
