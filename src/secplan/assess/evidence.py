@@ -148,6 +148,7 @@ class Evidence:
 #: Modules that register collectors. One list, so that a reader finds every engine feeding the assessment.
 ENGINE_MODULES: list[str] = [
     "secplan.human.collect",
+    "secplan.platform.collect",
 ]
 
 

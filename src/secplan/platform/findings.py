@@ -97,14 +97,14 @@ CRIT, HIGH, MED, LOW = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severi
 # Dependencies (PS-1)
 rule("vulnerable-dependency", V, HIGH, "PS-1", "vulnerable-dependency", "Dependency with a known vulnerability",
      "Upgrade to a fixed version named in the finding, then re-run the scan.")
-rule("unpinned-requirement", V, LOW, "PS-1", "vulnerable-dependency",
+rule("unpinned-requirement", V, LOW, "PS-2", "unpinned-dependencies",
      "Requirement without an exact version: cannot be matched against advisories",
      "Pin exact versions (a lock file or `==` pins) so scans and builds see the same versions.")
 # Secrets (PS-7)
 rule("secret-in-code", S, HIGH, "PS-7", "secret-in-code", "Credential committed to the project",
      "Revoke the credential, remove it from the history, and load it from a secret manager or the environment.")
 # Containers and clusters
-rule("dockerfile-root-user", C, MED, "PS-7", "insecure-config", "Container runs as root",
+rule("dockerfile-root-user", C, MED, "PS-7", "dockerfile-runs-as-root", "Container runs as root",
      "Add a non-root USER instruction before CMD/ENTRYPOINT.")
 rule("dockerfile-unpinned-base", C, MED, "PS-7", "insecure-config", "Base image not pinned (no tag or `latest`)",
      "Pin the base image to a version tag, better a digest (image@sha256:...).")

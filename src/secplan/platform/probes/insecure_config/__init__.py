@@ -1,0 +1,11 @@
+"""Insecure container and client configuration (PS-7)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result
+from secplan.platform.collect import rule_probe
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    return rule_probe(ev, "insecure-config", ["dockerfile", ".dockerfile", ".yml", ".yaml", ".py"], "Dockerfiles, manifests and Python files")

@@ -1,0 +1,11 @@
+"""ML servers without authentication (PS-3)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result
+from secplan.platform.collect import INFRA, rule_probe
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    return rule_probe(ev, "ml-server-unauthenticated", INFRA, "files that launch or configure servers")

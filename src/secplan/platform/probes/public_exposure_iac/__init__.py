@@ -1,0 +1,11 @@
+"""Public exposure in infrastructure as code (PS-5)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result
+from secplan.platform.collect import rule_probe
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    return rule_probe(ev, "public-exposure-iac", [".yml", ".yaml", ".tf"], "Kubernetes, compose and Terraform files")

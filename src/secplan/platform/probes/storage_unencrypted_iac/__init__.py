@@ -1,0 +1,11 @@
+"""ML storage without customer-managed encryption (PS-4)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result
+from secplan.platform.collect import rule_probe
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    return rule_probe(ev, "storage-unencrypted-iac", [".tf"], "Terraform files")
