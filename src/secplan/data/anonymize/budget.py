@@ -8,13 +8,15 @@ so two concurrent releases cannot both squeeze under the limit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Float, ForeignKey, Integer, String, func, select
 from sqlalchemy.exc import IntegrityError as DBIntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from secplan.errors import InputError
 from secplan.identity import current_actor
@@ -68,40 +70,49 @@ def state(store: Store, dataset: str) -> BudgetState | None:
         return BudgetState(dataset, budget.total_epsilon, float(spent or 0.0))
 
 
-def spend(store: Store, dataset: str, epsilon: float, *, total: float, purpose: str) -> BudgetState:
-    """Record a spend of ``epsilon`` against ``dataset`` or refuse it (nothing recorded) if it would
-    exceed the budget. ``total`` sets the budget on first use; later it may only stay or shrink."""
+@contextlib.contextmanager
+def reserve(store: Store, dataset: str, epsilon: float, *, total: float, purpose: str) -> Iterator[BudgetState]:
+    """Spend ``epsilon`` of ``dataset``'s budget for the duration of the block, or refuse up front.
+
+    The spend commits only when the block succeeds: if the release fails before anything was
+    published, nothing is spent. ``total`` sets the budget on first use; later it may only stay or
+    shrink. The budget row is locked for the block, so concurrent releases queue.
+    """
     for attempt in (1, 2):
+        entered = False
         try:
-            return _spend_once(store, dataset, epsilon, total=total, purpose=purpose)
+            with store.session() as session:
+                state = _spend(session, dataset, epsilon, total=total, purpose=purpose)
+                entered = True
+                yield state
+                return
         except DBIntegrityError:  # two first uses raced to create the budget row: the loser retries
-            if attempt == 2:
+            if entered or attempt == 2:
                 raise
-    raise AssertionError("unreachable")
 
 
-def _spend_once(store: Store, dataset: str, epsilon: float, *, total: float, purpose: str) -> BudgetState:
-    with store.session() as session:
-        budget = session.execute(
-            select(PrivacyBudget).where(PrivacyBudget.dataset == dataset).with_for_update()
-        ).scalar_one_or_none()
-        if budget is None:
-            budget = PrivacyBudget(dataset=dataset, total_epsilon=total)
-            session.add(budget)
-            session.flush()
-        elif total > budget.total_epsilon + _EPS_TOLERANCE:
-            raise InputError(
-                f"privacy budget of dataset {dataset!r} is {budget.total_epsilon:g}; the policy asks for {total:g}",
-                hint="a budget can only stay or shrink once spending has begun",
-            )
-        elif total < budget.total_epsilon:
-            budget.total_epsilon = total
-        spent = float(session.scalar(select(func.coalesce(func.sum(PrivacySpend.epsilon), 0.0)).where(
-            PrivacySpend.dataset == dataset)) or 0.0)
-        if spent + epsilon > budget.total_epsilon + _EPS_TOLERANCE:
-            raise InputError(
-                f"privacy budget of dataset {dataset!r} exhausted: spent {spent:g} of {budget.total_epsilon:g}, "
-                f"this release needs {epsilon:g}; refused, nothing was released"
-            )
-        session.add(PrivacySpend(dataset=dataset, epsilon=epsilon, purpose=purpose[:500], actor=current_actor()))
-        return BudgetState(dataset, budget.total_epsilon, spent + epsilon)
+def _spend(session: Session, dataset: str, epsilon: float, *, total: float, purpose: str) -> BudgetState:
+    budget = session.execute(
+        select(PrivacyBudget).where(PrivacyBudget.dataset == dataset).with_for_update()
+    ).scalar_one_or_none()
+    if budget is None:
+        budget = PrivacyBudget(dataset=dataset, total_epsilon=total)
+        session.add(budget)
+        session.flush()
+    elif total > budget.total_epsilon + _EPS_TOLERANCE:
+        raise InputError(
+            f"privacy budget of dataset {dataset!r} is {budget.total_epsilon:g}; the policy asks for {total:g}",
+            hint="a budget can only stay or shrink once spending has begun",
+        )
+    elif total < budget.total_epsilon:
+        budget.total_epsilon = total
+    spent = float(session.scalar(select(func.coalesce(func.sum(PrivacySpend.epsilon), 0.0)).where(
+        PrivacySpend.dataset == dataset)) or 0.0)
+    if spent + epsilon > budget.total_epsilon + _EPS_TOLERANCE:
+        raise InputError(
+            f"privacy budget of dataset {dataset!r} exhausted: spent {spent:g} of {budget.total_epsilon:g}, "
+            f"this release needs {epsilon:g}; refused, nothing was released"
+        )
+    session.add(PrivacySpend(dataset=dataset, epsilon=epsilon, purpose=purpose[:500], actor=current_actor()))
+    session.flush()
+    return BudgetState(dataset, budget.total_epsilon, spent + epsilon)

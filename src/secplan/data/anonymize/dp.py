@@ -47,7 +47,7 @@ def release(df: pd.DataFrame, aggregates: list[Aggregate]) -> list[dict[str, Any
     import pandas as pd
 
     tools, mechanisms = _diffprivlib()
-    rng = np.random.default_rng(secrets.randbits(128))
+    rng = np.random.RandomState(np.random.MT19937(np.random.SeedSequence(secrets.randbits(128))))
     out: list[dict[str, Any]] = []
     for agg in aggregates:
         col = df[agg.column].dropna()

@@ -198,13 +198,17 @@ def anonymize_file(
         if store is None:
             raise InputError("differentially private aggregates need the store (to track the privacy budget)")
         epsilon = sum(a.epsilon for a in policy.dp.aggregates)
-        state = budget.spend(store, dataset, epsilon, total=policy.dp.budget,
-                             purpose=f"anonymize {source.name} -> {target.name}")
-        outcome.report["aggregates"] = dp.release(df, policy.dp.aggregates)
-        privacy.update(epsilon_spent=epsilon, epsilon_total=state.total, epsilon_remaining=state.remaining)
-        _audit(store, "data.dp_release", dataset, {"epsilon": epsilon, "aggregates": [a.name for a in policy.dp.aggregates],
-                                                    "epsilon_remaining": state.remaining})
-    write_table(outcome.table, target)
+        # The spend commits only if the aggregates are computed and the output written.
+        with budget.reserve(store, dataset, epsilon, total=policy.dp.budget,
+                            purpose=f"anonymize {source.name} -> {target.name}") as state:
+            outcome.report["aggregates"] = dp.release(df, policy.dp.aggregates)
+            write_table(outcome.table, target)
+        privacy.update(epsilon_spent=round(epsilon, 9), epsilon_total=state.total,
+                       epsilon_remaining=round(state.remaining, 9))
+        _audit(store, "data.dp_release", dataset, {"epsilon": round(epsilon, 9), "epsilon_remaining": round(state.remaining, 9),
+                                                    "aggregates": [a.name for a in policy.dp.aggregates]})
+    else:
+        write_table(outcome.table, target)
     report = {"input": str(source), "output": str(target), "policy": str(policy_path), "dataset": dataset,
               **outcome.report}
     if store is not None:

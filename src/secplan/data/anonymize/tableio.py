@@ -31,6 +31,8 @@ def read_table(path: Path) -> pd.DataFrame:
         open_dataset = None
     if open_dataset is not None:
         dataset = open_dataset(path)
+        if str(dataset.format) == "text":
+            raise InputError(f"{path}: not a table (read as plain text); use CSV, TSV, Parquet or JSON Lines")
         batches = list(dataset.iter_batches(sample_rows=None))
         table = pa.Table.from_batches(batches, schema=batches[0].schema if batches else dataset.schema)
     else:

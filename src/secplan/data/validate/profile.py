@@ -1,0 +1,157 @@
+"""A dataset's profile: the baseline later data is checked against (schema, types, null rates,
+ranges, categories, uniqueness, and quantiles for drift).
+
+Only aggregates are stored: quantiles of numeric columns, the frequency of each category of
+low-cardinality columns, lengths of free text. No row and no high-cardinality value (a name, an
+e-mail address) ever enters a profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from secplan.errors import InputError
+from secplan.fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Quantile grid resolution: the KS statistic computed from it is within 1/(QUANTILES-1) of the exact one.
+QUANTILES = 1001
+#: A text column with at most this many distinct values (and at most this share of rows) is categorical.
+MAX_CATEGORIES = 100
+MAX_CATEGORY_RATIO = 0.2
+
+ColumnType = Literal["integer", "float", "boolean", "datetime", "string"]
+
+
+class ColumnProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: ColumnType
+    null_rate: float
+    distinct: int
+    unique_ratio: float
+    min: float | None = None
+    max: float | None = None
+    mean: float | None = None
+    std: float | None = None
+    median: float | None = None
+    mad: float | None = None
+    quantiles: list[float] | None = None
+    categories: dict[str, float] | None = Field(None, description="Share of rows per category (categorical only).")
+    length: dict[str, float] | None = None
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    dataset: str
+    created: str
+    rows: int
+    duplicate_share: float
+    label: str | None = None
+    columns: dict[str, ColumnProfile]
+
+
+def column_type(col: pd.Series) -> ColumnType:
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(col):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(col):
+        return "integer"
+    if pd.api.types.is_float_dtype(col):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return "datetime"
+    return "string"
+
+
+def numeric_view(col: pd.Series):
+    """The column as float64 (datetimes as epoch seconds), nulls dropped; ``None`` for text."""
+    import pandas as pd
+
+    kind = column_type(col)
+    if kind in ("integer", "float", "boolean"):
+        return col.dropna().to_numpy(dtype="float64")
+    if kind == "datetime":
+        values = col.dropna()
+        return (values.astype("int64") / 1e9).to_numpy() if len(values) else pd.Series([], dtype="float64").to_numpy()
+    return None
+
+
+#: An integer column with at most this many distinct values (codes, labels, counts) is also categorical.
+MAX_INTEGER_CATEGORIES = 20
+
+
+def is_categorical(col: pd.Series, distinct: int) -> bool:
+    """Few distinct values: text, booleans, and small integer codes such as class labels."""
+    kind = column_type(col)
+    if kind == "integer":
+        return distinct <= MAX_INTEGER_CATEGORIES
+    return kind in ("string", "boolean") and distinct <= MAX_CATEGORIES and (
+        distinct <= MAX_CATEGORY_RATIO * max(1, len(col)) or len(col) < 50)
+
+
+def profile_column(col: pd.Series) -> ColumnProfile:
+    import numpy as np
+
+    n = len(col)
+    distinct = int(col.nunique(dropna=True))
+    kind = column_type(col)
+    prof = ColumnProfile(type=kind, null_rate=round(float(col.isna().mean()) if n else 0.0, 6), distinct=distinct,
+                         unique_ratio=round(distinct / n, 6) if n else 0.0)
+    values = numeric_view(col)
+    if values is not None and len(values):
+        median = float(np.median(values))
+        prof.min, prof.max = float(values.min()), float(values.max())
+        prof.mean, prof.std = float(values.mean()), float(values.std())
+        prof.median, prof.mad = median, float(np.median(np.abs(values - median)))
+        prof.quantiles = [float(q) for q in np.quantile(values, np.linspace(0, 1, QUANTILES))]
+    if is_categorical(col, distinct):
+        shares = col.astype("string").value_counts(normalize=True, dropna=True)
+        prof.categories = {str(k): round(float(v), 6) for k, v in shares.items()}
+    elif kind == "string":
+        lengths = col.dropna().astype("string").str.len()
+        if len(lengths):
+            prof.length = {"min": float(lengths.min()), "max": float(lengths.max()), "mean": round(float(lengths.mean()), 3)}
+    return prof
+
+
+def build_profile(df: pd.DataFrame, dataset: str, *, label: str | None = None) -> Profile:
+    from secplan.data.validate.duplicates import exact_duplicates
+
+    return Profile(
+        dataset=dataset,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        rows=len(df),
+        duplicate_share=round(float(exact_duplicates(df).mean()) if len(df) else 0.0, 6),
+        label=label,
+        columns={str(name): profile_column(df[name]) for name in df.columns},
+    )
+
+
+def save_profile(profile: Profile, path: Path) -> None:
+    atomic_write_text(path, profile.model_dump_json(indent=1, exclude_none=True) + "\n")
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such baseline profile") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: baseline profile is not valid JSON: {exc}") from None
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InputError(f"{path}: not a secplan profile: {where}: {first['msg']}") from None
