@@ -33,7 +33,7 @@ from secplan.crypto.format import (
 )
 from secplan.crypto.keys.interface import KeyVersion
 from secplan.crypto.keys.manager import KeyManager
-from secplan.crypto.stream import decrypt_stream, encrypt_stream
+from secplan.crypto.stream import decrypt_stream, encrypt_stream, fill
 from secplan.crypto.tempout import atomic_output
 from secplan.errors import InputError, IntegrityError
 
@@ -61,6 +61,11 @@ def read_info(path: Path) -> FileInfo:
             raw = handle.read(DATA_OFFSET)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_info(raw, path)
+
+
+def parse_info(raw: bytes, path: Path) -> FileInfo:
+    """:func:`read_info` over the first ``DATA_OFFSET`` bytes already read."""
     header = parse_header(raw[:HEADER_SIZE], str(path))
     if len(raw) < DATA_OFFSET:
         raise IntegrityError(f"{path}: truncated inside the key slots ({len(raw)} of {DATA_OFFSET} bytes)")
@@ -119,15 +124,23 @@ def encrypt_file(src: Path, dst: Path, keys: KeyManager, key_ref: str, *,
 
 
 def decrypt_file(src: Path, dst: Path, keys: KeyManager, *, replace: bool = False) -> int:
-    """Decrypt ``src`` into ``dst`` (mode 0600); ``dst`` appears only if every chunk authenticated."""
-    info = read_info(src)
-    data_key = _open_data_key(info, keys)
+    """Decrypt ``src`` into ``dst`` (mode 0600); ``dst`` appears only if every chunk authenticated.
+
+    ``src`` is read once, front to back, so it may be a pipe.
+    """
     try:
-        with open(src, "rb", buffering=0) as source, atomic_output(dst, perms=0o600, replace=replace) as out:
-            source.seek(DATA_OFFSET)
-            return decrypt_stream(source, out, info.header, data_key, str(src))
-    except FileExistsError:
-        raise InputError(f"{dst}: already exists (choose another -o, or remove it)") from None
+        source = open(src, "rb", buffering=0)  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(f"{src}: cannot read: {exc.strerror}") from None
+    with source:
+        raw = bytearray(DATA_OFFSET)
+        info = parse_info(bytes(raw[: fill(source, raw)]), src)
+        data_key = _open_data_key(info, keys)
+        try:
+            with atomic_output(dst, perms=0o600, replace=replace) as out:
+                return decrypt_stream(source, out, info.header, data_key, str(src))
+        except FileExistsError:
+            raise InputError(f"{dst}: already exists (choose another -o, or remove it)") from None
 
 
 def rewrap_file(path: Path, keys: KeyManager, new_key: KeyVersion) -> bool:

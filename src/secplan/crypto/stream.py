@@ -16,7 +16,7 @@ from secplan.crypto.format import DATA_OFFSET, MAX_CHUNKS, TAG_SIZE, Header
 from secplan.errors import IntegrityError, SecplanError
 
 
-def _fill(src: BinaryIO, buf: bytearray | memoryview) -> int:
+def fill(src: BinaryIO, buf: bytearray | memoryview) -> int:
     """Read until ``buf`` is full or the stream ends (pipes and sockets return short reads)."""
     view = memoryview(buf)
     total = 0
@@ -34,10 +34,10 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, header: Header, data_key: bytes
     aead, aad = AESGCM(data_key), header.digest
     cur, nxt, out = bytearray(size), bytearray(size), bytearray(size + TAG_SIZE)
     out_view = memoryview(out)
-    n = _fill(src, cur)
+    n = fill(src, cur)
     counter, total = 0, 0
     while True:
-        m = _fill(src, nxt) if n == size else 0
+        m = fill(src, nxt) if n == size else 0
         last = m == 0
         if counter >= MAX_CHUNKS:
             raise SecplanError(f"input too large for chunk size {size} ({MAX_CHUNKS} chunks at most)")
@@ -61,7 +61,7 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, header: Header, data_key: bytes
     aead, aad = AESGCM(data_key), header.digest
     cur, nxt, out = bytearray(csize), bytearray(csize), bytearray(size)
     out_view = memoryview(out)
-    n = _fill(src, cur)
+    n = fill(src, cur)
     counter, total = 0, 0
     while True:
         offset = DATA_OFFSET + counter * csize
@@ -70,7 +70,7 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, header: Header, data_key: bytes
                 raise IntegrityError(f"{source}: truncated: the file ends after its key slots, with no data chunks")
             raise IntegrityError(f"{source}: truncated: chunk {counter} (at byte {offset}) is incomplete "
                                  f"({n} bytes)")
-        m = _fill(src, nxt) if n == csize else 0
+        m = fill(src, nxt) if n == csize else 0
         last = m == 0
         data = memoryview(cur)[:n]
         try:
