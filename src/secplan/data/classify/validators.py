@@ -1,0 +1,156 @@
+"""Checks run only on candidates that a pattern already found: checksums and validity rules from
+well-kept libraries (python-stdnum, phonenumbers), plus the few rules no library offers.
+
+Each validator takes the candidate text as matched and returns True when it is a real identifier.
+They are called once per *distinct* candidate, so their cost does not grow with repeated values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+
+import phonenumbers
+from stdnum import bitcoin, iban, luhn
+from stdnum.es import nif as es_nif
+from stdnum.fi import hetu
+from stdnum.gb import nhs
+from stdnum.it import codicefiscale
+from stdnum.nl import bsn
+from stdnum.pl import pesel
+from stdnum.us import ssn
+
+_NON_DIGIT = re.compile(r"\D")
+#: Regions tried for a phone number written without a country code, most common first.
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "AU", "IN")
+#: Shapes that are digits with separators but not phone numbers: ISO and European dates, dotted quads.
+_NOT_PHONE = re.compile(r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,3}(?:\.\d{1,3}){3})\s*$")
+
+
+def _digits(value: str) -> str:
+    return _NON_DIGIT.sub("", value)
+
+
+def credit_card(value: str) -> bool:
+    """Luhn checksum and a known issuer range (Visa, Mastercard 51-55 and 2221-2720, Amex,
+    Discover, JCB, Diners, UnionPay, Maestro) with the length that issuer uses."""
+    digits = _digits(value)
+    if not 13 <= len(digits) <= 19 or not luhn.is_valid(digits) or len(set(digits)) == 1:
+        return False
+    two, four, six = int(digits[:2]), int(digits[:4]), int(digits[:6])
+    n = len(digits)
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    if 51 <= two <= 55 or 2221 <= four <= 2720:
+        return n == 16
+    if two in (34, 37):
+        return n == 15
+    if four == 6011 or two == 65 or 644 <= int(digits[:3]) <= 649 or 622126 <= six <= 622925:
+        return 16 <= n <= 19
+    if 3528 <= four <= 3589:
+        return 16 <= n <= 19
+    if two in (36, 38, 39) or 300 <= int(digits[:3]) <= 305:
+        return 14 <= n <= 19
+    if two == 62:
+        return 16 <= n <= 19
+    return two in (50, 56, 57, 58, 67) or (60 <= two <= 69 and 12 <= n <= 19)
+
+
+def iban_code(value: str) -> bool:
+    return iban.is_valid(value)
+
+
+def us_ssn(value: str) -> bool:
+    """Area, group and serial ranges the SSA never issues, and the famous advertised numbers, fail."""
+    return ssn.is_valid(value)
+
+
+def phone_number(value: str) -> bool:
+    digits = _digits(value)
+    if not 7 <= len(digits) <= 15 or _NOT_PHONE.match(value):
+        return False
+    text = value.strip()
+    regions: tuple[str | None, ...] = (None,) if text.startswith("+") else PHONE_REGIONS
+    if text.startswith("00"):
+        text, regions = "+" + text[2:], (None,)
+    for region in regions:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
+
+
+def ip_address(value: str) -> bool:
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return not address.is_unspecified
+
+
+def bitcoin_address(value: str) -> bool:
+    return bitcoin.is_valid(value)
+
+
+def uk_nhs(value: str) -> bool:
+    digits = _digits(value)
+    return len(set(digits)) > 1 and nhs.is_valid(digits)
+
+
+def dea_number(value: str) -> bool:
+    """US DEA registration: two letters, six digits and a check digit
+    ((d1+d3+d5) + 2*(d2+d4+d6)) mod 10. No maintained library checks it."""
+    value = value.strip().upper()
+    if len(value) != 9 or not value[:2].isalpha() or not value[2:].isdigit():
+        return False
+    d = [int(c) for c in value[2:]]
+    return (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
+
+
+def es_nif_code(value: str) -> bool:
+    return es_nif.is_valid(value)
+
+
+def it_fiscal_code(value: str) -> bool:
+    return codicefiscale.is_valid(value)
+
+
+def pl_pesel(value: str) -> bool:
+    return pesel.is_valid(value)
+
+
+def fi_hetu(value: str) -> bool:
+    return hetu.is_valid(value)
+
+
+def nl_bsn(value: str) -> bool:
+    digits = _digits(value)
+    return len(set(digits)) > 1 and bsn.is_valid(digits)
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+
+
+_ASSIGNMENT = re.compile(r"[:=]\s*['\"]?(?P<v>[^\s'\"]+)")
+
+
+def secret(value: str) -> bool:
+    """Provider-shaped tokens pass as they are; a ``password = ...`` assignment passes only when the
+    assigned value looks random (entropy), so ``password = changeme`` placeholders do not."""
+    found = _ASSIGNMENT.search(value)
+    if found is None:
+        return True
+    candidate = found["v"]
+    lowered = candidate.lower()
+    if lowered in {"none", "null", "true", "false", "changeme", "password", "xxxxxxxx", "********"}:
+        return False
+    return len(candidate) >= 8 and shannon_entropy(candidate) >= 3.0
