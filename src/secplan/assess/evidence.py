@@ -149,6 +149,7 @@ class Evidence:
 ENGINE_MODULES: list[str] = [
     "secplan.human.collect",
     "secplan.platform.collect",
+    "secplan.crypto.collect",
 ]
 
 
