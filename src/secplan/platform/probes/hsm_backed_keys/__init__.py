@@ -1,0 +1,24 @@
+"""Managed keys live in an HSM (PS-6): positive evidence per PKCS#11 key."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result, no_evidence, not_applicable, positive
+from secplan.crypto.collect import KeysEvidence
+from secplan.crypto.keys.interface import KeyState
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    keys: KeysEvidence = ev.get("keys")
+    active = [k for k in keys.keys if k.state is KeyState.ACTIVE]
+    if not active:
+        yield not_applicable("no managed keys")
+        return
+    hsm = [k for k in active if k.provider == "pkcs11"]
+    for key in hsm:
+        yield positive(f"key {key.id} ({key.type}) is held in PKCS#11 token {key.ref.get('token')!r}",
+                       key=key.id, details={"key": key.id, "token": key.ref.get("token")})
+    if not hsm:
+        providers = ", ".join(sorted({k.provider for k in active}))
+        yield no_evidence(f"{len(active)} active key(s) on {providers}, none in an HSM; create keys with "
+                          "--provider pkcs11 or attest hardware protection")
