@@ -38,7 +38,10 @@ class VerifyReport:
     root_hash: str = ""
     first_bad: int | None = None
     kind: str | None = None
-    """modified, missing, unsigned (beyond every checkpoint), truncated, rewritten, checkpoint, key."""
+    """What was found: ``modified`` (stored hashes disagree with the content), ``rewritten`` (content and
+    hashes changed together; caught by a signed checkpoint), ``missing`` (a gap in seq), ``truncated``
+    (a signed checkpoint covers entries that are gone), ``unsigned`` (entries beyond every checkpoint),
+    ``checkpoint`` (a bad signature or checkpoint file), ``key`` (the signing key is missing or unusable)."""
     message: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -58,6 +61,9 @@ def verify(store: Store) -> VerifyReport:
     report = VerifyReport(ok=True)
     try:
         mirror = read_mirror(files)  # before the bounds: the file is written after its commit
+    except SecplanError as exc:
+        return _fail(report, None, "checkpoint", exc.message)
+    try:
         key = load_key(files)
     except SecplanError as exc:
         return _fail(report, None, "key", exc.message)
@@ -160,13 +166,16 @@ def _check_checkpoint(
 ) -> int:
     """Hold the recomputed tree to one checkpoint; returns the new count of trusted entries."""
     cp, source = pending
+    first = trusted + 1
     if not signature_ok(public, cp):
         problem = f"the checkpoint at size {cp.tree_size} in the {source} has an invalid signature"
+        if suspect is None:
+            raise _Found(first, "checkpoint", f"entries {first}..{cp.tree_size} are not covered by a valid signature: {problem}")
     elif frontier.root().hex() != cp.root_hash:
         problem = f"entries {trusted + 1}..{cp.tree_size} do not match the signed checkpoint at size {cp.tree_size} in the {source}"
     else:
         return cp.tree_size
     if suspect is not None:  # the stored hashes point at the exact entry
         raise _Found(suspect[0], "modified", f"entry {suspect[0]}: {suspect[1]}; {problem}")
-    first = trusted + 1
-    raise _Found(first, "rewritten", f"entry {first} was rewritten with recomputed hashes: {problem}")
+    where = f"entry {first}" if first == cp.tree_size else f"at or after entry {first}"
+    raise _Found(first, "rewritten", f"{problem}: content and hashes were rewritten together {where}")

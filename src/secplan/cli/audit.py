@@ -1,0 +1,121 @@
+"""``secplan audit``: read, verify, prove and export the tamper-evident audit ledger (CS-4)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    OutputOption,
+    RootOption,
+    console,
+    emit,
+    err_console,
+    simple_table,
+)
+from secplan.errors import InputError, IntegrityError
+
+audit_app = typer.Typer(help="The audit ledger: who did what, when; tamper-evident, with signed checkpoints.",
+                        no_args_is_help=True)
+
+
+def _open(root: Path):
+    from secplan.store.db import Store
+
+    if not Store.exists_for(root):
+        raise InputError(f"no secplan store in {root.resolve()}: nothing has been recorded there yet")
+    return Store.for_project(root)
+
+
+@audit_app.command("log")
+def log_command(
+    since: str | None = typer.Option(None, "--since", help="Only entries at or after this date or ISO time (UTC)."),
+    actor: str | None = typer.Option(None, "--actor", help="Only entries by this actor."),
+    action: str | None = typer.Option(None, "--action", help="Only actions starting with this (e.g. keys. or keys.rotate)."),
+    limit: int = typer.Option(100, "--limit", "-n", min=0, help="Show the newest N matching entries (0: all)."),
+    fmt: Format = FormatOption,
+    root: Path = RootOption,
+) -> None:
+    """List ledger entries, oldest first."""
+    from secplan.ledger.query import find, parse_since
+
+    store = _open(root)
+    entries = find(store, since=parse_since(since) if since else None, actor=actor, action=action, limit=limit or None)
+    emit(
+        [e.to_json() for e in entries],
+        fmt,
+        lambda: simple_table(
+            "audit ledger",
+            ["seq", "time (UTC)", "actor", "action", "object", "outcome", "details"],
+            [(e.seq, e.timestamp[:19].replace("T", " "), e.actor, e.action, e.object, e.outcome,
+              _short(e.details)) for e in entries],
+        ),
+    )
+
+
+def _short(details: str, width: int = 60) -> str:
+    if details == "{}":
+        return ""
+    return details if len(details) <= width else details[: width - 1] + "…"
+
+
+@audit_app.command("verify")
+def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
+    """Recompute the chain and tree and check them against the signed checkpoints; exit 1 naming the first bad entry."""
+    from secplan.ledger.verify import verify
+
+    report = verify(_open(root))
+    if str(fmt) == Format.JSON:
+        emit(report.to_json(), fmt)
+    for warning in report.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    if not report.ok:
+        where = f"ledger entry {report.first_bad}" if report.first_bad is not None else "ledger"
+        raise IntegrityError(f"{where} is not authentic ({report.kind}): {report.message}")
+    if str(fmt) != Format.JSON:
+        console.print(
+            f"ledger ok: {report.entries} entries, {report.checkpoints} signed checkpoints checked, "
+            f"root {report.root_hash}",
+            highlight=False,
+        )
+
+
+@audit_app.command("proof")
+def proof_command(
+    entry: int = typer.Argument(..., min=1, help="The entry's sequence number."),
+    fmt: Format = FormatOption,
+    root: Path = RootOption,
+) -> None:
+    """Print an RFC 6962 inclusion proof of ENTRY against the newest signed checkpoint (checked before printing)."""
+    from secplan.ledger.proof import inclusion_proof
+
+    proof = inclusion_proof(_open(root), entry).to_json()
+    rows = [(k, proof[k]) for k in ("seq", "leaf_index", "leaf_hash", "tree_size", "root_hash")]
+    rows += [(f"path[{i}]", h) for i, h in enumerate(proof["audit_path"])]
+    rows += [("signed at", proof["checkpoint"]["timestamp"]), ("key id", proof["checkpoint"]["key_id"]),
+             ("verified", "yes")]
+    emit(proof, fmt, lambda: simple_table(f"inclusion proof of entry {entry}", ["field", "value"], rows))
+
+
+@audit_app.command("export")
+def export_command(output: Path | None = OutputOption, root: Path = RootOption) -> None:
+    """Write the whole ledger as JSON lines (entries with their signed checkpoints) to stdout or -o FILE."""
+    from secplan.fsutil import atomic_writer
+    from secplan.ledger.export import export
+
+    store = _open(root)
+    if output is None:
+        count = export(store, sys.stdout)
+        sys.stdout.flush()
+        return
+    with atomic_writer(output, "w", perms=0o600) as handle:
+        count = export(store, handle)
+    err_console.print(f"wrote {count} entries to {output}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")
