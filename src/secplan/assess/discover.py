@@ -71,7 +71,7 @@ def classify_file(rel: str, head: bytes) -> tuple[AssetKind, str | None]:
     hint = _content_hint(head)
     if is_encrypted_header(head):
         return AssetKind.ENCRYPTED, "secplan-encrypted"
-    if lower.startswith("requirements") and lower.endswith((".txt", ".in")) or lower in DEPENDENCY_NAMES:
+    if (lower.startswith("requirements") and lower.endswith((".txt", ".in"))) or lower in DEPENDENCY_NAMES:
         return AssetKind.DEPENDENCIES, hint
     if lower.startswith("dockerfile") or lower.endswith(".dockerfile") or suffix in {".tf", ".hcl"}:
         return AssetKind.INFRASTRUCTURE, hint

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secplan.assess.discover import ProjectFile, discover
+from secplan.assess.discover import ProjectFile, classify_file, discover
 from secplan.plan.model import Asset, Plan
 from secplan.vocabulary import AssetKind, Classification
 
@@ -127,7 +127,12 @@ class Evidence:
             members = [enc_twin]
         covered.update(f.path for f in members)
         kinds = {f.kind for f in members if f.kind is not AssetKind.ENCRYPTED}
-        kind = asset.kind or (kinds.pop() if len(kinds) == 1 else AssetKind.OTHER)
+        if asset.kind:
+            kind = asset.kind
+        elif len(kinds) == 1:
+            kind = kinds.pop()
+        else:  # only encrypted files, or a mix: judge by the declared name
+            kind = classify_file(rel, b"")[0]
         encrypted = bool(asset.encrypted) or (bool(members) and all(f.encrypted for f in members))
         return AssetView(
             path=rel,
@@ -149,6 +154,7 @@ class Evidence:
 ENGINE_MODULES: list[str] = [
     "secplan.human.collect",
     "secplan.platform.collect",
+    "secplan.data.validate.collect",
     "secplan.crypto.collect",
 ]
 

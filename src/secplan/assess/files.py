@@ -24,8 +24,7 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> str | None:
 
 
 def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        yield number, line
+    yield from enumerate(text.splitlines(), start=1)
 
 
 def csv_header(path: Path) -> list[str]:

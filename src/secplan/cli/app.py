@@ -8,15 +8,53 @@ import os
 import pkgutil
 import sys
 
-import click
 import typer
 from rich.markup import escape
+from typer._click.exceptions import ClickException  # typer vendors click; these are its classes
+from typer.core import TyperGroup
 
 from secplan import __version__
 from secplan.cli.common import err_console
 from secplan.errors import SecplanError
 
+
+def report_error(exc: BaseException) -> int:
+    """Print an error the way users see every error (no traceback) and return its exit code."""
+    if isinstance(exc, SecplanError):
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
+        if exc.hint:
+            err_console.print(f"hint: {escape(exc.hint)}", highlight=False)
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        err_console.print("interrupted")
+        return 130
+    err_console.print(
+        f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+        "run again with SECPLAN_DEBUG=1 for details, and report it if it persists",
+        highlight=False,
+    )
+    return 70
+
+
+class SecplanGroup(TyperGroup):
+    """The root group: turns every error raised by a command into a message and an exit code, so
+    that the console script, ``python -m secplan`` and tests invoking the app all behave alike."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except (SecplanError, KeyboardInterrupt) as exc:
+            raise typer.Exit(report_error(exc)) from None
+        except Exception as exc:
+            if os.environ.get("SECPLAN_DEBUG"):
+                raise
+            raise typer.Exit(report_error(exc)) from None
+
+
 app = typer.Typer(
+    cls=SecplanGroup,
     name="secplan",
     help="Turn your ML security plan into working software: enforce, verify and report its 32 controls.",
     no_args_is_help=True,
@@ -57,29 +95,14 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: exit 0 ok, 1 findings or integrity failure, 2 usage or input error, 3 denied."""
     try:
         result = app(args=argv, prog_name="secplan", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("aborted")
         sys.exit(130)
-    except click.ClickException as exc:
+    except ClickException as exc:
         exc.show()
         sys.exit(2)
-    except SecplanError as exc:
-        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
-        if exc.hint:
-            err_console.print(f"hint: {escape(exc.hint)}", highlight=False)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
-    except Exception as exc:
-        if os.environ.get("SECPLAN_DEBUG"):
-            raise
-        err_console.print(
-            f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
-            "run again with SECPLAN_DEBUG=1 for details, and report it if it persists",
-            highlight=False,
-        )
-        sys.exit(70)
+    except (SecplanError, KeyboardInterrupt) as exc:  # raised while parsing, before a command runs
+        sys.exit(report_error(exc))
     sys.exit(result if isinstance(result, int) else 0)

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, console, emit, err_console, progress, simple_table, write_output
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    console,
+    emit,
+    err_console,
+    progress,
+    simple_table,
+    write_output,
+)
 from secplan.errors import InputError
 from secplan.vocabulary import Severity
 
@@ -77,12 +86,14 @@ def assess_command(
         assessment_id = save_assessment(store, doc)
         record(store, action="assess.run", obj=f"assessment:{assessment_id}",
                details={"score": doc.score, "failed": doc.failed, "counts": {str(k): v for k, v in doc.counts.items()}},
-               outcome="fail" if doc.failed else "success")
+               outcome="failure" if doc.failed else "success")
 
     for name, path in targets:
         write_output(writers[name].render(doc), path)
     if fmt == ReportFormat.TABLE and output is None:
-        for renderable in writers["table"].render_rich(doc):
+        from secplan.report.table import render_rich
+
+        for renderable in render_rich(doc):
             console.print(renderable)
     else:
         write_output(writers[fmt.value].render(doc), output)

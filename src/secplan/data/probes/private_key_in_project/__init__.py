@@ -20,7 +20,7 @@ def run(ev: Evidence) -> Iterator[Result]:
         if f.kind in SKIP:
             continue
         text = read_text(ev.root / f.path)
-        if not text or "PRIVATE KEY" not in text and "PuTTY" not in text:
+        if not text or ("PRIVATE KEY" not in text and "PuTTY" not in text):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             if KEY_BLOCK.search(line):

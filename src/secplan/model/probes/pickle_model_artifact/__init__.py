@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from secplan.assess.discover import PICKLE_BASED_SUFFIXES
+from secplan.assess.discover import MODEL_SUFFIXES, PICKLE_BASED_SUFFIXES
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
@@ -21,6 +21,8 @@ def run(ev: Evidence) -> Iterator[Result]:
         suffix = PurePosixPath(model.path).suffix.lower()
         where = Location(model.path)
         if model.encrypted:
+            if PurePosixPath(model.path.removesuffix(".enc")).suffix.lower() not in MODEL_SUFFIXES:
+                continue  # an encrypted dataset, not a model
             yield positive("encrypted at rest; scan the decrypted artifact before loading it", where)
         elif model.magic == "pickle" or suffix in PICKLE_BASED_SUFFIXES:
             yield negative(f"pickle-based model artifact ({suffix or model.magic}) executes code when loaded",

@@ -1,0 +1,21 @@
+from secplan.crypto.magic import ENCRYPTED_MAGIC
+from secplan.vocabulary import Outcome
+
+from .helpers import make_project, negatives, run_probe
+
+ID = "pickle-model-artifact"
+
+
+def test_pickles_by_content_and_name_are_negative(project_dir):
+    make_project(project_dir, {
+        "a.pkl": b"\x80\x04N.",
+        "disguised.dat": b"\x80\x02}q\x00.",           # a pickle whatever its name says
+        "b.pt": b"PK\x03\x04" + b"\x00" * 30,
+        "c.safetensors": b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ",
+        "d.gguf": b"GGUF\x03\x00\x00\x00",
+        "e.pkl.enc": ENCRYPTED_MAGIC + b"\x00" * 16,
+    })
+    results = run_probe(ID, project_dir)
+    assert sorted(r.location.path for r in negatives(results)) == ["a.pkl", "b.pt", "disguised.dat"]
+    assert sorted(r.location.path for r in results if r.outcome == Outcome.POSITIVE) == [
+        "c.safetensors", "d.gguf", "e.pkl.enc"]
