@@ -35,7 +35,7 @@ def mask(col: pd.Series, rule: Mask) -> pd.Series:
     arr = pa.array(col.astype("string"), type=pa.large_string(), from_pandas=True)
     length = pc.utf8_length(arr)
     keep = pc.min_element_wise(length, pa.scalar(rule.keep_last, pa.int64()))
-    hidden = pc.subtract(length, keep)
+    hidden = pc.fill_null(pc.subtract(length, keep), 0)  # nulls stay null through the join below
     prefix = pc.binary_repeat(pa.scalar(rule.char, pa.large_string()), hidden)
     tail = pc.utf8_slice_codeunits(arr, start=-rule.keep_last) if rule.keep_last else pc.utf8_slice_codeunits(arr, 0, 0)
     tail = pc.if_else(pc.equal(keep, 0), pa.scalar("", pa.large_string()), tail)

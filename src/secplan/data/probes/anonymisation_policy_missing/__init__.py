@@ -1,0 +1,50 @@
+"""Personal data used for training or shared has an anonymisation policy (DS-6)."""
+
+from collections.abc import Iterator
+
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.data.anonymize.locate import policy_for
+from secplan.errors import InputError
+from secplan.vocabulary import AssetKind, Classification
+
+
+def run(ev: Evidence) -> Iterator[Result]:
+    from secplan.data.anonymize.policy import load_policy
+
+    required = set(ev.plan.policy.anonymisation.required_for)
+    min_k = ev.plan.policy.anonymisation.min_k
+    in_scope = [
+        a for a in ev.assets_of(AssetKind.DATASET, AssetKind.ENCRYPTED)
+        if a.declared and required & set(a.uses) and a.classification
+        and a.classification.at_least(Classification.CONFIDENTIAL)
+    ]
+    if not in_scope:
+        yield not_applicable("no confidential or restricted dataset is used for "
+                             f"{' or '.join(sorted(required)) or 'anything anonymisation is required for'}")
+        return
+    for asset in in_scope:
+        where = Location(asset.path)
+        if asset.anonymised:
+            yield positive("the plan declares the dataset anonymised", where)
+            continue
+        found = policy_for(ev.root, asset.path)
+        if found is None:
+            yield negative(f"{asset.classification} data used for {', '.join(sorted(required & set(asset.uses)))} "
+                           "has no anonymisation policy", where, key=f"missing|{asset.path}")
+            continue
+        rel = found.relative_to(ev.root).as_posix()
+        try:
+            policy = load_policy(found)
+        except InputError as exc:
+            yield negative(f"anonymisation policy {rel} is invalid: {exc.message}", Location(rel),
+                           key=f"invalid|{asset.path}")
+            continue
+        if not policy.columns and not policy.quasi_identifiers:
+            yield negative(f"anonymisation policy {rel} protects no column", Location(rel), key=f"empty|{asset.path}")
+        elif policy.quasi_identifiers and policy.k < min_k:
+            yield negative(f"anonymisation policy {rel} targets k={policy.k}, below the plan's min_k={min_k}",
+                           Location(rel), key=f"weak|{asset.path}", details={"k": policy.k, "min_k": min_k})
+        else:
+            yield positive(f"anonymisation policy {rel} covers the dataset", where,
+                           details={"policy": rel, "k": policy.k, "l": policy.l})
