@@ -1,0 +1,717 @@
+"""A static, symbolic pickle machine: protocols 0-5, a real stack and memo, nothing ever imported.
+
+It runs every opcode the way ``pickle.Unpickler`` would, except that globals become :class:`Global`
+symbols and calls become :class:`Call` symbols instead of being imported or called. So it knows,
+without guessing, which global each ``REDUCE``/``OBJ``/``INST``/``NEWOBJ``/``BUILD`` acts on, even
+when names come from the memo, from byte strings, or from ``getattr`` trampolines. Every global is
+judged by the :class:`~secplan.model.scan.policy.Policy` the moment it appears, so a payload placed
+before a deliberately broken byte is still reported.
+"""
+
+from __future__ import annotations
+
+import _compat_pickle
+import codecs
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+from secplan.model.scan.policy import Judgement, Policy
+from secplan.model.scan.result import Finding, Verdict
+from secplan.model.scan.stream import DecompressionLimit, Reader, ScanLimit, Truncated
+
+KEEP_ITEMS = 1 << 16
+"""Container items kept per list/dict (the rest is counted): enough for torch storage keys."""
+KEEP_STR = 4096
+"""Strings longer than this are kept as :class:`Opaque` (no global name is that long)."""
+READ_PAYLOAD = 1 << 16
+"""Byte payloads larger than this are skipped without being read."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_opcodes: int = 50_000_000
+    max_stack: int = 1_000_000
+    max_marks: int = 100_000
+    max_memo: int = 5_000_000
+    max_nested: int = 8
+    max_stacked: int = 64
+
+
+class Malformed(Exception):
+    """The bytes are not a pickle a real unpickler would accept."""
+
+
+class Mark:
+    __slots__ = ()
+
+
+MARK = Mark()
+
+
+@dataclass(eq=False)
+class Global:
+    module: str
+    name: str
+    offset: int
+
+    @property
+    def fq(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclass(eq=False)
+class Call:
+    func: Any
+    args: Any
+    offset: int
+    kind: str = "call"
+    state: Any = None
+
+
+@dataclass(eq=False)
+class Opaque:
+    kind: str
+    size: int = 0
+
+
+@dataclass(eq=False)
+class SymList:
+    items: list[Any] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, value: Any) -> None:
+        if len(self.items) < KEEP_ITEMS:
+            self.items.append(value)
+        self.count += 1
+
+
+@dataclass(eq=False)
+class SymDict:
+    items: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def add(self, key: Any, value: Any) -> None:
+        if len(self.items) < KEEP_ITEMS:
+            self.items.append((key, value))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        for k, v in self.items:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(eq=False)
+class SymSet:
+    count: int = 0
+
+
+@dataclass
+class PickleOutcome:
+    """What one run over a stream of (possibly stacked) pickles found."""
+
+    findings: list[Finding] = field(default_factory=list)
+    pickles: int = 0
+    opcodes: int = 0
+    globals: set[str] = field(default_factory=set)
+    persistent_ids: list[Any] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    """The top value of each pickle, kept for layout decisions (legacy torch) only."""
+
+
+_NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
+_TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+_TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
+                       "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
+                       "QUInt8": 1, "QInt32": 4, "QUInt4x2": 1, "QUInt2x4": 1, "Untyped": 1}
+_DTYPE_BASE = {"b": 1, "i": None, "u": None, "f": None, "c": None, "m": None, "M": None, "V": None,
+               "S": None, "a": None, "U": None, "O": None, "?": 1, "e": 2, "d": 8, "g": 16}
+
+
+class PickleMachine:
+    """Interpret a stream of pickles symbolically and report what it would import and call."""
+
+    def __init__(self, policy: Policy, *, member: str | None = None, limits: Limits | None = None) -> None:
+        self.policy = policy
+        self.member = member
+        self.limits = limits or Limits()
+        self.out = PickleOutcome()
+        self._reported: set[tuple[str, str]] = set()
+
+    # -- findings ---------------------------------------------------------------------------------
+
+    def _add(self, rule: str, verdict: Verdict, message: str, offset: int | None, symbol: str | None = None,
+             *, dedupe: bool = True) -> None:
+        key = (rule, symbol or message)
+        if dedupe and key in self._reported:
+            return
+        self._reported.add(key)
+        self.out.findings.append(Finding(rule, verdict, message, self.member, offset, symbol))
+
+    def _judge_global(self, g: Global, how: str = "imports") -> None:
+        self.out.globals.add(g.fq)
+        judgement, why = self.policy.judge(g.module, g.name)
+        if judgement is Judgement.UNSAFE:
+            self._add("pickle-dangerous-global", Verdict.UNSAFE, f"{how} {g.fq}: {why}", g.offset, g.fq)
+        elif judgement is Judgement.SUSPICIOUS:
+            self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"{how} {g.fq}: {why}", g.offset, g.fq)
+
+    def _on_call(self, func: Any, args: Any, offset: int, kind: str) -> Call:
+        if isinstance(func, Global):
+            if func.fq == "builtins.getattr" and isinstance(args, tuple) and len(args) >= 2:
+                target, attr = args[0], args[1]
+                if isinstance(target, Global) and isinstance(attr, str):
+                    resolved = Global(target.module, f"{target.name}.{attr}", offset)
+                    self._judge_global(resolved, "resolves getattr to")
+                    return Call(resolved, (), offset, "getattr")
+        elif isinstance(func, Call) and func.kind == "getattr" and isinstance(func.func, Global):
+            pass  # calling what getattr resolved: already judged as a global
+        else:
+            what = type(func).__name__ if not isinstance(func, Call) else "the result of another call"
+            self._add("pickle-indirect-call", Verdict.UNSAFE,
+                      f"calls {what} instead of a named global (a trampoline that hides the callee)", offset)
+        return Call(func, args, offset, kind)
+
+    # -- driving ----------------------------------------------------------------------------------
+
+    def scan(self, reader: Reader, *, force: bool = True) -> PickleOutcome:
+        """Run every pickle in the stream: stacked pickles are all interpreted, as loaders that call
+        ``load`` repeatedly (legacy torch, joblib, custom formats) would."""
+        out = self.out
+        try:
+            self._scan_stacked(reader)
+        except Malformed as exc:
+            self._add("pickle-malformed", Verdict.ERROR, f"not a valid pickle: {exc}", reader.offset, dedupe=False)
+        except Truncated as exc:
+            self._add("pickle-truncated", Verdict.ERROR, f"the pickle is truncated: {exc}", reader.offset,
+                      dedupe=False)
+        except DecompressionLimit:
+            raise
+        except ScanLimit as exc:
+            self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+        except RecursionError:
+            self._add("scan-limit", Verdict.ERROR, "nesting too deep to analyse", reader.offset, dedupe=False)
+        return out
+
+    def _scan_stacked(self, reader: Reader) -> None:
+        first = True
+        while first or not reader.at_end():
+            if self.out.pickles >= self.limits.max_stacked:
+                raise ScanLimit(f"more than {self.limits.max_stacked} stacked pickles")
+            start = reader.offset
+            value = self._run_one(reader, depth=0)
+            self.out.pickles += 1
+            if len(self.out.values) < 8:
+                self.out.values.append(value)
+            if self.out.pickles == 2:
+                self._add("pickle-stacked", Verdict.SAFE,
+                          "the stream holds several pickles; every one was analysed", start)
+            first = False
+            if self.out.pickles == 1 and value == _TORCH_LEGACY_MAGIC:
+                self._torch_legacy(reader)
+
+    def _torch_legacy(self, reader: Reader) -> None:
+        """Legacy ``torch.save``: magic, protocol, sys info, the object, storage keys, then raw storages."""
+        for _ in range(4):
+            self.out.values.append(self._run_one(reader, depth=0))
+            self.out.pickles += 1
+        keys = self.out.values[-1]
+        if not isinstance(keys, SymList) or keys.count != len(keys.items):
+            raise Malformed("legacy torch file without a readable list of storage keys")
+        sizes: dict[str, int] = {}
+        for pid in self.out.persistent_ids:
+            if isinstance(pid, tuple) and len(pid) >= 3 and pid[0] == "storage" and isinstance(pid[1], Global):
+                kind = pid[1].name.removesuffix("Storage")
+                sizes[str(pid[2])] = _TORCH_ELEMENT_SIZE.get(kind, 0)
+        for key in keys.items:
+            size = sizes.get(str(key))
+            if not size:
+                raise Malformed(f"legacy torch storage {key!r} has no known element type")
+            numel = struct.unpack("<q", reader.read(8))[0]
+            if numel < 0:
+                raise Malformed(f"legacy torch storage {key!r} has a negative size")
+            reader.skip(numel * size)
+
+    def scan_torch_tar_member(self, reader: Reader, kind: str) -> PickleOutcome:
+        """The ``storages`` and ``tensors`` members of the oldest ``torch.save`` layout (a tar):
+        a count, then per entry a small pickle followed by raw numbers that must be skipped."""
+        try:
+            total = self._run_one(reader, depth=0)
+            self.out.pickles += 1
+            if not isinstance(total, int) or total < 0:
+                raise Malformed(f"legacy torch {kind} member does not start with a count")
+            for _ in range(total):
+                args = self._run_one(reader, depth=0)
+                self.out.pickles += 1
+                if kind == "storages":
+                    size = 0
+                    if isinstance(args, tuple) and len(args) == 3 and isinstance(args[2], Global):
+                        size = _TORCH_ELEMENT_SIZE.get(args[2].name.removesuffix("Storage"), 0)
+                    if not size:
+                        raise Malformed("legacy torch storage without a known element type")
+                    numel = struct.unpack("<q", reader.read(8))[0]
+                    if numel < 0:
+                        raise Malformed("legacy torch storage with a negative size")
+                    reader.skip(numel * size)
+                else:
+                    ndim = struct.unpack("<i", reader.read(4))[0]
+                    if not 0 <= ndim <= 64:
+                        raise Malformed("legacy torch tensor with an impossible number of dimensions")
+                    reader.skip(4 + 16 * ndim + 8)
+            if not reader.at_end():
+                self._scan_stacked(reader)
+        except Malformed as exc:
+            self._add("pickle-malformed", Verdict.ERROR, f"not a valid legacy torch {kind} member: {exc}",
+                      reader.offset, dedupe=False)
+        except Truncated as exc:
+            self._add("pickle-truncated", Verdict.ERROR, f"truncated: {exc}", reader.offset, dedupe=False)
+        except DecompressionLimit:
+            raise
+        except ScanLimit as exc:
+            self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+        return self.out
+
+    # -- the machine ------------------------------------------------------------------------------
+
+    def _run_one(self, r: Reader, depth: int) -> Any:
+        if depth > self.limits.max_nested:
+            raise ScanLimit(f"pickles nested more than {self.limits.max_nested} deep")
+        lim = self.limits
+        stack: list[Any] = []
+        metastack: list[list[Any]] = []
+        memo: dict[int, Any] = {}
+        proto = 0
+        out = self.out
+        count = 0
+        max_ops = lim.max_opcodes - out.opcodes
+
+        def pop_mark() -> list[Any]:
+            nonlocal stack
+            if not metastack:
+                raise Malformed("MARK expected but not found")
+            items = stack
+            stack = metastack.pop()
+            return items
+
+        def pop() -> Any:
+            if not stack:
+                raise Malformed("stack underflow")
+            return stack.pop()
+
+        def text_arg() -> str:
+            raw = r.readline()
+            return raw[:-1].decode("latin-1")
+
+        while True:
+            if r.pos >= len(r.buf) and not r.fill(1):
+                raise Truncated("the data ends before the STOP opcode")
+            at = r.base + r.pos
+            op = r.buf[r.pos]
+            r.pos += 1
+            count += 1
+            if count > max_ops:
+                raise ScanLimit(f"more than {lim.max_opcodes} opcodes")
+            if len(stack) > lim.max_stack:
+                raise ScanLimit(f"stack deeper than {lim.max_stack}")
+
+            if op == 0x71:  # BINPUT
+                idx = r.read(1)[0]
+                if not stack:
+                    raise Malformed("PUT on an empty stack")
+                memo[idx] = stack[-1]
+            elif op == 0x68:  # BINGET
+                idx = r.read(1)[0]
+                if idx not in memo:
+                    raise Malformed(f"memo key {idx} not found")
+                stack.append(memo[idx])
+            elif op == 0x94:  # MEMOIZE
+                if not stack:
+                    raise Malformed("MEMOIZE on an empty stack")
+                if len(memo) >= lim.max_memo:
+                    raise ScanLimit(f"more than {lim.max_memo} memo entries")
+                memo[len(memo)] = stack[-1]
+            elif op == 0x47:  # BINFLOAT
+                stack.append(struct.unpack(">d", r.read(8))[0])
+            elif op == 0x4B:  # BININT1
+                stack.append(r.read(1)[0])
+            elif op == 0x4A:  # BININT
+                stack.append(struct.unpack("<i", r.read(4))[0])
+            elif op == 0x4D:  # BININT2
+                stack.append(struct.unpack("<H", r.read(2))[0])
+            elif op == 0x8C:  # SHORT_BINUNICODE
+                n = r.read(1)[0]
+                stack.append(self._text(r.read(n), at))
+            elif op == 0x58:  # BINUNICODE
+                stack.append(self._sized_text(r, struct.unpack("<I", r.read(4))[0], at))
+            elif op == 0x8D:  # BINUNICODE8
+                stack.append(self._sized_text(r, struct.unpack("<Q", r.read(8))[0], at))
+            elif op == 0x28:  # MARK
+                if len(metastack) >= lim.max_marks:
+                    raise ScanLimit(f"more than {lim.max_marks} nested MARKs")
+                metastack.append(stack)
+                stack = []
+            elif op == 0x85:  # TUPLE1
+                stack[-1:] = [tuple(stack[-1:])] if stack else _underflow()
+            elif op == 0x86:  # TUPLE2
+                if len(stack) < 2:
+                    raise Malformed("stack underflow")
+                stack[-2:] = [tuple(stack[-2:])]
+            elif op == 0x87:  # TUPLE3
+                if len(stack) < 3:
+                    raise Malformed("stack underflow")
+                stack[-3:] = [tuple(stack[-3:])]
+            elif op == 0x74:  # TUPLE
+                items = pop_mark()
+                stack.append(tuple(items))
+            elif op == 0x29:  # EMPTY_TUPLE
+                stack.append(())
+            elif op == 0x5D:  # EMPTY_LIST
+                stack.append(SymList())
+            elif op == 0x7D:  # EMPTY_DICT
+                stack.append(SymDict())
+            elif op == 0x65:  # APPENDS
+                items = pop_mark()
+                target = stack[-1] if stack else _underflow()
+                self._mutate(target, at)
+                if isinstance(target, SymList):
+                    for item in items:
+                        target.add(item)
+            elif op == 0x61:  # APPEND
+                value = pop()
+                target = stack[-1] if stack else _underflow()
+                self._mutate(target, at)
+                if isinstance(target, SymList):
+                    target.add(value)
+            elif op == 0x75:  # SETITEMS
+                items = pop_mark()
+                if len(items) % 2:
+                    raise Malformed("SETITEMS with an odd number of items")
+                target = stack[-1] if stack else _underflow()
+                self._mutate(target, at)
+                if isinstance(target, SymDict):
+                    for i in range(0, len(items), 2):
+                        target.add(items[i], items[i + 1])
+            elif op == 0x73:  # SETITEM
+                value = pop()
+                key = pop()
+                target = stack[-1] if stack else _underflow()
+                self._mutate(target, at)
+                if isinstance(target, SymDict):
+                    target.add(key, value)
+            elif op == 0x52:  # REDUCE
+                args = pop()
+                func = stack[-1] if stack else _underflow()
+                stack[-1] = self._on_call(func, args, at, "reduce")
+            elif op == 0x62:  # BUILD
+                state = pop()
+                inst = stack[-1] if stack else _underflow()
+                self._build(inst, state, at, r, depth)
+            elif op == 0x81:  # NEWOBJ
+                args = pop()
+                cls = pop()
+                stack.append(self._on_call(cls, args, at, "new"))
+            elif op == 0x92:  # NEWOBJ_EX
+                kwargs = pop()
+                args = pop()
+                cls = pop()
+                stack.append(self._on_call(cls, (args, kwargs), at, "new"))
+            elif op == 0x93:  # STACK_GLOBAL
+                name = pop()
+                module = pop()
+                stack.append(self._stack_global(module, name, at))
+            elif op == 0x63:  # GLOBAL
+                module = self._line_name(r, at)
+                name = self._line_name(r, at)
+                g = self._make_global(module, name, at, proto)
+                stack.append(g)
+            elif op == 0x69:  # INST
+                module = self._line_name(r, at)
+                name = self._line_name(r, at)
+                g = self._make_global(module, name, at, proto)
+                args = tuple(pop_mark())
+                stack.append(self._on_call(g, args, at, "inst"))
+            elif op == 0x6F:  # OBJ
+                items = pop_mark()
+                if not items:
+                    raise Malformed("OBJ without a class")
+                stack.append(self._on_call(items[0], tuple(items[1:]), at, "obj"))
+            elif op == 0x4E:  # NONE
+                stack.append(None)
+            elif op == 0x88:  # NEWTRUE
+                stack.append(True)
+            elif op == 0x89:  # NEWFALSE
+                stack.append(False)
+            elif op == 0x6A:  # LONG_BINGET
+                idx = struct.unpack("<I", r.read(4))[0]
+                if idx not in memo:
+                    raise Malformed(f"memo key {idx} not found")
+                stack.append(memo[idx])
+            elif op == 0x72:  # LONG_BINPUT
+                idx = struct.unpack("<I", r.read(4))[0]
+                if not stack:
+                    raise Malformed("PUT on an empty stack")
+                if len(memo) >= lim.max_memo and idx not in memo:
+                    raise ScanLimit(f"more than {lim.max_memo} memo entries")
+                memo[idx] = stack[-1]
+            elif op == 0x43:  # SHORT_BINBYTES
+                stack.append(self._payload(r, r.read(1)[0], "bytes"))
+            elif op == 0x42:  # BINBYTES
+                stack.append(self._payload(r, struct.unpack("<I", r.read(4))[0], "bytes"))
+            elif op == 0x8E:  # BINBYTES8
+                stack.append(self._payload(r, struct.unpack("<Q", r.read(8))[0], "bytes"))
+            elif op == 0x96:  # BYTEARRAY8
+                stack.append(self._payload(r, struct.unpack("<Q", r.read(8))[0], "bytearray"))
+            elif op == 0x55:  # SHORT_BINSTRING
+                stack.append(self._bytes_text(r.read(r.read(1)[0])))
+            elif op == 0x54:  # BINSTRING
+                n = struct.unpack("<i", r.read(4))[0]
+                if n < 0:
+                    raise Malformed("BINSTRING with a negative length")
+                stack.append(self._bytes_text(r.read(n)) if n <= READ_PAYLOAD else self._payload(r, n, "str"))
+            elif op == 0x95:  # FRAME
+                r.read(8)
+            elif op == 0x80:  # PROTO
+                proto = r.read(1)[0]
+                if proto > 5:
+                    raise Malformed(f"unsupported pickle protocol {proto}")
+            elif op == 0x2E:  # STOP
+                value = pop()
+                out.opcodes += count
+                return value
+            elif op == 0x30:  # POP
+                if stack:
+                    stack.pop()
+                else:
+                    pop_mark()
+            elif op == 0x31:  # POP_MARK
+                pop_mark()
+            elif op == 0x32:  # DUP
+                stack.append(stack[-1] if stack else _underflow())
+            elif op == 0x49:  # INT
+                line = r.readline()[:-1]
+                stack.append(True if line == b"01" else False if line == b"00" else _int(line))
+            elif op == 0x4C:  # LONG
+                stack.append(_int(r.readline()[:-1].rstrip(b"L")))
+            elif op == 0x8A:  # LONG1
+                stack.append(int.from_bytes(r.read(r.read(1)[0]), "little", signed=True))
+            elif op == 0x8B:  # LONG4
+                n = struct.unpack("<i", r.read(4))[0]
+                if n < 0:
+                    raise Malformed("LONG4 with a negative length")
+                if n > READ_PAYLOAD:
+                    stack.append(self._payload(r, n, "long"))
+                else:
+                    stack.append(int.from_bytes(r.read(n), "little", signed=True))
+            elif op == 0x46:  # FLOAT
+                stack.append(_float(r.readline()[:-1]))
+            elif op == 0x53:  # STRING
+                stack.append(_quoted(r.readline()[:-1]))
+            elif op == 0x56:  # UNICODE
+                raw = r.readline()[:-1]
+                stack.append(self._text(codecs.decode(raw, "raw-unicode-escape", "replace").encode("utf-8"), at))
+            elif op == 0x64:  # DICT
+                items = pop_mark()
+                if len(items) % 2:
+                    raise Malformed("DICT with an odd number of items")
+                d = SymDict()
+                for i in range(0, len(items), 2):
+                    d.add(items[i], items[i + 1])
+                stack.append(d)
+            elif op == 0x6C:  # LIST
+                lst = SymList()
+                for item in pop_mark():
+                    lst.add(item)
+                stack.append(lst)
+            elif op == 0x67:  # GET
+                idx = _int(r.readline()[:-1])
+                if idx not in memo:
+                    raise Malformed(f"memo key {idx} not found")
+                stack.append(memo[idx])
+            elif op == 0x70:  # PUT
+                idx = _int(r.readline()[:-1])
+                if idx < 0:
+                    raise Malformed("negative PUT argument")
+                if not stack:
+                    raise Malformed("PUT on an empty stack")
+                memo[idx] = stack[-1]
+            elif op == 0x8F:  # EMPTY_SET
+                stack.append(SymSet())
+            elif op == 0x90:  # ADDITEMS
+                items = pop_mark()
+                target = stack[-1] if stack else _underflow()
+                self._mutate(target, at)
+                if isinstance(target, SymSet):
+                    target.count += len(items)
+            elif op == 0x91:  # FROZENSET
+                items = pop_mark()
+                stack.append(SymSet(len(items)))
+            elif op == 0x50:  # PERSID
+                pid = r.readline()[:-1].decode("latin-1")
+                stack.append(self._persistent(pid))
+            elif op == 0x51:  # BINPERSID
+                stack.append(self._persistent(pop()))
+            elif op in (0x82, 0x83, 0x84):  # EXT1, EXT2, EXT4
+                code = int.from_bytes(r.read({0x82: 1, 0x83: 2, 0x84: 4}[op]), "little")
+                self._add("pickle-extension-code", Verdict.SUSPICIOUS,
+                          f"imports extension code {code}: the callee depends on the loading process's "
+                          "copyreg registry and cannot be known from the file", at, f"ext:{code}")
+                stack.append(Global("copyreg._extension_registry", str(code), at))
+            elif op == 0x97:  # NEXT_BUFFER
+                stack.append(Opaque("buffer"))
+            elif op == 0x98:  # READONLY_BUFFER
+                if not stack:
+                    raise Malformed("stack underflow")
+            else:
+                raise Malformed(f"invalid opcode 0x{op:02x}")
+
+    # -- opcode helpers ---------------------------------------------------------------------------
+
+    def _text(self, raw: bytes, at: int) -> Any:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        return text if len(text) <= KEEP_STR else Opaque("str", len(raw))
+
+    def _sized_text(self, r: Reader, n: int, at: int) -> Any:
+        if n > READ_PAYLOAD:
+            return self._payload(r, n, "str")
+        return self._text(r.read(n), at)
+
+    @staticmethod
+    def _bytes_text(raw: bytes) -> Any:
+        text = raw.decode("latin-1")
+        return text if len(text) <= KEEP_STR else Opaque("str", len(raw))
+
+    @staticmethod
+    def _payload(r: Reader, n: int, kind: str) -> Any:
+        if n <= 64:
+            return r.read(n)
+        r.skip(n)
+        return Opaque(kind, n)
+
+    def _line_name(self, r: Reader, at: int) -> str:
+        raw = r.readline()[:-1]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            name = raw.decode("latin-1")
+            self._add("pickle-undecodable-global", Verdict.SUSPICIOUS,
+                      f"a global name is not valid UTF-8 ({name!r}); loaders disagree on what it means", at,
+                      name)
+            return name
+
+    def _make_global(self, module: str, name: str, at: int, proto: int) -> Global:
+        if proto < 3:
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            elif module in _compat_pickle.IMPORT_MAPPING:
+                module = _compat_pickle.IMPORT_MAPPING[module]
+        g = Global(module, name, at)
+        self._judge_global(g)
+        return g
+
+    def _stack_global(self, module: Any, name: Any, at: int) -> Global:
+        if isinstance(module, str) and isinstance(name, str):
+            return self._make_global(module, name, at, 4)
+        if isinstance(module, bytes | str) and isinstance(name, bytes | str):
+            mod = module.decode("latin-1") if isinstance(module, bytes) else module
+            nam = name.decode("latin-1") if isinstance(name, bytes) else name
+            g = Global(mod, nam, at)
+            self._add("pickle-nonstring-global", Verdict.SUSPICIOUS,
+                      f"STACK_GLOBAL with byte-string operands naming {g.fq}", at, g.fq)
+            self._judge_global(g)
+            return g
+        self._add("pickle-unresolved-global", Verdict.UNSAFE,
+                  "STACK_GLOBAL with operands computed at load time: the imported name is hidden", at)
+        return Global("<unresolved>", "<unresolved>", at)
+
+    def _persistent(self, pid: Any) -> Opaque:
+        if len(self.out.persistent_ids) < KEEP_ITEMS:
+            self.out.persistent_ids.append(pid)
+        return Opaque("persistent")
+
+    def _mutate(self, target: Any, at: int) -> None:
+        if isinstance(target, Global):
+            self._add("pickle-mutates-global", Verdict.UNSAFE,
+                      f"changes the imported object {target.fq} itself (monkey-patching at load time)", at,
+                      target.fq)
+
+    def _build(self, inst: Any, state: Any, at: int, r: Reader, depth: int) -> None:
+        self._mutate(inst, at)
+        if not isinstance(inst, Call):
+            return
+        inst.state = state
+        if isinstance(inst.func, Global) and inst.func.fq == _NUMPY_WRAPPER:
+            self._skip_joblib_array(inst, state, at, r, depth)
+
+    def _skip_joblib_array(self, inst: Call, state: Any, at: int, r: Reader, depth: int) -> None:
+        """joblib writes each array's bytes right after its wrapper's BUILD; an object array is a
+        nested pickle. Skip the former, interpret the latter."""
+        if not isinstance(state, SymDict):
+            raise Malformed("joblib array wrapper without a state dict")
+        shape, dtype = state.get("shape"), state.get("dtype")
+        itemsize, has_object = _dtype_itemsize(dtype)
+        if has_object:
+            self._run_one(r, depth + 1)
+            return
+        if not isinstance(shape, tuple) or not all(isinstance(d, int) and d >= 0 for d in shape) or not itemsize:
+            raise Malformed("joblib array wrapper with a shape or dtype that cannot be sized")
+        count = 1
+        for dim in shape:
+            count *= dim
+        if state.get("numpy_array_alignment_bytes") is not None:
+            r.skip(r.read(1)[0])
+        r.skip(count * itemsize)
+
+
+def _dtype_itemsize(dtype: Any) -> tuple[int, bool]:
+    """Item size of a pickled ``numpy.dtype(spec, ...)`` without importing numpy; (0, False) if unknown."""
+    if not (isinstance(dtype, Call) and isinstance(dtype.func, Global) and dtype.func.name == "dtype"
+            and isinstance(dtype.args, tuple) and dtype.args and isinstance(dtype.args[0], str)):
+        return 0, False
+    spec = dtype.args[0]
+    kind, digits = spec[:1], spec[1:]
+    if kind == "O":
+        return 8, True
+    state = dtype.state
+    fields = state[4] if isinstance(state, tuple) and len(state) >= 5 else None
+    if isinstance(fields, SymDict) and any(isinstance(v, tuple) and v and _dtype_itemsize(v[0])[1]
+                                           for _, v in fields.items):
+        return 0, True
+    if kind in _DTYPE_BASE and _DTYPE_BASE[kind] and not digits:
+        return _DTYPE_BASE[kind], False
+    if isinstance(state, tuple) and len(state) >= 6 and isinstance(state[5], int) and state[5] > 0:
+        return state[5], False
+    if digits.isdigit():
+        size = int(digits)
+        return (size * 4 if kind == "U" else size), False
+    return 0, False
+
+
+def _underflow() -> Any:
+    raise Malformed("stack underflow")
+
+
+def _int(raw: bytes) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise Malformed(f"bad integer argument {raw[:40]!r}") from None
+
+
+def _float(raw: bytes) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise Malformed(f"bad float argument {raw[:40]!r}") from None
+
+
+def _quoted(raw: bytes) -> Any:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[:1] in (b"'", b'"'):
+        try:
+            text = codecs.escape_decode(raw[1:-1])[0].decode("latin-1")
+        except ValueError:
+            raise Malformed("bad STRING escape") from None
+        return text if len(text) <= KEEP_STR else Opaque("str", len(text))
+    raise Malformed("the STRING opcode argument must be quoted")

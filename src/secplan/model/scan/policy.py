@@ -1,0 +1,218 @@
+"""Which pickle globals, Keras classes and ONNX op domains a model may use.
+
+Allowlist first: a global is *safe* only when a reviewed entry allows it, *unsafe* when it is (or can
+reach) something that runs code, touches files, processes or the network, and *suspicious* otherwise.
+The dangerous list is checked before the allowlist, so that no allow entry (built in or from a
+user's policy file) can make ``os.system`` safe. Users extend the allowlist with a policy file
+(:func:`load_policy`); they cannot shrink the dangerous list.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from secplan.errors import InputError
+
+
+class Judgement(StrEnum):
+    SAFE = "safe"
+    SUSPICIOUS = "suspicious"
+    UNSAFE = "unsafe"
+
+
+#: Patterns ``module:name`` (fnmatch; ``*`` in the module spans dots). Reviewed against what real
+#: checkpoints contain: see tests/model_scan/test_benign.py, which builds them with the real libraries.
+DEFAULT_ALLOW: tuple[str, ...] = (
+    # Python containers and value types that real checkpoints and estimators use.
+    "builtins:set", "builtins:frozenset", "builtins:slice", "builtins:range", "builtins:complex",
+    "builtins:bytearray", "builtins:bytes", "builtins:int", "builtins:float", "builtins:str",
+    "builtins:bool", "builtins:tuple", "builtins:list", "builtins:dict", "builtins:object",
+    "_codecs:encode",
+    "collections:OrderedDict", "collections:defaultdict", "collections:deque", "collections:Counter",
+    "copyreg:_reconstructor", "copyreg:__newobj__", "copyreg:__newobj_ex__",
+    "datetime:datetime", "datetime:date", "datetime:time", "datetime:timedelta", "datetime:timezone",
+    "decimal:Decimal", "fractions:Fraction", "uuid:UUID", "argparse:Namespace",
+    # numpy arrays, scalars, dtypes and random state.
+    "numpy:ndarray", "numpy:dtype",
+    "numpy.core.multiarray:_reconstruct", "numpy._core.multiarray:_reconstruct",
+    "numpy.core.multiarray:scalar", "numpy._core.multiarray:scalar",
+    "numpy.core.numeric:_frombuffer", "numpy._core.numeric:_frombuffer",
+    "numpy.dtypes:[A-Z]*DType", "numpy.ma.core:_mareconstruct", "numpy.ma.core:MaskedArray",
+    "numpy.random._pickle:__randomstate_ctor", "numpy.random._pickle:__bit_generator_ctor",
+    "numpy.random._pickle:__generator_ctor",
+    "numpy.random.mtrand:RandomState", "numpy.random._generator:Generator",
+    "numpy.random._mt19937:MT19937", "numpy.random._pcg64:PCG64", "numpy.random._pcg64:PCG64DXSM",
+    "numpy.random.*:__pyx_unpickle_*", "numpy.random._philox:Philox", "numpy.random._sfc64:SFC64", "numpy.random.bit_generator:SeedSequence",
+    # PyTorch tensors, storages, parameters, modules and optimizers.
+    "torch._utils:_rebuild_tensor", "torch._utils:_rebuild_tensor_v2", "torch._utils:_rebuild_tensor_v3",
+    "torch._utils:_rebuild_parameter", "torch._utils:_rebuild_parameter_with_state",
+    "torch._utils:_rebuild_qtensor", "torch._utils:_rebuild_sparse_tensor",
+    "torch._utils:_rebuild_nested_tensor", "torch._utils:_rebuild_device_tensor_from_numpy",
+    "torch._utils:_rebuild_meta_tensor_no_storage", "torch._utils:_rebuild_wrapper_subclass",
+    "torch._tensor:_rebuild_from_type_v2", "torch:Tensor", "torch:Size", "torch:device",
+    "torch:*Storage", "torch.storage:UntypedStorage", "torch.storage:TypedStorage",
+    "torch:float*", "torch:bfloat16", "torch:half", "torch:double", "torch:int*", "torch:uint*",
+    "torch:long", "torch:short", "torch:bool", "torch:complex*", "torch:cfloat", "torch:cdouble",
+    "torch:qint*", "torch:quint*", "torch:strided", "torch:sparse_coo", "torch:sparse_csr",
+    "torch:contiguous_format", "torch:channels_last", "torch:channels_last_3d", "torch:preserve_format",
+    "torch:per_tensor_affine", "torch:per_channel_affine",
+    "torch.nn.parameter:Parameter", "torch.nn.parameter:Buffer",
+    "torch.nn.modules.*:[A-Z]*", "torch.optim.*:[A-Z]*",
+    # scikit-learn estimators and the helpers their pickles use.
+    "sklearn.*:[A-Z]*", "sklearn.*:__pyx_unpickle_*",
+    # XGBoost estimators and boosters (the booster state is raw bytes).
+    "xgboost.sklearn:[A-Z]*", "xgboost.core:Booster",
+    # pandas frames, indexes and their internal rebuild helpers.
+    "pandas.core.*:[A-Z]*", "pandas._libs.*:[A-Z]*",
+    "pandas._libs.internals:_unpickle_block", "pandas.core.internals.blocks:new_block",
+    "pandas.core.indexes.base:_new_Index", "pandas.core.indexes.period:_new_PeriodIndex",
+    "pandas._libs.arrays:__pyx_unpickle_NDArrayBacked", "pandas._libs.tslibs.*:_unpickle_*",
+    "pandas._libs.tslibs.timestamps:_unpickle_timestamp", "pandas._libs.tslibs.timedeltas:_timedelta_unpickle",
+    # joblib's inline numpy arrays.
+    "joblib.numpy_pickle:NumpyArrayWrapper",
+    # transformers training arguments and their enums.
+    "transformers.training_args:[A-Z]*", "transformers.training_args_seq2seq:[A-Z]*",
+    "transformers.trainer_utils:[A-Z]*", "transformers.debug_utils:DebugOption",
+    "transformers.utils.generic:[A-Z]*",
+)
+
+#: Everything that runs code, loads more pickles, or reaches files, processes or the network.
+#: A global is dangerous when its dotted path, or any attribute chain inside it, starts with one of these.
+DANGEROUS: tuple[str, ...] = (
+    # code execution and import machinery
+    "builtins.eval", "builtins.exec", "builtins.compile", "builtins.__import__", "builtins.open",
+    "builtins.getattr", "builtins.setattr", "builtins.delattr", "builtins.globals", "builtins.locals",
+    "builtins.vars", "builtins.input", "builtins.breakpoint", "builtins.help", "builtins.exit",
+    "builtins.quit", "builtins.__build_class__", "builtins.__loader__", "builtins.memoryview",
+    "runpy", "importlib", "imp", "pkgutil", "zipimport", "types", "code", "codeop", "marshal",
+    "inspect", "gc", "timeit", "trace", "profile", "cProfile", "pdb", "bdb", "doctest", "idlelib",
+    "lib2to3", "unittest", "atexit", "site", "sysconfig", "ensurepip", "venv", "pip", "setuptools",
+    "distutils", "operator.attrgetter", "operator.methodcaller", "_operator.attrgetter",
+    "_operator.methodcaller", "functools.reduce", "_functools.reduce",
+    # processes and the interpreter
+    "os", "posix", "nt", "subprocess", "_posixsubprocess", "sys", "pty", "tty", "signal", "multiprocessing",
+    "threading", "_thread", "asyncio", "concurrent", "ctypes", "_ctypes", "cffi", "resource", "mmap",
+    "fcntl", "termios", "platform",
+    # deserialisers that would load another untrusted payload
+    "pickle", "_pickle", "cPickle", "pickletools", "dill", "cloudpickle", "shelve",
+    "joblib.load", "joblib.numpy_pickle.load", "joblib.memory", "joblib.Memory", "joblib.parallel",
+    "joblib.Parallel", "numpy.load", "numpy.lib.npyio", "numpy.lib.format", "numpy.testing",
+    "numpy.f2py", "numpy.distutils", "numpy.ctypeslib", "numpy.fromfile", "numpy.memmap",
+    "torch.load", "torch.serialization", "torch.storage._load_from_bytes", "torch.hub", "torch.jit",
+    "torch.package", "torch.utils.cpp_extension", "torch._inductor", "torch.utils.collect_env",
+    "torch.utils.bottleneck", "torch._dynamo", "torch.ops", "torch.classes", "torch._C", "torch.from_file",
+    "pandas.read_pickle", "pandas.io", "pandas.eval", "pandas.core.computation", "pandas.read_*",
+    "keras", "tensorflow", "tf_keras", "yaml", "jinja2", "mako", "sympy", "numexpr",
+    # files, archives and logging handlers that create files
+    "io", "_io", "shutil", "tempfile", "glob", "fileinput", "zipfile", "tarfile", "gzip", "bz2", "lzma",
+    "sqlite3", "dbm", "logging", "filecmp",
+    # network
+    "socket", "_socket", "ssl", "select", "selectors", "socketserver", "http", "urllib", "urllib3",
+    "requests", "httpx", "aiohttp", "ftplib", "smtplib", "smtpd", "poplib", "imaplib", "telnetlib",
+    "nntplib", "xmlrpc", "webbrowser", "email.utils",
+)
+
+
+class PolicyFile(BaseModel):
+    """The policy file (YAML or JSON). Every list extends the built-in defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow: list[str] = []
+    """Pickle globals to treat as safe, ``module:name`` patterns (``mypkg.models:[A-Z]*``)."""
+    keras_modules: list[str] = []
+    """Keras config ``module`` prefixes of custom layers to trust (``mypkg.layers``)."""
+    onnx_domains: list[str] = []
+    """ONNX custom operator domains whose kernels you install and trust."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    allow: tuple[str, ...] = DEFAULT_ALLOW
+    keras_modules: tuple[str, ...] = ()
+    onnx_domains: tuple[str, ...] = ()
+    _cache: dict[str, tuple[Judgement, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def judge(self, module: str, name: str) -> tuple[Judgement, str]:
+        """Classify the global ``module.name`` (``name`` may be a dotted attribute chain); return why."""
+        key = f"{module}:{name}"
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._judge(module, name)
+            if len(self._cache) < 100_000:
+                self._cache[key] = cached
+        return cached
+
+    def _judge(self, module: str, name: str) -> tuple[Judgement, str]:
+        parts = name.split(".")
+        if any(_is_dunder(p) and p not in _HARMLESS_DUNDERS for p in parts) or module == "__builtin__":
+            return Judgement.UNSAFE, "reaches interpreter internals through a dunder attribute"
+        fq = f"{module}.{name}"
+        for candidate in [fq] + [".".join(parts[i:]) for i in range(len(parts))]:
+            hit = _dangerous_prefix(candidate)
+            if hit:
+                return Judgement.UNSAFE, f"{hit} can run code or reach files, processes or the network"
+        for pattern in self.allow:
+            if _allow_match(pattern, module, name):
+                return Judgement.SAFE, f"allowed by {pattern}"
+        return Judgement.SUSPICIOUS, "not on the allowlist of globals that model checkpoints use"
+
+    def keras_module_allowed(self, module: str) -> bool:
+        return any(module == m or module.startswith(m + ".") for m in self.keras_modules)
+
+
+_HARMLESS_DUNDERS = {"__newobj__", "__newobj_ex__"}
+
+
+def _is_dunder(part: str) -> bool:
+    return len(part) > 4 and part.startswith("__") and part.endswith("__")
+
+
+def _dangerous_prefix(dotted: str) -> str | None:
+    for entry in DANGEROUS:
+        if "*" in entry:
+            if fnmatch.fnmatchcase(dotted, entry):
+                return entry
+        elif dotted == entry or dotted.startswith(entry + "."):
+            return entry
+    return None
+
+
+def _allow_match(pattern: str, module: str, name: str) -> bool:
+    mod_pat, _, name_pat = pattern.partition(":")
+    if not name_pat:
+        return False
+    if "." in name and "." not in name_pat:
+        return False  # a wildcard never spans an attribute chain
+    return fnmatch.fnmatchcase(module, mod_pat) and fnmatch.fnmatchcase(name, name_pat)
+
+
+DEFAULT_POLICY = Policy()
+
+
+def load_policy(path: Path | None) -> Policy:
+    """The default policy, extended by the file at ``path`` (YAML or JSON) when given."""
+    if path is None:
+        return DEFAULT_POLICY
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the policy file ({exc.strerror})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: the policy file is not valid YAML ({exc})") from None
+    try:
+        parsed = PolicyFile.model_validate(raw or {})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'policy'}: {e['msg']}" for e in exc.errors())
+        raise InputError(f"{path}: invalid policy file: {problems}") from None
+    for entry in parsed.allow:
+        if ":" not in entry or not entry.partition(":")[2]:
+            raise InputError(f"{path}: allow entry {entry!r} must be 'module:name' (patterns allowed)")
+    return Policy(allow=DEFAULT_ALLOW + tuple(parsed.allow), keras_modules=tuple(parsed.keras_modules),
+                  onnx_domains=tuple(parsed.onnx_domains))

@@ -1,0 +1,111 @@
+"""The scanner's one result model: findings, per-file results and the report, shared by every writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from secplan.vocabulary import Severity
+
+
+class Verdict(StrEnum):
+    """What a file is, as a whole. Ordered by precedence: the worst finding decides."""
+
+    SAFE = "safe"
+    UNSUPPORTED = "unsupported"
+    ERROR = "error"
+    SUSPICIOUS = "suspicious"
+    UNSAFE = "unsafe"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Verdict.SAFE: 0, Verdict.UNSUPPORTED: 1, Verdict.ERROR: 2, Verdict.SUSPICIOUS: 3, Verdict.UNSAFE: 4}
+
+#: The severity a finding of each verdict carries unless the rule says otherwise.
+VERDICT_SEVERITY = {
+    Verdict.UNSAFE: Severity.CRITICAL,
+    Verdict.SUSPICIOUS: Severity.HIGH,
+    Verdict.ERROR: Severity.MEDIUM,
+    Verdict.UNSUPPORTED: Severity.LOW,
+    Verdict.SAFE: Severity.INFO,
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the scanner noticed, with where it is and why it matters."""
+
+    rule: str
+    """Stable rule id (``pickle-dangerous-global``...); one SARIF rule each."""
+    verdict: Verdict
+    """What this finding makes of the file (``safe`` for informational notes)."""
+    message: str
+    member: str | None = None
+    """Path inside the container chain, ``outer.tar!archive/data.pkl``; None for the file itself."""
+    offset: int | None = None
+    """Byte offset inside the member (or file) where the evidence starts."""
+    symbol: str | None = None
+    """The fully-qualified global or class name concerned, when there is one."""
+
+    @property
+    def severity(self) -> Severity:
+        return VERDICT_SEVERITY[self.verdict]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"rule": self.rule, "severity": str(self.severity), "verdict": str(self.verdict),
+                                "message": self.message}
+        for key in ("member", "offset", "symbol"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        return data
+
+
+@dataclass
+class FileResult:
+    """The scan of one file given on the command line or found in a directory."""
+
+    path: str
+    format: str = "unknown"
+    findings: list[Finding] = field(default_factory=list)
+    size: int = 0
+
+    @property
+    def verdict(self) -> Verdict:
+        worst = max((f.verdict for f in self.findings), key=lambda v: v.rank, default=Verdict.SAFE)
+        if self.format == "unknown" and worst.rank < Verdict.UNSUPPORTED.rank:
+            return Verdict.UNSUPPORTED
+        return worst
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "format": self.format, "verdict": str(self.verdict), "size": self.size,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+@dataclass
+class ScanReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"files": len(self.files)} | {str(v): 0 for v in
+                                                (Verdict.SAFE, Verdict.SUSPICIOUS, Verdict.UNSAFE,
+                                                 Verdict.ERROR, Verdict.UNSUPPORTED)}
+        for result in self.files:
+            counts[str(result.verdict)] += 1
+        return counts
+
+    def exit_code(self) -> int:
+        """1 if any file is unsafe or suspicious, else 2 if any could not be analysed, else 0."""
+        verdicts = {r.verdict for r in self.files}
+        if verdicts & {Verdict.UNSAFE, Verdict.SUSPICIOUS}:
+            return 1
+        if verdicts & {Verdict.ERROR, Verdict.UNSUPPORTED}:
+            return 2
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": [r.to_dict() for r in self.files], "summary": self.summary()}
