@@ -368,3 +368,25 @@ def clean_doc() -> AssessmentDoc:
     d.severity_counts[Severity.CRITICAL] = 0
     d.failed = False
     return d
+
+
+@pytest.fixture
+def empty_doc() -> AssessmentDoc:
+    """A first run with no evidence at all: every control manual, no score, no findings, no waivers."""
+    d = build_doc()
+    for control in d.controls:
+        control.status = Status.MANUAL
+        control.score = None
+        control.findings = []
+    for pillar in d.pillars:
+        pillar.score = None
+        pillar.counts = {Status.MANUAL: sum(c.pillar == pillar.id for c in d.controls)}
+    d.score = None
+    d.coverage = 0.0
+    d.counts = {Status.MANUAL: 32}
+    d.severity_counts = {}
+    d.failed = False
+    d.waivers = []
+    d.baseline = None
+    d.probes = []
+    return d

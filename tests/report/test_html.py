@@ -138,3 +138,11 @@ def test_base_layout_is_extendable_and_escapes() -> None:
 def test_missing_variables_fail_loudly() -> None:
     with pytest.raises(UndefinedError):
         environment().from_string("{{ nothing.here }}").render()
+
+
+def test_no_verdict_page(empty_doc: AssessmentDoc) -> None:
+    page = HtmlWriter().render(empty_doc)
+    assert '<span class="big">–</span>' in page
+    assert page.count(">n/a</text>") == 5  # every pillar bar says it has no score
+    assert "No open findings." in page
+    assert 'id="waivers"' not in page

@@ -156,3 +156,10 @@ def test_artifact_uri(path: str, uri: str) -> None:
 
 def test_rule_name() -> None:
     assert rule_name("unsafe-model-format") == "UnsafeModelFormat"
+
+
+def test_no_findings_is_an_empty_valid_run(empty_doc: AssessmentDoc) -> None:
+    log = render(empty_doc)
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["tool"]["driver"]["rules"] == []
+    assert jsonschema.Draft4Validator(SCHEMA).is_valid(log)

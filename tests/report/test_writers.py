@@ -66,3 +66,12 @@ def test_write_report_with_unknown_format_leaves_the_old_file(doc: AssessmentDoc
         write_report(doc, "docx", target)
     assert target.read_text() == "previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_document_without_evidence_renders(name: str, empty_doc: AssessmentDoc) -> None:
+    text = get_writer(name).render(empty_doc)
+    if name != "sarif":  # SARIF lists findings only, and there are none
+        assert "DS-1" in text and "HS-5" in text
+    if name in ("table", "markdown"):
+        assert "passed: no open finding at or above high" in text
