@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +15,7 @@ import pytest
 from secplan.crypto.keys.keystore import KdfParams, Keystore
 from secplan.crypto.keys.local import LocalProvider
 from secplan.crypto.keys.manager import KeyManager
+from tests.crypto.softhsm import softhsm_token
 
 PASSPHRASE = "test passphrase, not a secret"
 TEST_KDF = KdfParams(memory_kib=8192, iterations=1, lanes=1)
@@ -50,22 +49,9 @@ def keys(tmp_path: Path, passphrase: str) -> KeyManager:
 
 
 @pytest.fixture
-def softhsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh SoftHSM2 token in a private SOFTHSM2_CONF; returns its label."""
-    util = shutil.which("softhsm2-util")
-    if util is None:
-        pytest.skip("softhsm2 is not installed (Debian package softhsm2; `make test` installs it)")
-    tokens = tmp_path / "softhsm-tokens"
-    tokens.mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    label = f"t{os.getpid()}{tmp_path.name[-6:]}"[:32]
-    subprocess.run([util, "--init-token", "--free", "--label", label, "--pin", "1234", "--so-pin", "5678"],
-                   check=True, capture_output=True)
-    monkeypatch.setenv("SECPLAN_PKCS11_TOKEN", label)
-    monkeypatch.setenv("SECPLAN_PKCS11_PIN", "1234")
-    return label
+def softhsm(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The process's SoftHSM2 token (see :mod:`tests.crypto.softhsm`); returns its label."""
+    return softhsm_token(monkeypatch)
 
 
 def _free_port() -> int:

@@ -96,20 +96,20 @@ class Pkcs11Provider(KeyProvider):
 
     def create(self, key_id: str, key_type: KeyType) -> dict[str, Any]:
         self.check_type(key_type)
-        object_id = hashlib.sha256(key_id.encode()).digest()[:16]
+        # Several keystores may share a token: a random suffix keeps their "name@vN" labels apart.
+        label = f"secplan:{key_id}:{os.urandom(4).hex()}"
+        object_id = hashlib.sha256(label.encode()).digest()[:16]
         with self._session(rw=True) as session:
-            ref = {"module": _module_path(), "token": session.token.label, "label": key_id}
-            if list(session.get_objects({Attribute.LABEL: key_id})):
-                raise InputError(f"PKCS#11 token {ref['token']!r} already holds an object labelled {key_id!r}")
+            ref = {"module": _module_path(), "token": session.token.label, "label": label}
             private = {Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False, Attribute.TOKEN: True}
             if key_type is KeyType.AES_KEK:
-                session.generate_key(P11KeyType.AES, 256, id=object_id, label=key_id, store=True,
+                session.generate_key(P11KeyType.AES, 256, id=object_id, label=label, store=True,
                                      capabilities=pkcs11.MechanismFlag.ENCRYPT | pkcs11.MechanismFlag.DECRYPT,
                                      template=private)
             else:
                 params = session.create_domain_parameters(
                     P11KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True)
-                params.generate_keypair(id=object_id, label=key_id, store=True, private_template=private,
+                params.generate_keypair(id=object_id, label=label, store=True, private_template=private,
                                         capabilities=pkcs11.MechanismFlag.SIGN | pkcs11.MechanismFlag.VERIFY)
         return ref
 
