@@ -28,6 +28,23 @@ def fill(src: BinaryIO, buf: bytearray | memoryview) -> int:
     return total
 
 
+_ZERO_COPY = hasattr(AESGCM, "encrypt_into")  # recent cryptography; older versions copy each chunk once
+
+
+def _seal_into(aead: AESGCM, nonce: bytes, data: memoryview, aad: bytes, out: memoryview) -> None:
+    if _ZERO_COPY:
+        aead.encrypt_into(nonce, data, aad, out)
+    else:
+        out[:] = aead.encrypt(nonce, bytes(data), aad)
+
+
+def _open_into(aead: AESGCM, nonce: bytes, data: memoryview, aad: bytes, out: memoryview) -> None:
+    if _ZERO_COPY:
+        aead.decrypt_into(nonce, data, aad, out)
+    else:
+        out[:] = aead.decrypt(nonce, bytes(data), aad)
+
+
 def encrypt_stream(src: BinaryIO, dst: BinaryIO, header: Header, data_key: bytes) -> int:
     """Encrypt ``src`` into ``dst`` chunk by chunk; return the plaintext size."""
     size = header.chunk_size
@@ -41,7 +58,7 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, header: Header, data_key: bytes
         last = m == 0
         if counter >= MAX_CHUNKS:
             raise SecplanError(f"input too large for chunk size {size} ({MAX_CHUNKS} chunks at most)")
-        aead.encrypt_into(header.nonce(counter, last), memoryview(cur)[:n], aad, out_view[: n + TAG_SIZE])
+        _seal_into(aead, header.nonce(counter, last), memoryview(cur)[:n], aad, out_view[: n + TAG_SIZE])
         dst.write(out_view[: n + TAG_SIZE])
         total += n
         if last:
@@ -74,7 +91,7 @@ def decrypt_stream(src: BinaryIO, dst: BinaryIO, header: Header, data_key: bytes
         last = m == 0
         data = memoryview(cur)[:n]
         try:
-            aead.decrypt_into(header.nonce(counter, last), data, aad, out_view[: n - TAG_SIZE])
+            _open_into(aead, header.nonce(counter, last), data, aad, out_view[: n - TAG_SIZE])
         except InvalidTag:
             raise IntegrityError(_diagnose(aead, header, aad, data, counter, last, n == csize, offset, source)) from None
         dst.write(out_view[: n - TAG_SIZE])
