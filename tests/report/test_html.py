@@ -146,3 +146,12 @@ def test_no_verdict_page(empty_doc: AssessmentDoc) -> None:
     assert page.count(">n/a</text>") == 5  # every pillar bar says it has no score
     assert "No open findings." in page
     assert 'id="waivers"' not in page
+
+
+def test_open_findings_table_is_limited_but_nothing_is_lost(doc: AssessmentDoc) -> None:
+    page = HtmlWriter(open_findings_limit=3).render(doc)
+    total = len(doc.open_findings())
+    assert page.count('class="finding-row"') == 3
+    assert f"The 3 most severe of {total} open findings" in page
+    for finding in doc.open_findings():
+        assert finding.id in page  # still under its control

@@ -26,6 +26,9 @@ from secplan.report.palette import (
 )
 from secplan.vocabulary import Outcome, Status
 
+#: The "Open findings" table shows the worst this many; every finding is also under its control.
+OPEN_FINDINGS_LIMIT = 500
+
 #: Short framework names for the narrow table column; the full title is the tooltip.
 FRAMEWORK_SHORT: dict[str, str] = {
     "nist-ai-rmf": "NIST AI RMF",
@@ -87,8 +90,9 @@ def _control_view(control: ControlDoc) -> dict[str, Any]:
     }
 
 
-def context(doc: AssessmentDoc) -> dict[str, Any]:
+def context(doc: AssessmentDoc, open_findings_limit: int = OPEN_FINDINGS_LIMIT) -> dict[str, Any]:
     """Everything the template shows, precomputed so the template only lays it out."""
+    open_ = view.open_findings_by_severity(doc)
     return {
         "doc": doc,
         "project": view.project_name(doc),
@@ -96,7 +100,8 @@ def context(doc: AssessmentDoc) -> dict[str, Any]:
         "controls": [_control_view(c) for c in doc.controls],
         "pillars": [{"doc": p, "band": score_band(p.score)} for p in doc.pillars],
         "chart_rows": [(f"{p.id.value} · {p.title}", p.score, score_band(p.score)) for p in doc.pillars],
-        "open_findings": view.open_findings_by_severity(doc),
+        "open_findings": open_[:open_findings_limit],
+        "open_total": len(open_),
         "score_band": score_band(doc.score),
         "severity_rank": {s.value: s.rank for s in SEVERITY_ORDER},
     }
@@ -109,5 +114,9 @@ class HtmlWriter(Writer):
 
     template: ClassVar[str] = "assessment.html.j2"
 
+    def __init__(self, open_findings_limit: int = OPEN_FINDINGS_LIMIT) -> None:
+        self.open_findings_limit = open_findings_limit
+
     def render(self, doc: AssessmentDoc) -> str:
-        return environment().get_template(self.template).render(**context(doc))
+        page = context(doc, self.open_findings_limit)
+        return environment().get_template(self.template).render(**page)
