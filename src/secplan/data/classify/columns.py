@@ -44,6 +44,7 @@ _STREET = (r"(?i)^(?:(?:apt\.?|unit|suite|flat)\s*\w+,?\s+)?\d+[a-z]?(?:/\d+)?,?
            r"blvd|court|ct|way|place|pl|square|sq|terrace|crescent|close|parkway|highway|straße|strasse|weg|"
            r"gasse|rue|via|calle|ulica|laan|plein|vej|gatan|katu|mall|run|circuit|parade|grove|rise|row|walk|view|"
            r"track|trail|loop|esplanade|hill|gardens|green|heights|mews|park|point|ridge|vale|alley|plaza)\.?(?:\s|,|$)")
+_PLACE_SHAPE = r"^[A-ZÀ-Þ][^\d@/\\:;|_=+<>\[\]{}()#$%&*!?]{1,60}$"
 _NAME_SHAPE = r"^[^\d@/\\:;|_=+<>\[\]{}()#$%&*!?]{2,64}$"
 
 
@@ -79,21 +80,22 @@ def _search(pattern: str) -> str:
     return rf"(?P<m>{pattern})"
 
 
-_VALID_CACHE: dict[tuple[str, str], bool] = {}
+_VALID_CACHE: dict[tuple[str, bool, str], bool] = {}
 _CACHE_LIMIT = 500_000
 
 
-def _validated(entity: Entity, candidates: pa.Array) -> int:
+def _validated(entity: Entity, candidates: pa.Array, hint: bool) -> int:
     """How many candidates pass the entity's validator; each distinct value is checked once."""
-    if entity.validate is None or len(candidates) == 0:
+    validate = entity.validator(hint)
+    if validate is None or len(candidates) == 0:
         return len(candidates)
     distinct = pc.unique(candidates).to_pylist()
     good = []
     for value in distinct:
-        key = (entity.name, value)
+        key = (entity.name, hint, value)
         ok = _VALID_CACHE.get(key)
         if ok is None:
-            ok = bool(entity.validate(value))
+            ok = bool(validate(value))
             if len(_VALID_CACHE) < _CACHE_LIMIT:
                 _VALID_CACHE[key] = ok
         if ok:
@@ -105,7 +107,7 @@ def _validated(entity: Entity, candidates: pa.Array) -> int:
     return int(pc.sum(pc.is_in(candidates, value_set=pa.array(good, pa.string()))).as_py() or 0)
 
 
-def _pattern_matches(entity: Entity, short: pa.Array, long: pa.Array) -> int:
+def _pattern_matches(entity: Entity, short: pa.Array, long: pa.Array, hint: bool) -> int:
     total = 0
     for values, regex in ((short, _anchored(entity.pattern or "")), (long, _search(entity.pattern or ""))):
         if len(values) == 0:
@@ -113,11 +115,11 @@ def _pattern_matches(entity: Entity, short: pa.Array, long: pa.Array) -> int:
         found = pc.extract_regex(values, regex)
         hits = found.filter(pc.is_valid(found))
         if len(hits):
-            total += _validated(entity, pc.struct_field(hits, [0]))
+            total += _validated(entity, pc.struct_field(hits, [0]), hint)
     return total
 
 
-def _person_matches(values: pa.Array) -> int:
+def _person_matches(values: pa.Array, hint: bool) -> int:
     """Values of one to five words, no digits or symbols, at least half of them known names."""
     shaped = values.filter(pc.match_substring_regex(values, _NAME_SHAPE))
     if len(shaped) == 0:
@@ -134,11 +136,15 @@ def _person_matches(values: pa.Array) -> int:
     return int(pc.sum(pc.cast(ok, pa.int64())).as_py() or 0)
 
 
-def _location_matches(values: pa.Array) -> int:
+def _location_matches(values: pa.Array, hint: bool) -> int:
+    """Known places, street addresses, and, in a column whose name says it holds places, any
+    capitalised value shaped like a place name (no lexicon knows every village)."""
     lowered = pc.utf8_lower(values)
-    known = pc.is_in(lowered, value_set=lexicon.array("locations"))
-    street = pc.match_substring_regex(values, _STREET)
-    return int(pc.sum(pc.cast(pc.or_(known, street), pa.int64())).as_py() or 0)
+    found = pc.or_(pc.is_in(lowered, value_set=lexicon.array("locations")),
+                   pc.match_substring_regex(values, _STREET))
+    if hint:
+        found = pc.or_(found, pc.match_substring_regex(values, _PLACE_SHAPE))
+    return int(pc.sum(pc.cast(found, pa.int64())).as_py() or 0)
 
 
 def count_column(name: str, array: pa.Array | pa.ChunkedArray) -> dict[str, int]:
@@ -157,14 +163,15 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray) -> dict[str, int]
     counts[LONG] = len(long)
     tokens = name_tokens(name)
     for entity in ENTITIES:
-        if entity.pattern is None or (entity.needs_hint and not hinted(entity, tokens)):
+        hint = hinted(entity, tokens)
+        if entity.pattern is None or (entity.needs_hint and not hint):
             continue
-        found = _pattern_matches(entity, short, long)
+        found = _pattern_matches(entity, short, long, hint)
         if found:
             counts[entity.name] = found
     if len(short):
         for entity_name, func in (("PERSON", _person_matches), ("LOCATION", _location_matches)):
-            found = func(short)
+            found = func(short, hinted(BY_NAME[entity_name], tokens))
             if found:
                 counts[entity_name] = found
     return counts

@@ -34,10 +34,15 @@ class Entity:
     """Confidence of a validated match with no hint, before the match ratio is applied."""
     group: str | None = None
     """Entities of one group compete for a column of single values: the best one wins."""
+    lenient: Callable[[str], bool] | None = None
+    """Used instead of ``validate`` when a column name or context word names the entity."""
 
     @property
     def regex(self) -> re.Pattern[str]:
         return _compiled(self.pattern or "")
+
+    def validator(self, hinted: bool) -> Callable[[str], bool] | None:
+        return self.lenient if hinted and self.lenient is not None else self.validate
 
 
 _CACHE: dict[str, re.Pattern[str]] = {}
@@ -127,9 +132,9 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("PHONE_NUMBER",
            r"(?:\+|\b00)\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b"
            r"|\(\d{2,5}\)[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b"
-           r"|\b\d{2,5}[ .-]\d{2,4}(?:[ .-]\d{2,4}){1,3}\b",
-           v.phone_number, _hint("phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn"),
-           ("phone", "tel", "call", "mobile", "fax"), base=0.65, group=DIGITS),
+           r"|\b\d{2,5}[ .-]\d{2,4}(?:[ .-]\d{2,4}){1,3}\b|\b0\d{2,4}[ .-]?\d{3,8}\b",
+           v.phone_number, lenient=v.phone_number_hinted, hints=_hint("phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn"),
+           context=("phone", "tel", "call", "mobile", "fax", "reach", "ring", "contact"), base=0.65, group=DIGITS),
     Entity("DATE_TIME",
            r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
            r"|\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b",

@@ -12,6 +12,7 @@ a place is a capitalised word group after "in", "from", "at", "near" that the pl
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -35,9 +36,8 @@ _PLACE = re.compile(rf"\b(?:in|from|at|near|to|of|visited|moved to)\s+(?P<place>
 _PLACE_RE2 = r"\b(?:in|from|at|near|to|of|visited)\s+[A-Z]"
 
 
-def _context_ok(entity: Entity, line: str, start: int) -> bool:
-    if not entity.needs_hint:
-        return True
+def _in_context(entity: Entity, line: str, start: int) -> bool:
+    """A context word of the entity within a few words before the match."""
     before = line[max(0, start - CONTEXT_CHARS) : start].lower()
     return any(word in before for word in entity.context)
 
@@ -48,17 +48,19 @@ def _candidate_rows(texts: pa.Array, pattern: str) -> list[int]:
 
 
 def _entity_findings(entity: Entity, texts: pa.Array, lines: list[str | None], offsets: list[int],
-                     valid: dict[tuple[str, str], bool]) -> Iterator[tuple[str, int, int, str]]:
+                     valid: dict[tuple[str, bool, str], bool]) -> Iterator[tuple[str, int, int, str]]:
     for row in _candidate_rows(texts, entity.pattern or ""):
         line = lines[row] or ""
         for match in entity.regex.finditer(line):
             value = match.group()
-            if not _context_ok(entity, line, match.start()):
+            context = bool(entity.context) and _in_context(entity, line, match.start())
+            if entity.needs_hint and not context:
                 continue
-            if entity.validate is not None:
-                key = (entity.name, value)
+            validate = entity.validator(context)
+            if validate is not None:
+                key = (entity.name, context, value)
                 if key not in valid:
-                    valid[key] = bool(entity.validate(value))
+                    valid[key] = bool(validate(value))
                 if not valid[key]:
                     continue
             yield entity.name, offsets[row] + match.start(), offsets[row] + match.end(), value
@@ -76,10 +78,11 @@ def _people(texts: pa.Array, lines: list[str | None], offsets: list[int]) -> Ite
                 if i <= used:
                     continue
                 title = i > 0 and words[i - 1].group().rstrip(".") in _TITLES
-                if word.group().lower() in first:
-                    # a known first name followed within two words by a known last name
+                if word.group().lower() in first and i + 1 < len(words):
+                    # a known first name, then within two words a known last name, or else the
+                    # capitalised word right after it (surnames are far more varied than first names)
                     for j in range(min(len(words) - 1, i + 2), i, -1):
-                        if words[j].group().lower() in last:
+                        if words[j].group().lower() in last or (j == i + 1 and _surname_shaped(words[j].group())):
                             start, end = words[i - 1 if title else i].start(), words[j].end()
                             yield "PERSON", offsets[row] + base + start, offsets[row] + base + end, \
                                 line[base + start : base + end]
@@ -89,6 +92,16 @@ def _people(texts: pa.Array, lines: list[str | None], offsets: list[int]) -> Ite
                     start, end = words[i - 1].start(), word.end()
                     yield "PERSON", offsets[row] + base + start, offsets[row] + base + end, line[base + start : base + end]
                     used = i
+
+
+_NOT_SURNAMES = frozenset({"The", "And", "Street", "Road", "Avenue", "Inc", "Ltd", "Company", "University",
+                           "Hospital", "Bank", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                           "Saturday", "Sunday", "January", "February", "March", "April", "May", "June",
+                           "July", "August", "September", "October", "November", "December"})
+
+
+def _surname_shaped(word: str) -> bool:
+    return word not in _NOT_SURNAMES and not word.endswith(".") and len(word) >= 2
 
 
 def _places(texts: pa.Array, lines: list[str | None], offsets: list[int]) -> Iterator[tuple[str, int, int, str]]:
@@ -108,15 +121,20 @@ def _places(texts: pa.Array, lines: list[str | None], offsets: list[int]) -> Ite
 
 def _resolve(found: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
     """Overlapping findings: the entity listed first in :data:`ENTITIES` wins (a checksum-valid card
-    number is not also reported as a phone number)."""
+    number is not also reported as a phone number). Kept spans never overlap, so checking the two
+    neighbours of a new span in a sorted list is enough."""
     priority = {e.name: n for n, e in enumerate(ENTITIES)}
+    priority.update({"PERSON": len(priority), "LOCATION": len(priority) + 1})
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[tuple[str, int, int, str]] = []
-    taken: list[tuple[int, int]] = []
     for item in sorted(found, key=lambda f: (priority[f[0]], f[1], -f[2])):
-        if any(item[1] < end and start < item[2] for start, end in taken):
+        at = bisect.bisect_right(starts, item[1])
+        if (at > 0 and ends[at - 1] > item[1]) or (at < len(starts) and starts[at] < item[2]):
             continue
+        starts.insert(at, item[1])
+        ends.insert(at, item[2])
         kept.append(item)
-        taken.append((item[1], item[2]))
     return sorted(kept, key=lambda f: (f[1], f[2], f[0]))
 
 
@@ -125,7 +143,7 @@ def find_in_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     texts = batch.column("text")
     lines = texts.to_pylist()
     offsets = batch.column("offset").to_pylist()
-    valid: dict[tuple[str, str], bool] = {}
+    valid: dict[tuple[str, bool, str], bool] = {}
     found: list[tuple[str, int, int, str]] = []
     for entity in ENTITIES:
         if entity.pattern is not None:

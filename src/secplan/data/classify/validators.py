@@ -68,11 +68,22 @@ def us_ssn(value: str) -> bool:
 
 
 def phone_number(value: str) -> bool:
+    """Strict: international numbers (``+``/``00``) valid for their country, or valid US numbers.
+    Digits with dashes are too often case numbers, SSN look-alikes or dates to accept more blindly."""
+    return _phone(value, ("US",))
+
+
+def phone_number_hinted(value: str) -> bool:
+    """Lenient, when a column name or nearby word says "phone": national numbers of common regions too."""
+    return _phone(value, PHONE_REGIONS)
+
+
+def _phone(value: str, national_regions: tuple[str, ...]) -> bool:
     digits = _digits(value)
     if not 7 <= len(digits) <= 15 or _NOT_PHONE.match(value):
         return False
     text = value.strip()
-    regions: tuple[str | None, ...] = (None,) if text.startswith("+") else PHONE_REGIONS
+    regions: tuple[str | None, ...] = (None,) if text.startswith("+") else national_regions
     if text.startswith("00"):
         text, regions = "+" + text[2:], (None,)
     for region in regions:
