@@ -156,6 +156,7 @@ ENGINE_MODULES: list[str] = [
     "secplan.platform.collect",
     "secplan.data.validate.collect",
     "secplan.crypto.collect",
+    "secplan.model.scan.collect",
 ]
 
 

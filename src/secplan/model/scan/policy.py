@@ -69,7 +69,8 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     # XGBoost estimators and boosters (the booster state is raw bytes).
     "xgboost.sklearn:[A-Z]*", "xgboost.core:Booster",
     # pandas frames, indexes and their internal rebuild helpers.
-    "pandas.core.*:[A-Z]*", "pandas._libs.*:[A-Z]*",
+    "pandas:[A-Z]*", "pandas.arrays:[A-Z]*", "pandas.core.*:[A-Z]*", "pandas._libs.*:[A-Z]*",
+    "pyarrow.lib:_restore_array", "pyarrow.lib:type_for_alias", "pyarrow.lib:py_buffer",
     "pandas._libs.internals:_unpickle_block", "pandas.core.internals.blocks:new_block",
     "pandas.core.indexes.base:_new_Index", "pandas.core.indexes.period:_new_PeriodIndex",
     "pandas._libs.arrays:__pyx_unpickle_NDArrayBacked", "pandas._libs.tslibs.*:_unpickle_*",
@@ -108,6 +109,7 @@ DANGEROUS: tuple[str, ...] = (
     "torch.package", "torch.utils.cpp_extension", "torch._inductor", "torch.utils.collect_env",
     "torch.utils.bottleneck", "torch._dynamo", "torch.ops", "torch.classes", "torch._C", "torch.from_file",
     "pandas.read_pickle", "pandas.io", "pandas.eval", "pandas.core.computation", "pandas.read_*",
+    "pandas.HDFStore", "pandas.ExcelWriter", "pandas.ExcelFile", "pandas.to_pickle",
     "keras", "tensorflow", "tf_keras", "yaml", "jinja2", "mako", "sympy", "numexpr",
     # files, archives and logging handlers that create files
     "io", "_io", "shutil", "tempfile", "glob", "fileinput", "zipfile", "tarfile", "gzip", "bz2", "lzma",

@@ -1,0 +1,39 @@
+"""Feed the assessment: scan the project's model artifacts once per run (``ev.get("model_scan")``).
+
+Files are chosen by content as well as by name: discovery's model files, plus any file whose first
+bytes say pickle, zip, numpy, HDF5, GGUF or safetensors, whatever its extension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from secplan.assess.evidence import Evidence, collector
+from secplan.model.scan.result import FileResult
+from secplan.model.scan.scanner import ScanOptions, scan_file
+from secplan.vocabulary import AssetKind
+
+CONTENT_HINTS = {"pickle", "zip", "numpy", "hdf5", "gguf", "safetensors", "gzip"}
+
+
+@dataclass(frozen=True)
+class ModelScanEvidence:
+    """Scan results by project-relative path."""
+
+    results: dict[str, FileResult] = field(default_factory=dict)
+
+
+@collector("model_scan")
+def collect_model_scan(ev: Evidence) -> ModelScanEvidence:
+    from secplan.model.scan.policy import load_policy
+
+    policy_path = ev.root / ".secplan" / "model-scan-policy.yml"
+    options = ScanOptions(policy=load_policy(policy_path if policy_path.is_file() else None))
+    chosen = {f.path for f in ev.files_of(AssetKind.MODEL)}
+    chosen |= {f.path for f in ev.files if f.magic in CONTENT_HINTS and f.kind is not AssetKind.ENCRYPTED}
+    results: dict[str, FileResult] = {}
+    for rel in sorted(chosen):
+        result = scan_file(ev.root / rel, options)
+        result.path = rel
+        results[rel] = result
+    return ModelScanEvidence(results)
