@@ -1,0 +1,66 @@
+"""The evidence bundle for auditors: one zip with the assessment, framework reports, attestations
+(with the public key to check them), the audit ledger export and its verification, and a manifest
+of SHA-256 digests. Written atomically: a failed build leaves no partial zip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from secplan.compliance.frameworks import REPORTABLE, coverage, render_html, render_markdown
+from secplan.errors import InputError
+from secplan.fsutil import atomic_writer
+
+if TYPE_CHECKING:
+    from secplan.store.db import Store
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+
+
+def latest(store: Store, project: str):
+    from secplan.assess.history import latest_assessment
+
+    doc = latest_assessment(store, project)
+    if doc is None:
+        raise InputError(f"no stored assessment for project {project!r}: run `secplan assess` first")
+    return doc
+
+
+def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None) -> dict[str, Any]:
+    """Write the bundle to ``out``; returns its manifest."""
+    from secplan.compliance.attestations import all_attestations
+    from secplan.human.access import require
+    from secplan.ledger import export, verify
+
+    who = require(store, "read", "report")
+    require(store, "read", "ledger")
+    doc = latest(store, who.domain)
+    files: dict[str, bytes] = {"assessment.json": _json(doc.model_dump(mode="json"))}
+    for fw in frameworks or list(REPORTABLE):
+        report = coverage(doc, fw)
+        files[f"frameworks/{fw}.json"] = _json(report)
+        files[f"frameworks/{fw}.md"] = render_markdown(report).encode()
+        files[f"frameworks/{fw}.html"] = render_html(report).encode()
+    files["attestations.json"] = _json(all_attestations(store, who.domain, dt.date.today()))
+    ledger = io.StringIO()
+    export(store, ledger)
+    files["ledger.jsonl"] = ledger.getvalue().encode()
+    files["ledger-verification.json"] = _json(verify(store).to_json())
+    manifest = {"project": who.domain, "generated_at": dt.datetime.now(dt.UTC).isoformat(),
+                "generated_by": who.name, "assessment_generated_at": doc.generated_at.isoformat(),
+                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
+    with atomic_writer(out, "wb", perms=0o600) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sorted(files.items()):
+            zf.writestr(name, data)
+        zf.writestr("manifest.json", _json(manifest))
+    from secplan.human.audit import audit
+
+    audit(store, "report.bundle", f"file:{out.name}", {"files": len(files) + 1})
+    return manifest
