@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from secplan.errors import InputError, IntegrityError
-from secplan.fsutil import atomic_write_text
 
 KEY_ENV = "SECPLAN_LEDGER_KEY"
 KEY_FILENAME = "signing.key"
@@ -143,7 +142,10 @@ def signature_ok(public: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
 def read_mirror(files: LedgerFiles) -> Checkpoint | None:
     """The checkpoint mirrored beside the key, or None if there is none yet."""
     try:
-        data = json.loads(files.mirror.read_text(encoding="utf-8"))
+        raw = files.mirror.read_text(encoding="utf-8")
+        if not raw:  # left by a crash between create and write: as good as no mirror
+            return None
+        data = json.loads(raw)
         return Checkpoint(
             tree_size=int(data["tree_size"]),
             root_hash=str(data["root_hash"]),
@@ -177,4 +179,20 @@ def mirror_if_newer(files: LedgerFiles, checkpoint: Checkpoint) -> None:
     with _locked(files):
         current = read_mirror(files)
         if current is None or checkpoint.tree_size > current.tree_size:
-            atomic_write_text(files.mirror, json.dumps(checkpoint.to_json(), indent=2) + "\n", perms=0o600)
+            _replace_file(files.mirror, json.dumps(checkpoint.to_json(), indent=2) + "\n")
+
+
+def _replace_file(path: Path, content: str) -> None:
+    """Temp file + rename, like ``secplan.fsutil``, but without fsync: it ran at every append and cost
+    more than the append itself. A crash may leave the previous checkpoint (a lagging mirror is
+    expected and harmless) or an empty file, which ``read_mirror`` treats as no mirror."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
