@@ -39,7 +39,7 @@ def create(user: str,
         return
     err_console.print(f"token {issued.token_id} for {user}, expires {issued.expires_at:%Y-%m-%d}; "
                       "shown once, use it as SECPLAN_TOKEN:")
-    console.print(issued.token, markup=False, highlight=False)
+    console.file.write(issued.token + "\n")  # never wrapped or styled: it is pasted as is
 
 
 @tokens.command("list")
