@@ -82,6 +82,11 @@ def test_errors_are_clear_and_leave_nothing(store: Store, project: Path, capsys:
 
     code, _, err = run(capsys, "decrypt", "data/model.bin")
     assert code == 2 and "does not end in .enc" in err
+    (project / "data" / "model.bin.enc").write_bytes(b"someone else's file")
+    code, _, err = run(capsys, "encrypt", "data/train.csv", "data/model.bin")
+    assert code == 2 and "nothing was encrypted" in err and not (project / "data" / "train.csv.enc").exists()
+    assert (project / "data" / "model.bin.enc").read_bytes() == b"someone else's file"
+    (project / "data" / "model.bin.enc").unlink()
     code, _, err = run(capsys, "encrypt", "data/model.bin", "--key", "missing")
     assert code == 2 and "no key named 'missing'" in err and not (project / "data" / "model.bin.enc").exists()
     code, _, err = run(capsys, "keys", "export-public", "k")

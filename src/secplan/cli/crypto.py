@@ -65,9 +65,13 @@ def encrypt_command(
     keys = KeyManager.for_project(root)
     key_ref = key or _default_key(keys)
     keys.get(key_ref)  # fail before touching any file
+    targets = [(src, output or (src if in_place else src.with_name(src.name + ENC_SUFFIX))) for src in files]
+    taken = [str(dst) for _, dst in targets if dst.exists() and not in_place]
+    if taken:
+        raise InputError(f"{taken[0]}: already exists{f' (and {len(taken) - 1} more)' if len(taken) > 1 else ''}; "
+                         "nothing was encrypted", hint="remove them, or choose another --output")
     done = []
-    for src in files:
-        dst = output or (src if in_place else src.with_name(src.name + ENC_SUFFIX))
+    for src, dst in targets:
         used = encrypt_file(src, dst, keys, key_ref, chunk_size=chunk_size, replace=in_place)
         file_id = read_info(dst).header.file_id_hex
         keys.record_event("crypto.encrypt", f"file:{dst}", {"key": used.id, "file_id": file_id,
@@ -103,9 +107,10 @@ def decrypt_command(
             raise InputError(f"{src}: name does not end in {ENC_SUFFIX}: give --output or --in-place")
         if not src.is_file():
             raise InputError(f"{src}: no such file")
-        info = read_info(src)
-        kek = info.current.kek_id if info.current else "?"
+        kek = "?"
         try:
+            info = read_info(src)
+            kek = info.current.kek_id if info.current else "?"
             size = decrypt_file(src, dst, keys, replace=in_place)
         except SecplanError as exc:
             keys.record_event("crypto.decrypt", f"file:{src}", {"key": kek, "error": exc.message}, "failure")

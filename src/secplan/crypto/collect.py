@@ -42,15 +42,12 @@ class KeysEvidence:
 def gather(root: Path, encrypted_paths: list[str]) -> KeysEvidence:
     from secplan.crypto.files import read_info
 
-    path = default_keystore_path(root)
+    path = default_keystore_path(root).resolve()
     keystore = Keystore(path)
     exists = path.is_file()
     file_mode = stat.S_IMODE(path.stat().st_mode) if exists else None
     dir_mode = stat.S_IMODE(path.parent.stat().st_mode) if path.parent.is_dir() else None
-    try:
-        in_project = path.resolve().is_relative_to(root.resolve())
-    except OSError:
-        in_project = False
+    in_project = path.is_relative_to(root.resolve())
     keys = tuple(keystore.versions()) if exists else ()
     files = []
     for rel in encrypted_paths:

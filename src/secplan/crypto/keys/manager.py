@@ -26,17 +26,16 @@ AuditSink = Callable[[str, str, dict[str, Any], str], None]
 
 
 def ledger_sink(root: Path) -> AuditSink:
-    """Record key events in the project's audit ledger (opened on the first event)."""
+    """Record key events in the project's audit ledger (the store is opened on the first event)."""
+    opened: list[Any] = []
 
     def sink(action: str, obj: str, details: dict[str, Any], outcome: str) -> None:
         from secplan.ledger import record
         from secplan.store.db import Store
 
-        store = Store.for_project(root)
-        try:
-            record(store, action=action, obj=obj, details=details, outcome=outcome)
-        finally:
-            store.dispose()
+        if not opened:
+            opened.append(Store.for_project(root))
+        record(opened[0], action=action, obj=obj, details=details, outcome=outcome)
 
     return sink
 
