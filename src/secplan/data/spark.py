@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -83,7 +84,8 @@ class SparkScanner(Scanner):
 
     def column_totals(self, dataset: Dataset, sample_rows: int | None) -> tuple[Totals, int]:
         frame, rows = self._frame(dataset, sample_rows, strings=True)
-        counts = frame.mapInArrow(count_batches, COUNTS_DDL).groupBy("column", "entity").sum("matches")
+        frame, names = _plain_names(frame)
+        counts = frame.mapInArrow(_named(count_batches, names), COUNTS_DDL).groupBy("column", "entity").sum("matches")
         table = pa.Table.from_pylist(
             [{"column": r[0], "entity": r[1], "matches": int(r[2])} for r in _collect(counts, dataset)]
         )
@@ -96,9 +98,24 @@ class SparkScanner(Scanner):
 
     def text_findings(self, dataset: Dataset, sample_rows: int | None) -> tuple[pa.Table, int]:
         frame, rows = self._frame(dataset, sample_rows, strings=False)
-        found = _collect(frame.mapInArrow(find_in_batches, FINDINGS_DDL), dataset)
+        frame, names = _plain_names(frame)
+        found = _collect(frame.mapInArrow(_named(find_in_batches, names), FINDINGS_DDL), dataset)
         table = pa.Table.from_pylist([r.asDict() for r in found], schema=FINDINGS_SCHEMA)
         return table, rows or 0
+
+
+def _plain_names(frame: DataFrame) -> tuple[DataFrame, list[str]]:
+    """Spark resolves a column named ``user.ip`` as a struct field; run on ``c0, c1, ...`` instead
+    and give the batch functions the real names back (column-name hints depend on them)."""
+    names = list(frame.columns)
+    return frame.toDF(*[f"c{i}" for i in range(len(names))]), names
+
+
+def _named(func: Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]], names: list[str]):
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return func(batch.rename_columns(names) for batch in batches)
+
+    return run
 
 
 def _collect(frame: DataFrame, dataset: Dataset) -> list:
