@@ -48,7 +48,11 @@ def atomic_output(target: Path, *, perms: int = 0o600, replace: bool = False) ->
             os.fsync(handle.fileno())
             if named is None:
                 named = _link_anonymous(handle.fileno(), folder, target.name)
-        os.replace(named, target)
+        if replace:
+            os.replace(named, target)
+        else:  # link(2) fails if the target appeared meanwhile: never clobber a file we did not own
+            os.link(named, target)
+            os.unlink(named)
         named = None
         _fsync_dir(folder)
     finally:
