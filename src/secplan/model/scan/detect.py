@@ -85,7 +85,7 @@ def _safetensors(head: bytes, size: int | None) -> bool:
         return False
     (length,) = struct.unpack("<Q", head[:8])
     if size is not None and length > size - 8:
-        return head[8:10] in (b'{"', b"{ ")
+        return head[8:9] == b"{"
     return head[8:9] == b"{" and length < 100_000_000
 
 

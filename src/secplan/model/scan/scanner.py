@@ -35,6 +35,7 @@ MODEL_SUFFIXES = {".pkl", ".pickle", ".joblib", ".pt", ".pth", ".bin", ".ckpt", 
                   ".onnx", ".gguf", ".safetensors", ".npy", ".npz", ".dill", ".mar", ".7z", ".tar", ".gz",
                   ".bz2", ".xz", ".lz4", ".z", ".zip", ".pb", ".tflite", ".model"}
 _TORCH_STORAGE = re.compile(r"(^|/)data/\d+$")
+_BUGS = (IndexError, KeyError, TypeError, AttributeError, AssertionError, NameError, UnboundLocalError)
 _COMPRESSED = {"gzip", "bz2", "xz", "lzma", "zlib", "lz4"}
 
 
@@ -89,7 +90,7 @@ class _FileScan:
             if seekable:
                 start = handle.tell()
                 head = handle.read(HEAD)
-                tail = b""
+                tail = head
                 if size is not None and size > HEAD:
                     handle.seek(start + max(HEAD, size - 65_557))
                     tail = handle.read(65_557)
@@ -114,9 +115,12 @@ class _FileScan:
         except (RecursionError, MemoryError) as exc:
             self.add("scan-limit", Verdict.ERROR, f"too complex to analyse ({type(exc).__name__})", member)
             return "limited"
-        except Exception as exc:  # a scanner must report, never crash, on hostile input
-            self.add("scan-error", Verdict.ERROR, f"analysis failed: {type(exc).__name__}: {str(exc)[:200]}",
-                     member)
+        except _BUGS as exc:
+            self.add("scan-error", Verdict.ERROR, f"scanner bug ({type(exc).__name__}: {str(exc)[:200]}); "
+                     "please report it", member)
+            return "error"
+        except Exception as exc:  # corrupt data deep in a library: report it, never crash
+            self.add("scan-error", Verdict.ERROR, f"corrupt data: {type(exc).__name__}: {str(exc)[:200]}", member)
             return "error"
 
     def _handlers(self) -> dict[str, Callable[..., str]]:

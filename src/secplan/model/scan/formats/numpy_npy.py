@@ -8,7 +8,7 @@ import struct
 from typing import Any
 
 from secplan.model.scan.result import Finding, Verdict
-from secplan.model.scan.stream import Reader
+from secplan.model.scan.stream import Reader, Truncated
 
 MAX_HEADER = 1 << 16
 
@@ -47,7 +47,7 @@ def check(r: Reader, member: str | None) -> tuple[list[Finding], bool]:
     """Findings for the header, and whether a pickle follows it."""
     try:
         header = read_header(r)
-    except (ValueError, SyntaxError, MemoryError, RecursionError, UnicodeDecodeError) as exc:
+    except (ValueError, SyntaxError, MemoryError, RecursionError, UnicodeDecodeError, Truncated) as exc:
         return [Finding("numpy-malformed", Verdict.SUSPICIOUS, f"malformed .npy header: {exc}", member, 0)], False
     if has_object(header["descr"]):
         return [Finding("numpy-object-array", Verdict.SAFE,
