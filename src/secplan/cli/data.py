@@ -60,7 +60,7 @@ def classify_command(
         report = classify_paths(paths, options, engine=engine.value,
                                 on_file=lambda p: bar.update(task, description=f"classifying {p.name}", advance=1))
     for problem in report.problems:
-        err_console.print(f"error: {problem.message}", highlight=False, markup=False)
+        err_console.print(f"error: {problem.message}", highlight=False, markup=False, soft_wrap=True)
     if report.datasets or not report.problems:
         emit(report.to_dict(), fmt, lambda: _table(report), output)
     if report.problems:
