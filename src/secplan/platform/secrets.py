@@ -7,6 +7,7 @@ and a SHA-256 fingerprint that a baseline file can accept without storing the se
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -38,14 +39,14 @@ _Q = r"""["']?"""
 SECRET_RULES: tuple[SecretRule, ...] = (
     _r("AWS access key id", r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", Severity.HIGH, 1),
     _r("AWS secret access key",
-       r"(?i)aws_?secret_?(?:access_?)?key\w*" + _Q + r"\s*[:=]\s*" + _Q + r"([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+       r"(?i)aws_?secret_?(?:access_?)?key\w*" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
        Severity.CRITICAL, 1),
     _r("GCP service-account private key", r'"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----[^"]{20,})"',
        Severity.CRITICAL, 1),
     _r("Google API key", r"\b(AIza[0-9A-Za-z_\-]{35})(?![0-9A-Za-z_\-])", Severity.HIGH, 1),
     _r("Azure storage account key", r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)", Severity.CRITICAL, 1),
     _r("Azure client secret",
-       r"(?i)(?:azure|client)_?secret\w*" + _Q + r"\s*[:=]\s*" + _Q + r"([A-Za-z0-9_~.\-]{3}8Q~[A-Za-z0-9_~.\-]{31,34})",
+       r"(?i)(?:azure|client)_?secret\w*" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"([A-Za-z0-9_~.\-]{3}8Q~[A-Za-z0-9_~.\-]{31,34})",
        Severity.HIGH, 1),
     _r("GitHub token", r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b", Severity.HIGH, 1),
     _r("GitLab token", r"\b(glpat-[A-Za-z0-9_\-]{20,})\b", Severity.HIGH, 1),
@@ -57,7 +58,7 @@ SECRET_RULES: tuple[SecretRule, ...] = (
        r"\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_\-])",
        Severity.HIGH, 1),
     _r("Weights & Biases API key",
-       r"(?i)(?:wandb|wb)_?(?:api_?)?key\w*" + _Q + r"\s*[:=(]\s*(?:key\s*=\s*)?" + _Q + r"([a-f0-9]{40}|local-[a-f0-9]{40})\b",
+       r"(?i)(?:wandb|wb)_?(?:api_?)?key\w*" + _Q + r"[ \t]*[:=(][ \t]*(?:key[ \t]*=[ \t]*)?" + _Q + r"([a-f0-9]{40}|local-[a-f0-9]{40})\b",
        Severity.HIGH, 1),
     _r("Weights & Biases API key", r"wandb\.login\([^)]*key\s*=\s*[\"']([a-f0-9]{40})[\"']", Severity.HIGH, 1),
     _r("Databricks token", r"\b(dapi[a-f0-9]{32}(?:-\d)?)\b", Severity.HIGH, 1),
@@ -69,13 +70,17 @@ SECRET_RULES: tuple[SecretRule, ...] = (
 )
 
 _GENERIC = re.compile(
-    r"(?i)\b[\w.\-]*(?:secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential)[\w\-]*"
-    r"""["']?\s*[:=]\s*[rbf]?["']([^"'\s]{16,})["']"""
+    r"(?i)\b([\w.\-]*(?:secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential)[\w\-]*)"
+    r"""["']?[ \t]*[:=][ \t]*[rbf]?["']([^"'\s]{16,})["']"""
 )
+_NOT_A_VALUE_NAME = re.compile(r"(?i)(?:name|path|file|dir|url|uri|id|type|env|var|prefix|header|field|endpoint)s?$")
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:\$\{?[\w.]+\}?|<[^>]*>|\{\{.*\}\}|%\(?\w+\)?s?|x+|\*+|\.+|changeme|example\w*|dummy\w*|your[\w\-]*|"
     r"(?:test|fake|sample|placeholder)[\w\-]*|none|null|redacted)$"
 )
+
+
+_NEWLINE = re.compile(r"\n")
 
 
 def entropy(text: str) -> float:
@@ -95,8 +100,10 @@ def fingerprint(value: str) -> str:
 
 
 def _looks_generic_secret(value: str) -> bool:
-    if _PLACEHOLDER.match(value) or ("/" in value and value.count("/") > 2):
+    if _PLACEHOLDER.match(value) or value.count("/") > 2:
         return False
+    if re.fullmatch(r"[a-z0-9]+(?:[/\-_.:][a-z0-9]+)+", value):
+        return False  # lowercase paths, slugs, dotted names and UUIDs
     if re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", value) or re.fullmatch(r"[A-Z_]+", value):
         return False  # identifiers, dotted names, constants
     classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
@@ -104,23 +111,32 @@ def _looks_generic_secret(value: str) -> bool:
 
 
 def scan_text(text: str, path: str, *, line_offset: int = 0, member: str | None = None) -> Iterator[Finding]:
-    """Findings for every secret in ``text``; each value reported once per line."""
-    for number, line in enumerate(text.splitlines(), 1 + line_offset):
-        if len(line) > 4000:
-            line = line[:4000]
-        seen: set[str] = set()
-        for rule in SECRET_RULES:
-            for match in rule.pattern.finditer(line):
-                value = match.group(rule.group)
-                if value in seen or (rule.name == "Database URL with password" and _PLACEHOLDER.match(value)):
-                    continue
-                seen.add(value)
-                yield _secret(rule.name, rule.severity, value, path, number, member)
-        for match in _GENERIC.finditer(line):
-            value = match.group(1)
-            if value not in seen and not any(value in s or s in value for s in seen) and _looks_generic_secret(value):
-                seen.add(value)
-                yield _secret("High-entropy secret assignment", Severity.MEDIUM, value, path, number, member)
+    """Findings for every secret in ``text``; each value reported once per line.
+
+    Each rule runs once over the whole text (the regex engine's loop, not Python's), and offsets are
+    mapped to line numbers afterwards: this is what makes large trees fast.
+    """
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    seen: set[tuple[int, str]] = set()
+    hits: list[tuple[int, str, Severity, str]] = []
+    for rule in SECRET_RULES:
+        for match in rule.pattern.finditer(text):
+            value = match.group(rule.group)
+            line = bisect.bisect_right(starts, match.start())
+            if (line, value) in seen or (rule.name == "Database URL with password" and _PLACEHOLDER.match(value)):
+                continue
+            seen.add((line, value))
+            hits.append((line, rule.name, rule.severity, value))
+    for match in _GENERIC.finditer(text):
+        name, value = match.group(1), match.group(2)
+        line = bisect.bisect_right(starts, match.start())
+        if _NOT_A_VALUE_NAME.search(name) or any(n == line and (value in v or v in value) for n, v in seen):
+            continue
+        if _looks_generic_secret(value):
+            seen.add((line, value))
+            hits.append((line, "High-entropy secret assignment", Severity.MEDIUM, value))
+    for line, kind, severity, value in sorted(hits, key=lambda h: h[0]):
+        yield _secret(kind, severity, value, path, line + line_offset, member)
 
 
 def _secret(kind: str, severity: Severity, value: str, path: str, line: int, member: str | None) -> Finding:

@@ -1,0 +1,187 @@
+"""Benchmark: secplan's secrets scan against detect-secrets (what users pick instead) on one generated tree.
+
+The tree mimics an ML repository: Python modules, notebooks (with base64 image outputs), YAML configs,
+.env files and lock files. Some files get exactly one planted credential of a known type (Hugging Face,
+OpenAI, Anthropic, W&B, Databricks, AWS, GCP, Azure, GitHub, GitLab, Slack, private keys, database
+URLs, generic passwords); the others get decoys that must not be reported (git SHAs, sha256
+digests, UUIDs, base64 images, placeholders, environment lookups). Both tools scan the same tree in
+the same run, each as its own process (start-up included).
+
+Scored per file: recall = planted files reported / planted files; false positives = files without a
+plant that are reported (and the findings in them). detect-secrets runs from a separate venv:
+
+    python -m venv .bench/venv && .bench/venv/bin/pip install detect-secrets
+    .venv/bin/python bench/bench_secrets.py --files 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import random
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DETECT_SECRETS = REPO / ".bench" / "venv" / "bin" / "detect-secrets"
+AN = string.ascii_letters + string.digits
+
+
+def rnd(rng: random.Random, n: int, alphabet: str = AN) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def planted(rng: random.Random) -> dict[str, str]:
+    """One line per credential type, in the shapes ML code and configs use."""
+    hexd = "0123456789abcdef"
+    return {
+        "huggingface": f'HF_TOKEN = "hf_{rnd(rng, 34)}"',
+        "huggingface-login": f'huggingface_hub.login(token="hf_{rnd(rng, 34)}")',
+        "openai": f'client = OpenAI(api_key="sk-proj-{rnd(rng, 48, AN + "_-")}")',
+        "anthropic": f'client = anthropic.Anthropic(api_key="sk-ant-api03-{rnd(rng, 93, AN + "_-")}AA")',
+        "wandb": f"WANDB_API_KEY={rnd(rng, 40, hexd)}",
+        "wandb-login": f'wandb.login(key="{rnd(rng, 40, hexd)}")',
+        "databricks": f'DATABRICKS_TOKEN = "dapi{rnd(rng, 32, hexd)}"',
+        "aws-key-id": f'aws_access_key_id = "AKIA{rnd(rng, 16, string.ascii_uppercase + string.digits)}"',
+        "aws-secret": f'aws_secret_access_key = "{rnd(rng, 40, AN + "/+")}"',
+        "gcp-service-account": '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv' + rnd(rng, 60) + '\\n",',
+        "google-api-key": f'GOOGLE_API_KEY = "AIza{rnd(rng, 35, AN + "_-")}"',
+        "azure-storage": "AZURE_STORAGE = \"DefaultEndpointsProtocol=https;AccountName=mldata;AccountKey="
+                         + rnd(rng, 86, AN + "+/") + '==;EndpointSuffix=core.windows.net"',
+        "github": f'GITHUB_TOKEN = "ghp_{rnd(rng, 36)}"',
+        "gitlab": f'GITLAB_TOKEN = "glpat-{rnd(rng, 20, AN + "_-")}"',
+        "slack": f'SLACK_BOT_TOKEN = "xoxb-{rnd(rng, 11, string.digits)}-{rnd(rng, 24)}"',
+        "private-key": "-----BEGIN RSA PRIVATE KEY-----",
+        "database-url": f'MLFLOW_TRACKING_URI = "postgresql://mlflow:{rnd(rng, 14)}@db.internal:5432/mlflow"',
+        "generic-password": f'db_password = "{rnd(rng, 12)}#{rnd(rng, 6)}!"',
+    }
+
+
+def decoys(rng: random.Random) -> list[str]:
+    return [
+        f'commit = "{rnd(rng, 40, "0123456789abcdef")}"',
+        f'digest = "sha256:{rnd(rng, 64, "0123456789abcdef")}"',
+        f'run_id = "{uuid.UUID(int=rng.getrandbits(128))}"',
+        'api_key = os.environ["OPENAI_API_KEY"]',
+        'HF_TOKEN = os.getenv("HF_TOKEN")',
+        'password = "changeme"',
+        'token = "<your-token-here>"',
+        'DB = "postgresql://mlflow:${DB_PASSWORD}@db.internal:5432/mlflow"',
+        'MLFLOW_TRACKING_URI = "http://mlflow.internal:5000"',
+        f'model_name = "{rng.choice(["bert-base-uncased", "meta-llama/Llama-3.1-8B", "gpt2"])}"',
+        'secret_name = "prod/model-registry/credentials"',
+        f"    lr = {rng.random():.6f}  # learning_rate_schedule_{rnd(rng, 6).lower()}",
+        f'checkpoint = "s3://ml-models/{rnd(rng, 8).lower()}/epoch-{rng.randint(1, 99)}.safetensors"',
+    ]
+
+
+FILLER = [
+    "import numpy as np", "import torch", "from sklearn.model_selection import train_test_split",
+    "def train(model, loader, epochs=10):", "    for epoch in range(epochs):", "        loss = step(model, batch)",
+    "    return model", "X_train, X_test = train_test_split(X, test_size=0.2, random_state=42)",
+    "logger.info('epoch %d loss %.4f', epoch, loss)", "config = load_config('configs/train.yaml')",
+]
+
+
+def notebook(lines: list[str], rng: random.Random) -> str:
+    image = base64.b64encode(rng.randbytes(600)).decode()
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Experiment\n"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": [line + "\n" for line in lines],
+         "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"image/png": image}}]},
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def generate(root: Path, files: int, plant_ratio: float, seed: int) -> dict[str, str]:
+    """Write the tree; returns {relative path: planted type} for files with a plant."""
+    rng = random.Random(seed)
+    truth: dict[str, str] = {}
+    kinds = [("src", ".py"), ("notebooks", ".ipynb"), ("configs", ".yaml"), ("deploy", ".env"), ("scripts", ".sh")]
+    for n in range(files):
+        folder, suffix = kinds[n % len(kinds)]
+        rel = f"{folder}/m{n // len(kinds) // 50:02d}/file_{n:05d}{suffix}"
+        lines = [rng.choice(FILLER) for _ in range(rng.randint(20, 60))]
+        if rng.random() < plant_ratio:
+            kind, line = rng.choice(sorted(planted(rng).items()))
+            truth[rel] = kind
+        else:
+            line = rng.choice(decoys(rng))
+        lines.insert(rng.randint(0, len(lines)), line)
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(notebook(lines, rng) if suffix == ".ipynb" else "\n".join(lines) + "\n")
+    return truth
+
+
+def run_secplan(root: Path) -> tuple[float, dict[str, int]]:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "secplan", "platform", "scan", str(root), "--scanners", "secret",
+                           "-f", "json", "--no-record"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"secplan failed: {proc.stderr}")
+    counts: dict[str, int] = Counter(f["path"] for f in json.loads(proc.stdout)["findings"])
+    return elapsed, counts
+
+
+def run_detect_secrets(root: Path) -> tuple[float, dict[str, int]]:
+    start = time.perf_counter()
+    proc = subprocess.run([str(DETECT_SECRETS), "scan", "--all-files"], cwd=root, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"detect-secrets failed: {proc.stderr}")
+    results = json.loads(proc.stdout)["results"]
+    return elapsed, {path: len(items) for path, items in results.items()}
+
+
+def score(truth: dict[str, str], counts: dict[str, int]) -> dict:
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path, kind in truth.items():
+        per_kind[kind][1] += 1
+        per_kind[kind][0] += path in counts
+    hits = sum(v[0] for v in per_kind.values())
+    fp_files = [p for p in counts if p not in truth]
+    return {"recall": hits / max(1, len(truth)), "found": hits, "fp_files": len(fp_files),
+            "fp_findings": sum(counts[p] for p in fp_files), "per_kind": dict(per_kind)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--plant-ratio", type=float, default=0.15)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if not DETECT_SECRETS.exists():
+        raise SystemExit(f"detect-secrets not found at {DETECT_SECRETS}; see this script's docstring")
+    with tempfile.TemporaryDirectory(prefix="secplan-bench-secrets-") as tmp:
+        root = Path(tmp)
+        truth = generate(root, args.files, args.plant_ratio, args.seed)
+        mb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 1e6
+        print(f"tree: {args.files} files, {mb:.1f} MB, {len(truth)} planted credentials of "
+              f"{len(set(truth.values()))} types")
+        results = {}
+        for name, runner in (("secplan", run_secplan), ("detect-secrets", run_detect_secrets)):
+            elapsed, counts = runner(root)
+            results[name] = (elapsed, score(truth, counts))
+    kinds = sorted({k for _, s in results.values() for k in s["per_kind"]})
+    print(f"\n{'type':22} {'secplan':>10} {'detect-secrets':>15}")
+    for kind in kinds:
+        cells = [f"{s['per_kind'][kind][0]}/{s['per_kind'][kind][1]}" for _, s in results.values()]
+        print(f"{kind:22} {cells[0]:>10} {cells[1]:>15}")
+    print(f"\n{'tool':16} {'recall':>8} {'FP files':>9} {'FP findings':>12} {'seconds':>9}")
+    for name, (elapsed, s) in results.items():
+        print(f"{name:16} {s['recall']:>8.1%} {s['fp_files']:>9} {s['fp_findings']:>12} {elapsed:>9.2f}")
+    ours, theirs = results["secplan"][0], results["detect-secrets"][0]
+    print(f"\nspeed ratio (detect-secrets time / secplan time): {theirs / ours:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
