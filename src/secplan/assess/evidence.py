@@ -157,6 +157,7 @@ ENGINE_MODULES: list[str] = [
     "secplan.data.validate.collect",
     "secplan.crypto.collect",
     "secplan.model.scan.collect",
+    "secplan.data.classify.collect",
 ]
 
 
