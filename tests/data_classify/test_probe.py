@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.probes.helpers import make_project, negatives, outcomes, run_probe
-
 from secplan.vocabulary import Outcome
+from tests.probes.helpers import make_project, negatives, outcomes, run_probe
 
 ID = "dataset-classification-exceeds-declared"
 CARDS = "order,card\n" + "".join(f"{i},4111111111111111\n" for i in range(30))
