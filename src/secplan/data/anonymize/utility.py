@@ -97,8 +97,11 @@ def model_utility(
     a_tr, a_te = _features([anon_train[cols], anon_test[cols]])
     y_tr, y_te = y.iloc[train_idx].to_numpy(), y.iloc[test_idx].to_numpy()
     y_anon = anon_train[label].astype("string").fillna("<null>").to_numpy()
-    base = _model(model).fit(x_tr, y_tr).score(x_te, y_te)
-    anon = _model(model).fit(a_tr, y_anon).score(a_te, y_te) if len(set(y_anon)) > 1 else float("nan")
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # predictable on shared machines; the models are small
+        base = _model(model).fit(x_tr, y_tr).score(x_te, y_te)
+        anon = _model(model).fit(a_tr, y_anon).score(a_te, y_te) if len(set(y_anon)) > 1 else float("nan")
     return {
         "label": label,
         "model": model,

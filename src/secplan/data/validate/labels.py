@@ -54,9 +54,13 @@ def label_issues(df: pd.DataFrame, label: str, *, seed: int = 0) -> tuple[np.nda
     x = feature_matrix(sample, {label})
     if len(classes) < 2 or counts.min() < 5 or x.shape[1] == 0:
         return np.array([], dtype=int), 0
+    from threadpoolctl import threadpool_limits
+
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     model = HistGradientBoostingClassifier(max_iter=100, random_state=seed)
-    probs = cross_val_predict(model, x, y_codes, cv=folds, method="predict_proba")
+    # One OpenMP thread: on a busy machine, oversubscribed threads make this ten times slower.
+    with threadpool_limits(1):
+        probs = cross_val_predict(model, x, y_codes, cv=folds, method="predict_proba")
     thresholds = np.array([probs[y_codes == j, j].mean() for j in range(len(classes))])
     above = probs >= thresholds[None, :]
     masked = np.where(above, probs, -1.0)
