@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from secplan.platform.osv.model import Affected
@@ -56,6 +57,12 @@ def is_affected(version: str, affected: Affected) -> bool:
     parsed = parse_version(version)
     if parsed is None:
         return False
-    if any(parse_version(v) == parsed for v in affected.versions):
+    if canonicalize_version(parsed) in _normalised(affected.versions):
         return True
     return any(_in_range(parsed, events) for events in affected.events)
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalised(versions: tuple[str, ...]) -> frozenset[str]:
+    """An advisory's explicit versions in PEP 440 normal form, so ``1.2`` finds ``1.2.0``'s twin once."""
+    return frozenset(canonicalize_version(p) for p in map(parse_version, versions) if p is not None)
