@@ -66,7 +66,7 @@ def test_people_probes(store: Store, project: Path) -> None:
     people.add_training(store, "ben", "Secure ML", days(-400), days(-35))
     people.add_person(store, "cy", assets=["data/public.csv"])
     people.add_training(store, "cy", "Awareness", days(-10), None)
-    people.add_person(store, "dee", assets=["data/train.csv"], screening="adverse")
+    people.add_person(store, "dee", assets=["data/"], screening="adverse")  # a folder reaches what it holds
     training = dict((m.split(":")[0], o) for o, m in results(store, project, "training-current"))
     assert training == {"ana": Outcome.POSITIVE, "ben": Outcome.NEGATIVE, "cy": Outcome.POSITIVE,
                         "dee": Outcome.NEGATIVE}

@@ -71,11 +71,13 @@ def _sensitive_ledger(ev: Evidence) -> list[dict[str, Any]]:
 
 
 def asset_classification(ev: Evidence, path: str) -> Classification | None:
-    """The classification the plan gives the asset at (or above) ``path``."""
+    """The highest classification of the assets ``path`` reaches (the asset itself, one inside it, or
+    the declared folder that holds it)."""
     path = path.strip("/")
     best = None
     for asset in ev.assets:
-        covers = path == asset.path or path.startswith(asset.path + "/")
+        # access to a folder reaches every asset inside it; access inside an asset folder reaches that asset
+        covers = path == asset.path or path.startswith(asset.path + "/") or asset.path.startswith(path + "/")
         if asset.classification and covers and (best is None or asset.classification.rank > best.rank):
             best = asset.classification
     return best
