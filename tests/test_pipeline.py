@@ -95,3 +95,15 @@ def test_json_document_round_trips(project_dir):
     data = json.loads(doc.model_dump_json())
     assert data["version"] == "1.0" and len(data["controls"]) == 32
     assert {"id", "pillar", "status", "score", "findings"} <= set(data["controls"][0])
+
+
+def test_bad_baseline_is_an_input_error(project_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from secplan.cli.app import app
+
+    make_project(project_dir, {})
+    bad = tmp_path / "b.json"
+    bad.write_text("{not json")
+    result = CliRunner().invoke(app, ["assess", str(project_dir), "--baseline", str(bad), "--no-store"])
+    assert result.exit_code == 2 and "not a secplan JSON report" in result.output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,7 +22,6 @@ from secplan.assess.result import (
     WaiverDoc,
 )
 from secplan.assess.score import control_status, mean
-from secplan.errors import InputError
 from secplan.plan.catalogue import load_catalogue
 from secplan.plan.model import Plan, Waiver
 from secplan.vocabulary import Outcome, Pillar, Severity, Status
@@ -86,13 +84,10 @@ def apply_waivers(findings: list[FindingDoc], waivers: list[Waiver], today: dt.d
 
 def load_baseline(path: Path) -> set[str]:
     """Finding ids that a previous JSON report already knew (any negative finding)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        return {f["id"] for c in doc["controls"] for f in c["findings"] if f.get("outcome") == Outcome.NEGATIVE}
-    except FileNotFoundError:
-        raise InputError(f"{path}: baseline report not found") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not a secplan JSON report ({type(exc).__name__}: {exc})") from None
+    from secplan.report.jsondoc import load_report
+
+    doc = load_report(path)
+    return {f.id for c in doc.controls for f in c.findings if f.outcome == Outcome.NEGATIVE}
 
 
 def assess(

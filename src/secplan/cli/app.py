@@ -21,9 +21,9 @@ from secplan.errors import SecplanError
 def report_error(exc: BaseException) -> int:
     """Print an error the way users see every error (no traceback) and return its exit code."""
     if isinstance(exc, SecplanError):
-        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
         if exc.hint:
-            err_console.print(f"hint: {escape(exc.hint)}", highlight=False)
+            err_console.print(f"hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err_console.print("interrupted")
@@ -32,6 +32,7 @@ def report_error(exc: BaseException) -> int:
         f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
         "run again with SECPLAN_DEBUG=1 for details, and report it if it persists",
         highlight=False,
+        soft_wrap=True,
     )
     return 70
 

@@ -24,7 +24,7 @@ class Strict(BaseModel):
 
 class Project(Strict):
     name: str = Field(description="Project name, used in reports and as the access-control domain.")
-    description: str = ""
+    description: str = Field("", description="What the system does, for reports.")
     owners: list[str] = Field(default_factory=list, description="Accountable owners (e-mail or user ids).")
     on_call: str | None = Field(None, description="Who receives alerts and opens incidents (HS-5).")
     frameworks: list[Framework] = Field(
@@ -38,15 +38,15 @@ class Project(Strict):
 class Asset(Strict):
     path: str = Field(description="Path relative to the project root (a file or a directory).")
     kind: AssetKind | None = Field(None, description="Discovered from the content when omitted.")
-    name: str | None = None
-    owner: str | None = None
-    classification: Classification | None = None
-    retention_days: int | None = Field(None, ge=0)
-    uses: list[AssetUse] = Field(default_factory=list)
+    name: str | None = Field(None, description="A display name; defaults to the path.")
+    owner: str | None = Field(None, description="Accountable owner; defaults to the project owners (HS-4).")
+    classification: Classification | None = Field(None, description="Sensitivity (DS-4); drives encryption, access and retention checks.")
+    retention_days: int | None = Field(None, ge=0, description="How long to keep it (CS-3); overrides the policy per classification.")
+    uses: list[AssetUse] = Field(default_factory=list, description="What it is used for; anonymisation and monitoring checks depend on it.")
     encrypted: bool | None = Field(
         None, description="Declare true when encryption is provided outside secplan (for example the storage)."
     )
-    anonymised: bool | None = None
+    anonymised: bool | None = Field(None, description="Declare true when this dataset is an anonymised release (DS-6).")
     notes: str = ""
 
 
@@ -63,7 +63,7 @@ class PatchPolicy(Strict):
 
 
 class FairnessPolicy(Strict):
-    sensitive_features: list[str] = Field(default_factory=list)
+    sensitive_features: list[str] = Field(default_factory=list, description="Columns whose groups fairness is measured across (CS-2).")
     min_disparate_impact: float = Field(0.8, ge=0, le=1, description="Four-fifths rule by default.")
     max_demographic_parity_difference: float = Field(0.1, ge=0, le=1)
     max_equalized_odds_difference: float = Field(0.1, ge=0, le=1)
@@ -74,14 +74,14 @@ class BackupPolicy(Strict):
     repository: str | None = Field(None, description="restic repository location.")
     max_age_days: int = Field(1, ge=1, description="Oldest acceptable last verified backup.")
     drill_every_days: int = Field(90, ge=1, description="Oldest acceptable last successful restore drill.")
-    keep_daily: int = 7
-    keep_weekly: int = 4
-    keep_monthly: int = 12
+    keep_daily: int = Field(7, ge=0, description="Snapshots kept: one per day for this many days.")
+    keep_weekly: int = Field(4, ge=0, description="... one per week for this many weeks.")
+    keep_monthly: int = Field(12, ge=0, description="... one per month for this many months.")
 
 
 class KeyPolicy(Strict):
-    provider: Literal["local", "pkcs11", "aws-kms"] = "local"
-    rotate_every_days: int = Field(365, ge=1)
+    provider: Literal["local", "pkcs11", "aws-kms"] = Field("local", description="Default key provider (DS-2).")
+    rotate_every_days: int = Field(365, ge=1, description="Maximum age of a key-encryption key before rotation.")
 
 
 class RetentionPolicy(Strict):
@@ -91,8 +91,8 @@ class RetentionPolicy(Strict):
 
 
 class AnonymisationPolicy(Strict):
-    required_for: list[AssetUse] = Field(default_factory=lambda: ["training", "shared"])
-    min_k: int = Field(5, ge=1)
+    required_for: list[AssetUse] = Field(default_factory=lambda: ["training", "shared"], description="Uses of confidential or restricted data that require anonymisation.")
+    min_k: int = Field(5, ge=1, description="Target k for k-anonymity over quasi-identifiers.")
 
 
 class EvaluationPolicy(Strict):
@@ -102,12 +102,12 @@ class EvaluationPolicy(Strict):
 
 
 class PeoplePolicy(Strict):
-    training_valid_days: int = Field(365, ge=1)
-    screening_level_for_restricted: Literal["basic", "standard", "enhanced"] = "standard"
+    training_valid_days: int = Field(365, ge=1, description="How long a training completion counts (HS-1).")
+    screening_level_for_restricted: Literal["basic", "standard", "enhanced"] = Field("standard", description="Screening level required for access to restricted assets (HS-2).")
 
 
 class IncidentPolicy(Strict):
-    drill_every_days: int = Field(365, ge=1)
+    drill_every_days: int = Field(365, ge=1, description="Cadence of incident response drills (HS-3).")
 
 
 class ApprovalPolicy(Strict):
@@ -125,7 +125,7 @@ class ClassificationPolicy(Strict):
 
 class Policy(Strict):
     assessment_every_days: int = Field(90, ge=1, description="Cadence of assessments (CS-5).")
-    vendor_review_every_days: int = Field(365, ge=1)
+    vendor_review_every_days: int = Field(365, ge=1, description="Cadence of vendor reviews (CS-6).")
     patch: PatchPolicy = Field(default_factory=PatchPolicy)
     fairness: FairnessPolicy = Field(default_factory=FairnessPolicy)
     backup: BackupPolicy = Field(default_factory=BackupPolicy)
