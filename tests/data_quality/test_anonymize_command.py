@@ -105,7 +105,7 @@ def test_budget_exhaustion_is_refused_and_writes_nothing(files, store, capsys):
     assert run("data", "anonymize", str(src), str(root / "a.csv"), "--policy", str(policy), "-C", home) == 0
     capsys.readouterr()
     assert run("data", "anonymize", str(src), str(root / "b.csv"), "--policy", str(policy), "-C", home) == 2
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
     assert "exhausted" in err and "Traceback" not in err
     assert not (root / "b.csv").exists()
 
@@ -119,7 +119,7 @@ def test_bad_policy_exits_2_and_writes_nothing(files, store, capsys, policy_text
     policy.write_text(policy_text, encoding="utf-8")
     out = root / "out.csv"
     assert run("data", "anonymize", str(src), str(out), "--policy", str(policy), "-C", str(store.home.parent)) == 2
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
     assert needle in err and "Traceback" not in err
     assert not out.exists()
     assert not list(root.glob(".out.csv*"))  # no temporary file left behind
