@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from secplan.errors import InputError
 
 
@@ -121,19 +118,6 @@ DANGEROUS: tuple[str, ...] = (
 )
 
 
-class PolicyFile(BaseModel):
-    """The policy file (YAML or JSON). Every list extends the built-in defaults."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    allow: list[str] = []
-    """Pickle globals to treat as safe, ``module:name`` patterns (``mypkg.models:[A-Z]*``)."""
-    keras_modules: list[str] = []
-    """Keras config ``module`` prefixes of custom layers to trust (``mypkg.layers``)."""
-    onnx_domains: list[str] = []
-    """ONNX custom operator domains whose kernels you install and trust."""
-
-
 @dataclass(frozen=True)
 class Policy:
     allow: tuple[str, ...] = DEFAULT_ALLOW
@@ -202,6 +186,11 @@ def load_policy(path: Path | None) -> Policy:
     """The default policy, extended by the file at ``path`` (YAML or JSON) when given."""
     if path is None:
         return DEFAULT_POLICY
+    import yaml
+    from pydantic import ValidationError
+
+    from secplan.model.scan.policy_file import PolicyFile
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

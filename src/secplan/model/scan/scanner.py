@@ -23,7 +23,6 @@ from typing import BinaryIO
 
 from secplan.model.scan import zipread
 from secplan.model.scan.detect import HEAD, detect
-from secplan.model.scan.formats import gguf, keras, numpy_npy, onnx_model, safetensors
 from secplan.model.scan.pickle_vm import _NUMPY_WRAPPER, _TORCH_LEGACY_MAGIC, Limits, PickleMachine
 from secplan.model.scan.policy import DEFAULT_POLICY, Policy
 from secplan.model.scan.result import FileResult, Finding, ScanReport, Verdict
@@ -262,6 +261,8 @@ class _FileScan:
 
     def _numpy(self, handle: BinaryIO, member: str | None, depth: int, size: int | None, name: str,
                real_path: Path | None) -> str:
+        from secplan.model.scan.formats import numpy_npy
+
         reader = Reader(handle)
         findings, pickled = numpy_npy.check(reader, member)
         self.findings.extend(findings)
@@ -272,7 +273,7 @@ class _FileScan:
 
     def _hdf5(self, handle: BinaryIO, member: str | None, depth: int, size: int | None, name: str,
               real_path: Path | None) -> str:
-        from secplan.model.scan.formats import hdf5
+        from secplan.model.scan.formats import hdf5, keras
 
         with _on_disk(handle, real_path, self.options.max_decompressed) as path:
             try:
@@ -292,6 +293,8 @@ class _FileScan:
 
     def _gguf(self, handle: BinaryIO, member: str | None, depth: int, size: int | None, name: str,
               real_path: Path | None) -> str:
+        from secplan.model.scan.formats import gguf
+
         if size is None:
             size = 1 << 62
         self.findings.extend(gguf.scan(Reader(handle), size, member))
@@ -299,6 +302,8 @@ class _FileScan:
 
     def _safetensors(self, handle: BinaryIO, member: str | None, depth: int, size: int | None, name: str,
                      real_path: Path | None) -> str:
+        from secplan.model.scan.formats import safetensors
+
         if size is None:
             with _random_access(handle, self.options.max_decompressed) as seekable:
                 size = seekable.seek(0, io.SEEK_END)
@@ -310,6 +315,8 @@ class _FileScan:
 
     def _json(self, handle: BinaryIO, member: str | None, depth: int, size: int | None, name: str,
               real_path: Path | None) -> str:
+        from secplan.model.scan.formats import keras
+
         data = handle.read(64 << 20)
         try:
             config = json.loads(data)
@@ -322,6 +329,8 @@ class _FileScan:
 
     def _onnx(self, handle: BinaryIO, member: str | None, depth: int, size: int | None, name: str,
               real_path: Path | None) -> str:
+        from secplan.model.scan.formats import onnx_model
+
         data = handle.read(onnx_model.MAX_SIZE + 1)
         if len(data) > onnx_model.MAX_SIZE:
             return "unknown"

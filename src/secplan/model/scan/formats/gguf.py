@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import struct
 
-from secplan.model.scan.formats.jinja_template import check_template
 from secplan.model.scan.result import Finding, Verdict
 from secplan.model.scan.stream import Reader, Truncated
 
@@ -91,6 +90,8 @@ def _parse(r: Reader, size: int, member: str | None, findings: list[Finding]) ->
 
 
 def _template(raw: bytes, key: str, member: str | None, findings: list[Finding], offset: int) -> None:
+    from secplan.model.scan.formats.jinja_template import check_template
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

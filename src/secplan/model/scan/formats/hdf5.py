@@ -15,8 +15,8 @@ ATTRS = ("model_config", "training_config", "keras_version", "backend")
 def read_attrs(path: str) -> dict[str, str]:
     """Root attributes that may hold configs; raises ``RuntimeError`` when the file cannot be parsed."""
     try:
-        proc = subprocess.run([sys.executable, "-m", "secplan.model.scan.formats.hdf5", path],
-                              capture_output=True, timeout=TIMEOUT_S, check=False,
+        proc = subprocess.run([sys.executable, "-c", _CHILD, path, *ATTRS], capture_output=True,
+                              timeout=TIMEOUT_S, check=False,
                               env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"the HDF5 parser did not finish within {TIMEOUT_S}s") from None
@@ -26,17 +26,15 @@ def read_attrs(path: str) -> dict[str, str]:
     return json.loads(proc.stdout)
 
 
-def _child(path: str) -> None:
-    import h5py
-
-    out: dict[str, str] = {}
-    with h5py.File(path, "r") as f:
-        for key in ATTRS:
-            if key in f.attrs:
-                value = f.attrs[key]
-                out[key] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    sys.stdout.write(json.dumps(out))
-
-
-if __name__ == "__main__":
-    _child(sys.argv[1])
+#: Runs in the child: only h5py, nothing of secplan, so it starts fast.
+_CHILD = """
+import json, sys
+import h5py
+out = {}
+with h5py.File(sys.argv[1], "r") as f:
+    for key in sys.argv[2:]:
+        if key in f.attrs:
+            value = f.attrs[key]
+            out[key] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+sys.stdout.write(json.dumps(out))
+"""
