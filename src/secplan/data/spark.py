@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from secplan.data.classify.columns import Totals, add_counts, count_batches
-from secplan.data.classify.engine import Scanner
+from secplan.data.classify.engine import Scanner, validation_stride
 from secplan.data.classify.text import FINDINGS_SCHEMA, find_in_batches
 from secplan.data.io import Dataset, Format
 from secplan.errors import InputError
@@ -85,7 +85,8 @@ class SparkScanner(Scanner):
     def column_totals(self, dataset: Dataset, sample_rows: int | None) -> tuple[Totals, int]:
         frame, rows = self._frame(dataset, sample_rows, strings=True)
         frame, names = _plain_names(frame)
-        counts = frame.mapInArrow(_named(count_batches, names), COUNTS_DDL).groupBy("column", "entity").sum("matches")
+        count = functools.partial(count_batches, one_in=validation_stride(dataset, sample_rows))
+        counts = frame.mapInArrow(_named(count, names), COUNTS_DDL).groupBy("column", "entity").sum("matches")
         table = pa.Table.from_pylist(
             [{"column": r[0], "entity": r[1], "matches": int(r[2])} for r in _collect(counts, dataset)]
         )

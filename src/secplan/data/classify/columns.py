@@ -13,6 +13,7 @@ match), longer ones are free text searched for it. Candidates come from RE2 over
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ from secplan.vocabulary import Classification
 SHORT_CHARS = 40
 NON_EMPTY = "__values__"
 """Pseudo-entity: how many non-empty values the column had (the ratio's denominator)."""
+CHECKED = "#checked"
+VALID = "#valid"
 LONG = "__long__"
 """Pseudo-entity: how many of them were longer than ``SHORT_CHARS`` (free text)."""
 COUNTS_SCHEMA = pa.schema([("column", pa.string()), ("entity", pa.string()), ("matches", pa.int64())])
@@ -84,12 +87,17 @@ _VALID_CACHE: dict[tuple[str, bool, str], bool] = {}
 _CACHE_LIMIT = 500_000
 
 
-def _validated(entity: Entity, candidates: pa.Array, hint: bool) -> int:
-    """How many candidates pass the entity's validator; each distinct value is checked once."""
+def _validated(entity: Entity, candidates: pa.Array, hint: bool, one_in: int) -> tuple[int, int]:
+    """``(checked, valid)``: how many candidates were checked by the entity's validator and how many
+    passed. Each distinct value is checked once; with ``one_in > 1`` only the distinct values whose
+    CRC-32 falls in one bucket of ``one_in`` are checked (a sample that depends on the value alone,
+    so every engine and every split of the data checks the same values)."""
     validate = entity.validator(hint)
     if validate is None or len(candidates) == 0:
-        return len(candidates)
+        return len(candidates), len(candidates)
     distinct = pc.unique(candidates).to_pylist()
+    if one_in > 1:
+        distinct = [v for v in distinct if zlib.crc32(v.encode("utf-8")) % one_in == 0]
     good = []
     for value in distinct:
         key = (entity.name, hint, value)
@@ -100,23 +108,32 @@ def _validated(entity: Entity, candidates: pa.Array, hint: bool) -> int:
                 _VALID_CACHE[key] = ok
         if ok:
             good.append(value)
-    if not good:
+    checked = len(candidates) if one_in == 1 else _count_in(candidates, distinct)
+    valid = checked if len(good) == len(distinct) else _count_in(candidates, good)
+    return checked, valid
+
+
+def _count_in(values: pa.Array, members: list[str]) -> int:
+    if not members:
         return 0
-    if len(good) == len(distinct):
-        return len(candidates)
-    return int(pc.sum(pc.is_in(candidates, value_set=pa.array(good, pa.string()))).as_py() or 0)
+    return int(pc.sum(pc.is_in(values, value_set=pa.array(members, pa.string()))).as_py() or 0)
 
 
-def _pattern_matches(entity: Entity, short: pa.Array, long: pa.Array, hint: bool) -> int:
-    total = 0
+def _pattern_matches(entity: Entity, short: pa.Array, long: pa.Array, hint: bool,
+                     one_in: int) -> tuple[int, int, int]:
+    """``(candidates, checked, valid)`` over the short (anchored) and long (searched) values."""
+    totals = [0, 0, 0]
     for values, regex in ((short, _anchored(entity.pattern or "")), (long, _search(entity.pattern or ""))):
         if len(values) == 0:
             continue
         found = pc.extract_regex(values, regex)
         hits = found.filter(pc.is_valid(found))
         if len(hits):
-            total += _validated(entity, pc.struct_field(hits, [0]), hint)
-    return total
+            checked, valid = _validated(entity, pc.struct_field(hits, [0]), hint, one_in)
+            totals[0] += len(hits)
+            totals[1] += checked
+            totals[2] += valid
+    return totals[0], totals[1], totals[2]
 
 
 def _person_matches(values: pa.Array, hint: bool) -> int:
@@ -147,8 +164,10 @@ def _location_matches(values: pa.Array, hint: bool) -> int:
     return int(pc.sum(pc.cast(found, pa.int64())).as_py() or 0)
 
 
-def count_column(name: str, array: pa.Array | pa.ChunkedArray) -> dict[str, int]:
-    """Match counts of every entity in one column of one batch (plus the two pseudo-entities)."""
+def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) -> dict[str, int]:
+    """Match counts of every entity in one column of one batch, plus the pseudo-entities: for a
+    validated entity ``E``, ``E`` counts candidates, ``E#checked`` and ``E#valid`` the validator's
+    sample (all candidates when ``one_in`` is 1)."""
     is_temporal = pa.types.is_temporal(array.type)
     values = text_values(array)
     if values is None or len(values) == 0:
@@ -166,9 +185,11 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray) -> dict[str, int]
         hint = hinted(entity, tokens)
         if entity.pattern is None or (entity.needs_hint and not hint):
             continue
-        found = _pattern_matches(entity, short, long, hint)
-        if found:
-            counts[entity.name] = found
+        candidates, checked, valid = _pattern_matches(entity, short, long, hint, one_in)
+        if valid or (candidates and checked < candidates):
+            counts[entity.name] = candidates
+            counts[entity.name + CHECKED] = checked
+            counts[entity.name + VALID] = valid
     if len(short):
         for entity_name, func in (("PERSON", _person_matches), ("LOCATION", _location_matches)):
             found = func(short, hinted(BY_NAME[entity_name], tokens))
@@ -177,12 +198,12 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray) -> dict[str, int]
     return counts
 
 
-def count_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+def count_batch(batch: pa.RecordBatch, one_in: int = 1) -> pa.RecordBatch:
     """The engine-neutral unit of work: counts for every column of ``batch``."""
     batch = flatten_batch(batch)
     columns, entities, matches = [], [], []
     for field, array in zip(batch.schema, batch.columns, strict=True):
-        for entity, count in count_column(field.name, array).items():
+        for entity, count in count_column(field.name, array, one_in).items():
             columns.append(field.name)
             entities.append(entity)
             matches.append(count)
@@ -190,10 +211,10 @@ def count_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                             pa.array(matches, pa.int64())], schema=COUNTS_SCHEMA)
 
 
-def count_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+def count_batches(batches: Iterator[pa.RecordBatch], one_in: int = 1) -> Iterator[pa.RecordBatch]:
     """``mapInArrow``-shaped: an iterator of batches in, an iterator of count batches out."""
     for batch in batches:
-        yield count_batch(batch)
+        yield count_batch(batch, one_in)
 
 
 Totals = dict[tuple[str, str], int]
@@ -238,10 +259,13 @@ def decide(name: str, counts: Mapping[str, int], levels: Levels) -> ColumnResult
     free_text = total > 0 and counts.get(LONG, 0) * 2 >= total
     negative = negatively_hinted(tokens)
     hits: list[tuple[bool, EntityHit, Entity]] = []
-    for entity_name, matches in counts.items():
+    for entity_name, candidates in counts.items():
         entity = BY_NAME.get(entity_name)
         if entity is None or not total:
             continue
+        checked = counts.get(entity_name + CHECKED, candidates)
+        valid = counts.get(entity_name + VALID, candidates)
+        matches = candidates * valid / checked if checked else 0
         ratio = matches / total
         hint = hinted(entity, tokens)
         minimum = MIN_RATIO_HINTED if hint else MIN_RATIO

@@ -86,7 +86,7 @@ ENTITIES: tuple[Entity, ...] = (
            r"|(?i:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)\s*[:=]\s*['\"]?[^\s'\"]{8,}",
            v.secret, _hint("password", "passwd", "secret", "token", "apikey", "api_key", "credential", "pwd"),
            checksum=True, base=0.85),
-    Entity("EMAIL_ADDRESS", r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b",
+    Entity("EMAIL_ADDRESS", r"\b[A-Za-zÀ-ÖØ-öø-ÿ0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b",
            None, _hint("email", "mail", "e_mail"), ("email", "e-mail", "mail"), checksum=True, base=0.9),
     Entity("URL", r"\b(?:https?|ftp)://[^\s\"'<>]+|\bwww\.[A-Za-z0-9-]+\.[A-Za-z]{2,}[^\s\"'<>]*",
            None, _hint("url", "uri", "link", "website", "homepage", "href"), base=0.8),

@@ -83,6 +83,10 @@ def _phone(value: str, national_regions: tuple[str, ...]) -> bool:
     if not 7 <= len(digits) <= 15 or _NOT_PHONE.match(value):
         return False
     text = value.strip()
+    if national_regions == ("US",) and not text.startswith(("+", "00")) and not (
+        len(digits) == 10 or (len(digits) == 11 and digits[0] == "1")
+    ):
+        return False  # not a NANP length: no need to ask the library
     regions: tuple[str | None, ...] = (None,) if text.startswith("+") else national_regions
     if text.startswith("00"):
         text, regions = "+" + text[2:], (None,)

@@ -54,7 +54,8 @@ class ParquetDataset(Dataset):
         for group in groups:
             remaining = per_group
             try:
-                for batch in self._file.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                size = batch_rows if per_group is None else max(1, min(batch_rows, per_group))
+                for batch in self._file.iter_batches(batch_size=size, row_groups=[group]):
                     if remaining is not None:
                         if remaining <= 0:
                             break
