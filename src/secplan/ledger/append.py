@@ -129,7 +129,7 @@ def _open_head(conn: Connection, files: LedgerFiles) -> tuple[Ed25519PrivateKey,
         if mirror is not None and mirror.tree_size > 0:
             raise IntegrityError(
                 f"the audit ledger is empty but {files.mirror} records {mirror.tree_size} entries: it was truncated",
-                hint=_HINT,
+                hint=f"if you deliberately started a new store, archive {files.key.parent} and start a new ledger",
             )
         return key or create_key(files), _Head(Frontier(), GENESIS_PREV)
     if key is None:
