@@ -1,6 +1,6 @@
 import json
 
-from secplan.vocabulary import Outcome
+from secplan.vocabulary import Outcome, Severity
 
 from .helpers import make_project, negatives, outcomes, run_probe
 from .keyhelpers import keys_at, project_keys
@@ -30,7 +30,7 @@ def test_project_keystore_not_git_ignored(project_dir, monkeypatch):
     make_project(project_dir, {"data/train.csv": "a\n1\n"})
     project_keys(project_dir, monkeypatch).create("ds")
     found = negatives(run_probe(ID, project_dir))
-    assert [r.key for r in found] == ["project-keystore"]
+    assert [(r.key, r.severity) for r in found] == [("project-keystore", Severity.MEDIUM)]
     (project_dir / ".gitignore").write_text("*.pyc\n.secplan\n")
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.POSITIVE]
 

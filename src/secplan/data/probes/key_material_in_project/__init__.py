@@ -8,6 +8,7 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.crypto.collect import KeysEvidence
 from secplan.crypto.keys.interface import KeyState
+from secplan.vocabulary import Severity
 
 CONTAINER_SUFFIXES = {".jks", ".jceks", ".p12", ".pfx", ".keystore", ".kek", ".bks"}
 MAX_JSON = 1 << 20
@@ -55,8 +56,10 @@ def run(ev: Evidence) -> Iterator[Result]:
     if local and in_state_dir and not _ignored(ev.root, ".secplan"):
         found += 1
         rel = keys.keystore.relative_to(ev.root).as_posix()
+        # Medium, not high: the material is sealed under the passphrase, but travels with every copy.
         yield negative(f"the project keystore holds {len(local)} local key version(s) inside the project tree "
-                       "and .gitignore does not exclude .secplan", Location(rel), key="project-keystore")
+                       "and .gitignore does not exclude .secplan", Location(rel), key="project-keystore",
+                       severity=Severity.MEDIUM)
     if found:
         return
     live = [k for k in keys.keys if k.state is not KeyState.DESTROYED]
