@@ -158,6 +158,9 @@ ENGINE_MODULES: list[str] = [
     "secplan.crypto.collect",
     "secplan.model.scan.collect",
     "secplan.data.classify.collect",
+    "secplan.data.backup.collect",
+    "secplan.data.share.collect",
+    "secplan.compliance.retention.collect",
 ]
 
 

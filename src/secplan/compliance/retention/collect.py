@@ -1,0 +1,29 @@
+"""The ``retention`` evidence: the retention engine's schedule and the deletions the ledger evidences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from secplan.assess.evidence import Evidence, collector
+from secplan.compliance.retention.schedule import Schedule, schedule
+
+
+@dataclass(frozen=True)
+class RetentionEvidence:
+    schedule: Schedule
+    deletions: int
+    """Successful ``retention.delete`` entries in the audit ledger."""
+    shreds: int
+
+
+@collector("retention")
+def collect_retention(ev: Evidence) -> RetentionEvidence:
+    sched = schedule(ev.root, ev.plan, ev.today, ev.files)
+    deletions = shreds = 0
+    if ev.has_store:
+        from secplan.ledger.query import find
+
+        entries = find(ev.store, action="retention.")
+        deletions = sum(1 for e in entries if e.action == "retention.delete" and e.outcome == "success")
+        shreds = sum(1 for e in entries if e.action == "retention.shred" and e.outcome == "success")
+    return RetentionEvidence(sched, deletions, shreds)

@@ -1,0 +1,201 @@
+"""Share packages: a tar of ``manifest.json``, ``manifest.sig`` and ``payload.age``.
+
+The payload is the file encrypted with age (pyrage) to the recipient's X25519 key; the manifest is
+signed with the sender's Ed25519 key from the key manager. Opening checks the package's shape, the
+signature, the expiry, the payload digest and the recipient *before* decrypting, and the plaintext
+digest before the output appears (it is decrypted into a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import tarfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from secplan.crypto.keys.interface import KeyType, KeyVersion
+from secplan.crypto.keys.manager import KeyManager
+from secplan.data.share.keys import load_identity
+from secplan.data.share.manifest import SIGNING_DOMAIN, Manifest, load_ed25519_public, verify_signature
+from secplan.errors import InputError, IntegrityError
+from secplan.fsutil import atomic_writer
+from secplan.store.base import utcnow
+
+MANIFEST, SIGNATURE, PAYLOAD = "manifest.json", "manifest.sig", "payload.age"
+MEMBERS = (MANIFEST, SIGNATURE, PAYLOAD)
+_MAX_MANIFEST = 1024 * 1024
+_BLOCK = 1024 * 1024
+
+
+class _Hashing:
+    """A file-like that hashes what passes through it (pyrage calls ``read``/``write``)."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+        self.digest = hashlib.sha256()
+        self.count = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.inner.read(n)
+        self.digest.update(data)
+        self.count += len(data)
+        return data
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.count += len(data)
+        return self.inner.write(data)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+
+@dataclass(frozen=True)
+class Opened:
+    manifest: Manifest
+    output: Path
+    sender_verified: bool
+    """True when the signature was checked against a sender key the caller supplied."""
+
+
+def signing_key(keys: KeyManager, ref: str) -> KeyVersion:
+    key = keys.get(ref)
+    if key.type is not KeyType.ED25519:
+        raise InputError(f"key {key.id} is {key.type}; share manifests are signed with an ed25519 key")
+    return key
+
+
+def create_package(src: Path, out: Path, *, recipient: str, expires: dt.date, agreement: str | None,
+                   sender: str, keys: KeyManager, key: KeyVersion) -> Manifest:
+    """Encrypt ``src`` to ``recipient`` and write the signed package to ``out`` atomically."""
+    import pyrage
+    from pyrage import x25519 as age_x25519
+
+    if not src.is_file():
+        raise InputError(f"{src}: not a file (share one file; archive a folder first)")
+    if out.exists():
+        raise InputError(f"{out}: already exists (choose another -o, or remove it)")
+    age_recipient = age_x25519.Recipient.from_str(recipient)
+    public_pem = keys.export_public(key.id).decode("ascii")
+    with atomic_writer(out, "wb", perms=0o600) as handle:
+        # the payload goes first into a spooled temporary (tar needs its size up front)
+        import tempfile
+
+        with tempfile.TemporaryFile(dir=out.parent) as payload, open(src, "rb") as source:
+            plain = _Hashing(source)
+            cipher = _Hashing(payload)
+            pyrage.encrypt_io(plain, cipher, [age_recipient])
+            manifest = Manifest(id=str(uuid.uuid4()), file=src.name, size=plain.count,
+                                sha256=plain.digest.hexdigest(), payload_sha256=cipher.digest.hexdigest(),
+                                recipient=recipient, expires=expires, agreement=agreement, sender=sender,
+                                created=utcnow().replace(microsecond=0), signing_key=key.id,
+                                signing_public_key=public_pem)
+            body = manifest.to_bytes()
+            signature = keys.provider_for(key).sign(key, SIGNING_DOMAIN + body)
+            with tarfile.open(fileobj=handle, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                _add(tar, MANIFEST, io.BytesIO(body), len(body))
+                _add(tar, SIGNATURE, io.BytesIO(signature), len(signature))
+                payload.seek(0)
+                _add(tar, PAYLOAD, payload, cipher.count)
+    return manifest
+
+
+def _add(tar: tarfile.TarFile, name: str, data: IO[bytes], size: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = 0o600
+    info.mtime = int(utcnow().timestamp())
+    tar.addfile(info, data)
+
+
+def read_manifest(package: Path) -> tuple[Manifest, bytes, bytes]:
+    """The manifest, its bytes and the signature; checks the package holds exactly the three members."""
+    with _open_tar(package) as tar:
+        members = _members(tar, package)
+        body = _read_member(tar, members[MANIFEST], _MAX_MANIFEST, package)
+        signature = _read_member(tar, members[SIGNATURE], 64, package)
+    return Manifest.from_bytes(body, str(package)), body, signature
+
+
+def open_package(package: Path, identity_file: Path, out: Path | None, *, today: dt.date,
+                 sender_key_pem: bytes | None = None, replace: bool = False) -> Opened:
+    """Verify then decrypt; the output appears only when every check passed."""
+    import pyrage
+
+    manifest, body, signature = read_manifest(package)
+    trusted = sender_key_pem is not None
+    sender_key = load_ed25519_public(sender_key_pem if trusted else manifest.signing_public_key,
+                                     "--sender-key" if trusted else f"{package}: signing_public_key")
+    verify_signature(body, signature, sender_key, str(package))
+    if manifest.expires < today:
+        raise InputError(f"{package}: the share expired on {manifest.expires} (today is {today}); "
+                         "ask the sender for a new one")
+    identity, own_recipient = load_identity(identity_file)
+    if own_recipient != manifest.recipient:
+        raise InputError(f"{package}: the package is for {manifest.recipient}, not for the identity in "
+                         f"{identity_file} ({own_recipient})")
+    target = out if out is not None else Path(manifest.file)
+    if target.name in ("", ".", "..") or (out is None and Path(manifest.file).name != manifest.file):
+        raise InputError(f"{package}: manifest file name {manifest.file!r} is not a plain name; pass -o")
+    if target.exists() and not replace:
+        raise InputError(f"{target}: already exists (choose another -o, or remove it)")
+    with _open_tar(package) as tar:
+        member = _members(tar, package)[PAYLOAD]
+        digest = hashlib.sha256()
+        stream = tar.extractfile(member)
+        assert stream is not None
+        for block in iter(lambda: stream.read(_BLOCK), b""):
+            digest.update(block)
+        if digest.hexdigest() != manifest.payload_sha256:
+            raise IntegrityError(f"{package}: payload.age does not match the signed digest: payload tampered")
+        stream = tar.extractfile(member)
+        assert stream is not None
+        with atomic_writer(target, "wb", perms=0o600) as handle:
+            plain = _Hashing(handle)
+            try:
+                pyrage.decrypt_io(stream, plain, [identity])
+            except Exception:  # pyrage gives no more detail than this
+                raise IntegrityError(f"{package}: payload does not decrypt with this identity "
+                                     "(wrong key or damaged payload)") from None
+            if plain.digest.hexdigest() != manifest.sha256 or plain.count != manifest.size:
+                raise IntegrityError(f"{package}: decrypted data does not match the signed digest")
+    return Opened(manifest, target, trusted)
+
+
+def _open_tar(package: Path) -> tarfile.TarFile:
+    try:
+        return tarfile.open(package, mode="r:")
+    except FileNotFoundError:
+        raise InputError(f"{package}: no such file") from None
+    except (tarfile.TarError, OSError):
+        raise InputError(f"{package}: not a share package (not a tar archive)") from None
+
+
+def _members(tar: tarfile.TarFile, package: Path) -> dict[str, tarfile.TarInfo]:
+    try:
+        members = tar.getmembers()
+    except tarfile.TarError:
+        raise IntegrityError(f"{package}: the tar archive is damaged or truncated") from None
+    names = [m.name for m in members]
+    if sorted(names) != sorted(MEMBERS):
+        raise InputError(f"{package}: a share package holds exactly {', '.join(MEMBERS)}; found "
+                         f"{', '.join(names) or 'nothing'}")
+    for m in members:
+        if not m.isreg():
+            raise InputError(f"{package}: {m.name} is not a regular file")
+    return {m.name: m for m in members}
+
+
+def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo, limit: int, package: Path) -> bytes:
+    if member.size > limit:
+        raise InputError(f"{package}: {member.name} is {member.size} bytes (limit {limit})")
+    stream = tar.extractfile(member)
+    assert stream is not None
+    data = stream.read()
+    if len(data) != member.size:
+        raise IntegrityError(f"{package}: {member.name} is truncated")
+    return data
