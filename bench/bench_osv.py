@@ -71,8 +71,10 @@ def main() -> None:
         (project / "requirements.txt").write_text("\n".join(lines) + "\n")
         index = Path(tmp) / "osv.db"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "secplan", "db", "import", str(SNAPSHOT), "--db", str(index)],
-                       check=True, capture_output=True)
+        proc = subprocess.run([sys.executable, "-m", "secplan", "db", "import", str(SNAPSHOT), "--db", str(index)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"db import failed: {proc.stderr}")
         build = time.perf_counter() - start
         t_index, doc = scan(project, index)
         t_raw, doc_raw = scan(project, SNAPSHOT)

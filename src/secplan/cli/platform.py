@@ -93,16 +93,15 @@ def _record(directory: Path, result, record: bool | None) -> None:
 
     if record is False or (record is None and not Store.exists_for(directory)):
         return
-    if record is None or record:
-        from secplan.platform.patches import record_scan
+    from secplan.platform.patches import record_scan
 
-        store = Store.for_project(directory)
-        try:
-            counts = record_scan(store, str(directory.resolve()), result.findings)
-        finally:
-            store.dispose()
-        err_console.print(f"patch tracking: {counts['new']} new, {counts['remediated']} remediated, "
-                          f"{counts['still_open']} still open")
+    store = Store.for_project(directory)
+    try:
+        counts = record_scan(store, str(directory.resolve()), result.findings)
+    finally:
+        store.dispose()
+    err_console.print(f"patch tracking: {counts['new']} new, {counts['remediated']} remediated, "
+                      f"{counts['still_open']} still open")
 
 
 @platform_app.command("patches")

@@ -76,7 +76,7 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
     has_policy = False
     tf_files: list[tuple[str, str]] = []
     for pf in discover(root, exclude):
-        if pf.kind in (AssetKind.MODEL, AssetKind.ENCRYPTED, AssetKind.DATASET) and not pf.path.endswith(".jsonl"):
+        if pf.kind in (AssetKind.MODEL, AssetKind.ENCRYPTED, AssetKind.DATASET):  # never loaded; see `model scan`
             continue
         name = pf.path.rsplit("/", 1)[-1]
         lower = name.lower()

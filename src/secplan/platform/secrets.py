@@ -70,9 +70,10 @@ SECRET_RULES: tuple[SecretRule, ...] = (
 )
 
 _GENERIC = re.compile(
-    r"(?i)\b([\w.\-]*(?:secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential)[\w\-]*)"
+    r"(?i)((?:secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential)[\w\-]{0,40})"
     r"""["']?[ \t]*[:=][ \t]*[rbf]?["']([^"'\s]{16,})["']"""
 )
+# Bounded repetitions keep every pattern linear on adversarial input (a 5 MiB dotted run, say).
 _NOT_A_VALUE_NAME = re.compile(r"(?i)(?:name|path|file|dir|url|uri|id|type|env|var|prefix|header|field|endpoint)s?$")
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:\$\{?[\w.]+\}?|<[^>]*>|\{\{.*\}\}|%\(?\w+\)?s?|x+|\*+|\.+|changeme|example\w*|dummy\w*|your[\w\-]*|"
