@@ -35,8 +35,9 @@ def project(project_dir: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch)
 def test_encrypt_rotate_destroy_decrypt_with_ledger(store: Store, project: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     original = (project / "data" / "train.csv").read_bytes()
-    code, out, _ = run(capsys, "keys", "create", "datasets", "-f", "json")
+    code, out, err = run(capsys, "keys", "create", "datasets", "-f", "json")
     assert code == 0 and json.loads(out)["id"] == "datasets@v1"
+    assert "add .secplan/ to .gitignore" in " ".join(err.split())
     code, out, _ = run(capsys, "encrypt", "data", "-f", "json")
     assert code == 0 and sorted(d["output"] for d in json.loads(out)) == ["data/model.bin.enc", "data/train.csv.enc"]
     assert (project / "data" / "train.csv").read_bytes() == original  # input untouched

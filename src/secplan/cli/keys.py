@@ -21,6 +21,18 @@ def _manager(root: Path):
     return KeyManager.for_project(root)
 
 
+def _warn_if_keystore_in_project(keystore: Path, root: Path) -> None:
+    """The default keystore sits in the project: say how to keep it out of version control."""
+    root = root.resolve()
+    if not keystore.resolve().is_relative_to(root):
+        return
+    ignore = root / ".gitignore"
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+    if not any(line.strip().strip("/") == ".secplan" for line in lines):
+        err_console.print(f"note: the keystore {keystore} is inside the project: add .secplan/ to .gitignore, "
+                          "or keep it elsewhere with SECPLAN_KEYSTORE", markup=False, highlight=False)
+
+
 def _rows(views: list[dict]) -> list[tuple]:
     return [(v["id"], v["type"], v["provider"], v["state"], v["created"][:19].replace("T", " ")) for v in views]
 
@@ -40,7 +52,9 @@ def create_command(
         raise InputError(f"unknown key type {key_type!r} (choose from {', '.join(TYPES)})")
     if provider not in PROVIDERS:
         raise InputError(f"unknown provider {provider!r} (choose from {', '.join(PROVIDERS)})")
-    key = _manager(root).create(name, KeyType(key_type), provider)
+    keys = _manager(root)
+    key = keys.create(name, KeyType(key_type), provider)
+    _warn_if_keystore_in_project(keys.keystore.path, root)
     view = key.public_view()
     emit(view, fmt, lambda: simple_table("created", ["id", "type", "provider", "state", "created"], _rows([view])))
 

@@ -64,16 +64,22 @@ class KeyManager:
     # -- providers ------------------------------------------------------------------------------------
     def provider(self, name: str) -> KeyProvider:
         if name not in self._providers:
-            if name == "pkcs11":
-                from secplan.crypto.keys.pkcs11 import Pkcs11Provider
+            try:
+                if name == "pkcs11":
+                    from secplan.crypto.keys.pkcs11 import Pkcs11Provider
 
-                self._providers[name] = Pkcs11Provider()
-            elif name == "aws-kms":
-                from secplan.crypto.keys.awskms import AwsKmsProvider
+                    self._providers[name] = Pkcs11Provider()
+                elif name == "aws-kms":
+                    import boto3  # noqa: F401 - checked here so that a missing extra is a clear error
 
-                self._providers[name] = AwsKmsProvider()
-            else:
-                raise InputError(f"unknown key provider {name!r} (choose from {', '.join(PROVIDERS)})")
+                    from secplan.crypto.keys.awskms import AwsKmsProvider
+
+                    self._providers[name] = AwsKmsProvider()
+                else:
+                    raise InputError(f"unknown key provider {name!r} (choose from {', '.join(PROVIDERS)})")
+            except ImportError as exc:
+                raise InputError(f"the {name} key provider needs the Python package {exc.name!r}",
+                                 hint="install secplan's crypto extra: pip install 'secplan[crypto]'") from None
         return self._providers[name]
 
     def provider_for(self, key: KeyVersion) -> KeyProvider:
