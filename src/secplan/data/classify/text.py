@@ -31,7 +31,7 @@ _WORD = f"[{_UPPER}][{_LOWER}'’-]+"
 _TITLES = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof"}
 _WORD_RE = re.compile(rf"{_WORD}\.?")
 _RUN = re.compile(rf"\b{_WORD}\.?(?:\s+{_WORD}\.?)*")
-_PERSON_RE2 = f"[{_UPPER}][{_LOWER}]+"
+_PERSON_RE2 = rf"[{_UPPER}][{_LOWER}]+\s+[{_UPPER}]|\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z]"
 _PLACE = re.compile(rf"\b(?:in|from|at|near|to|of|visited|moved to)\s+(?P<place>{_WORD}(?:[\s-]{_WORD}){{0,2}})")
 _PLACE_RE2 = r"\b(?:in|from|at|near|to|of|visited)\s+[A-Z]"
 
