@@ -119,6 +119,8 @@ class PickleOutcome:
     """The top value of each pickle, kept for layout decisions (legacy torch) only."""
 
 
+_UNPACK_D = struct.Struct(">d").unpack_from
+_UNPACK_I = struct.Struct("<i").unpack_from
 _NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
 _TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
@@ -302,45 +304,74 @@ class PickleMachine:
             raw = r.readline()
             return raw[:-1].decode("latin-1")
 
+        max_stack = lim.max_stack
         while True:
-            if r.pos >= len(r.buf) and not r.fill(1):
-                raise Truncated("the data ends before the STOP opcode")
-            at = r.base + r.pos
-            op = r.buf[r.pos]
-            r.pos += 1
+            buf, pos = r.buf, r.pos
+            if pos + 9 > len(buf):
+                r.fill(9)  # so that fixed-size arguments below can be sliced from ``buf``
+                buf, pos = r.buf, r.pos
+                if pos >= len(buf):
+                    raise Truncated("the data ends before the STOP opcode")
+            blen = len(buf)
+            at = r.base + pos
+            op = buf[pos]
+            pos += 1
+            r.pos = pos
             count += 1
             if count > max_ops:
                 raise ScanLimit(f"more than {lim.max_opcodes} opcodes")
-            if len(stack) > lim.max_stack:
-                raise ScanLimit(f"stack deeper than {lim.max_stack}")
+            if len(stack) > max_stack:
+                raise ScanLimit(f"stack deeper than {max_stack}")
 
-            if op == 0x71:  # BINPUT
-                idx = r.read(1)[0]
+            if op == 0x47:  # BINFLOAT
+                if pos + 8 > blen:
+                    raise Truncated("BINFLOAT argument cut short")
+                stack.append(_UNPACK_D(buf, pos)[0])
+                r.pos = pos + 8
+            elif op == 0x71:  # BINPUT
+                if pos >= blen:
+                    raise Truncated("BINPUT argument cut short")
                 if not stack:
                     raise Malformed("PUT on an empty stack")
-                memo[idx] = stack[-1]
+                memo[buf[pos]] = stack[-1]
+                r.pos = pos + 1
             elif op == 0x68:  # BINGET
-                idx = r.read(1)[0]
+                if pos >= blen:
+                    raise Truncated("BINGET argument cut short")
+                idx = buf[pos]
                 if idx not in memo:
                     raise Malformed(f"memo key {idx} not found")
                 stack.append(memo[idx])
+                r.pos = pos + 1
             elif op == 0x94:  # MEMOIZE
                 if not stack:
                     raise Malformed("MEMOIZE on an empty stack")
                 if len(memo) >= lim.max_memo:
                     raise ScanLimit(f"more than {lim.max_memo} memo entries")
                 memo[len(memo)] = stack[-1]
-            elif op == 0x47:  # BINFLOAT
-                stack.append(struct.unpack(">d", r.read(8))[0])
             elif op == 0x4B:  # BININT1
-                stack.append(r.read(1)[0])
-            elif op == 0x4A:  # BININT
-                stack.append(struct.unpack("<i", r.read(4))[0])
-            elif op == 0x4D:  # BININT2
-                stack.append(struct.unpack("<H", r.read(2))[0])
+                if pos >= blen:
+                    raise Truncated("BININT1 argument cut short")
+                stack.append(buf[pos])
+                r.pos = pos + 1
             elif op == 0x8C:  # SHORT_BINUNICODE
-                n = r.read(1)[0]
-                stack.append(self._text(r.read(n), at))
+                if pos < blen and pos + 1 + buf[pos] <= blen:
+                    n = buf[pos]
+                    stack.append(self._text(buf[pos + 1:pos + 1 + n], at))
+                    r.pos = pos + 1 + n
+                else:
+                    n = r.read(1)[0]
+                    stack.append(self._text(r.read(n), at))
+            elif op == 0x4D:  # BININT2
+                if pos + 2 > blen:
+                    raise Truncated("BININT2 argument cut short")
+                stack.append(buf[pos] | buf[pos + 1] << 8)
+                r.pos = pos + 2
+            elif op == 0x4A:  # BININT
+                if pos + 4 > blen:
+                    raise Truncated("BININT argument cut short")
+                stack.append(_UNPACK_I(buf, pos)[0])
+                r.pos = pos + 4
             elif op == 0x58:  # BINUNICODE
                 stack.append(self._sized_text(r, struct.unpack("<I", r.read(4))[0], at))
             elif op == 0x8D:  # BINUNICODE8

@@ -188,6 +188,8 @@ class _FileScan:
                 except zipread.ZipFormatError as exc:
                     self.add("zip-unsupported-member", Verdict.ERROR, str(exc), label, m.header_offset)
                     continue
+                if keras_zip and m.name.endswith(".h5"):
+                    continue  # Keras 3 weights: arrays read by path, the config lives in config.json
                 fmt = self.stream(stream, label, depth + 1, m.size, m.name)
                 if keras_zip and m.name == "config.json" and fmt != "keras-config":
                     self.add("keras-malformed", Verdict.SUSPICIOUS, "config.json is not a Keras config", label)
