@@ -14,8 +14,8 @@ from sqlalchemy import select
 from secplan.data.backup.records import BackupRepositoryRow, BackupRunRow
 from secplan.ledger.query import find
 from secplan.store.db import Store
-from tests.probes.helpers import run_probe
 from secplan.vocabulary import Outcome
+from tests.probes.helpers import run_probe
 
 from .conftest import run, write_plan
 
