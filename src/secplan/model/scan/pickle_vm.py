@@ -121,8 +121,8 @@ class PickleOutcome:
 
 _UNPACK_D = struct.Struct(">d").unpack_from
 _UNPACK_I = struct.Struct("<i").unpack_from
-_NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
-_TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
+TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
                        "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
                        "QUInt8": 1, "QInt32": 4, "QUInt4x2": 1, "QUInt2x4": 1, "Untyped": 1}
@@ -209,7 +209,7 @@ class PickleMachine:
                 self._add("pickle-stacked", Verdict.SAFE,
                           "the stream holds several pickles; every one was analysed", start)
             first = False
-            if self.out.pickles == 1 and value == _TORCH_LEGACY_MAGIC:
+            if self.out.pickles == 1 and value == TORCH_LEGACY_MAGIC:
                 self._torch_legacy(reader)
 
     def _torch_legacy(self, reader: Reader) -> None:
@@ -673,7 +673,7 @@ class PickleMachine:
         if not isinstance(inst, Call):
             return
         inst.state = state
-        if isinstance(inst.func, Global) and inst.func.fq == _NUMPY_WRAPPER:
+        if isinstance(inst.func, Global) and inst.func.fq == NUMPY_WRAPPER:
             self._skip_joblib_array(inst, state, at, r, depth)
 
     def _skip_joblib_array(self, inst: Call, state: Any, at: int, r: Reader, depth: int) -> None:

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from secplan.model.scan import zipread
 from secplan.model.scan.detect import HEAD, detect
-from secplan.model.scan.pickle_vm import _NUMPY_WRAPPER, _TORCH_LEGACY_MAGIC, Limits, PickleMachine
+from secplan.model.scan.pickle_vm import NUMPY_WRAPPER, TORCH_LEGACY_MAGIC, Limits, PickleMachine
 from secplan.model.scan.policy import DEFAULT_POLICY, Policy
 from secplan.model.scan.result import FileResult, Finding, ScanReport, Verdict
 from secplan.model.scan.stream import Bounded, Counting, DecompressionLimit, Prefixed, Reader, ScanLimit
@@ -135,9 +135,9 @@ class _FileScan:
         machine = PickleMachine(self.options.policy, member=member, limits=self.options.limits)
         out = machine.scan(Reader(handle))
         self.findings.extend(out.findings)
-        if out.values and out.values[0] == _TORCH_LEGACY_MAGIC:
+        if out.values and out.values[0] == TORCH_LEGACY_MAGIC:
             return "pytorch-legacy"
-        if _NUMPY_WRAPPER in out.globals:
+        if NUMPY_WRAPPER in out.globals:
             return "joblib"
         return "pickle"
 
@@ -333,8 +333,12 @@ class _FileScan:
               real_path: Path | None) -> str:
         from secplan.model.scan.formats import onnx_model
 
-        data = handle.read(onnx_model.MAX_SIZE + 1)
-        if len(data) > onnx_model.MAX_SIZE:
+        # Protobuf has no magic number: only a name that says ONNX justifies holding a large file.
+        cap = onnx_model.MAX_SIZE if name.lower().endswith(".onnx") else onnx_model.MAX_GUESS
+        if size is not None and size > cap:
+            return "unknown"
+        data = handle.read(cap + 1)
+        if len(data) > cap:
             return "unknown"
         model = onnx_model.parse(data)
         if model is None:

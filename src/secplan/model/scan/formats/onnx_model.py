@@ -15,6 +15,9 @@ from secplan.model.scan.result import Finding, Verdict
 STANDARD_DOMAINS = {"", "ai.onnx", "ai.onnx.ml", "ai.onnx.training", "ai.onnx.preview.training",
                     "com.microsoft", "com.microsoft.nchwc", "com.microsoft.experimental", "org.pytorch.aten"}
 MAX_SIZE = 2 << 30
+"""Protobuf's own limit: larger ONNX models keep their weights as external data."""
+MAX_GUESS = 256 << 20
+"""Largest file parsed as ONNX when neither its name nor a magic number says so."""
 
 
 def parse(data: bytes) -> Any | None:
