@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +141,8 @@ class KeyManager:
             if key.state is KeyState.DESTROYED:
                 continue
             self.provider(key.provider).destroy(key)
-            gone = key.with_state(KeyState.DESTROYED, utcnow())
-            gone = KeyVersion(**{**gone.__dict__, "ref": {k: v for k, v in key.ref.items() if k != "sealed"}})
+            gone = replace(key.with_state(KeyState.DESTROYED, utcnow()),
+                           ref={k: v for k, v in key.ref.items() if k != "sealed"})
             self._store_version(gone)
             destroyed.append(gone)
             self._event("keys.destroy", gone, {"provider": key.provider})
