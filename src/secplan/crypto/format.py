@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import struct
 from dataclasses import dataclass
 
@@ -164,6 +165,11 @@ def parse_slot(raw: bytes) -> KeySlot | None:
 
 def slot_offset(index: int) -> int:
     return SLOTS_OFFSET + index * SLOT_SIZE
+
+
+def context_aad(context: dict[str, str]) -> bytes:
+    """A wrap context as associated data: compact JSON with sorted keys (one encoding for every provider)."""
+    return json.dumps(context, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def wrap_context(file_id: bytes, kek_id: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from secplan.crypto.format import context_aad
 from secplan.crypto.keys.interface import KeyProvider, KeyType, KeyVersion
 from secplan.crypto.keys.keystore import KdfParams, Keystore, b64, unb64
 from secplan.crypto.keys.passphrase import read_passphrase
@@ -35,10 +36,6 @@ def _derive(passphrase: bytes, salt: bytes, params: KdfParams) -> bytes:
 
 def _aad(key_id: str) -> bytes:
     return b"secplan/local-key/" + key_id.encode("utf-8")
-
-
-def _context_aad(context: dict[str, str]) -> bytes:
-    return "\n".join(f"{k}={v}" for k, v in sorted(context.items())).encode("utf-8")
 
 
 class LocalProvider(KeyProvider):
@@ -118,12 +115,12 @@ class LocalProvider(KeyProvider):
     def wrap(self, key: KeyVersion, data_key: bytes, context: dict[str, str]) -> bytes:
         kek = self._kek(key)
         nonce = os.urandom(12)
-        return nonce + kek.encrypt(nonce, data_key, _context_aad(context))
+        return nonce + kek.encrypt(nonce, data_key, context_aad(context))
 
     def unwrap(self, key: KeyVersion, wrapped: bytes, context: dict[str, str]) -> bytes:
         kek = self._kek(key)
         try:
-            return kek.decrypt(wrapped[:12], wrapped[12:], _context_aad(context))
+            return kek.decrypt(wrapped[:12], wrapped[12:], context_aad(context))
         except InvalidTag:
             raise IntegrityError(f"key {key.id} cannot unwrap the data key: wrong key, or the key slot or "
                                  "header was tampered with") from None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from pkcs11 import KeyType as P11KeyType
 from pkcs11.mechanisms import GCMParams
 from pkcs11.util.ec import encode_ec_public_key, encode_ecdsa_signature, encode_named_curve_parameters
 
+from secplan.crypto.format import context_aad
 from secplan.crypto.keys.interface import KeyProvider, KeyType, KeyVersion
 from secplan.errors import InputError, IntegrityError
 
@@ -65,10 +65,6 @@ def _pin() -> str:
         except OSError as exc:
             raise InputError(f"{path}: cannot read PKCS#11 PIN file: {exc.strerror}") from None
     raise InputError(f"the PKCS#11 token needs a user PIN: set {PIN_ENV} or {PIN_FILE_ENV}")
-
-
-def _aad(context: dict[str, str]) -> bytes:
-    return json.dumps(context, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 class Pkcs11Provider(KeyProvider):
@@ -124,7 +120,7 @@ class Pkcs11Provider(KeyProvider):
         with self._session(key.ref) as session:
             nonce = session.generate_random(96)
             sealed = self._secret(session, key).encrypt(
-                data_key, mechanism=Mechanism.AES_GCM, mechanism_param=GCMParams(nonce, _aad(context), 128))
+                data_key, mechanism=Mechanism.AES_GCM, mechanism_param=GCMParams(nonce, context_aad(context), 128))
         return bytes(nonce) + bytes(sealed)
 
     def unwrap(self, key: KeyVersion, wrapped: bytes, context: dict[str, str]) -> bytes:
@@ -132,7 +128,7 @@ class Pkcs11Provider(KeyProvider):
             secret = self._secret(session, key)
             try:
                 return bytes(secret.decrypt(wrapped[12:], mechanism=Mechanism.AES_GCM,
-                                            mechanism_param=GCMParams(wrapped[:12], _aad(context), 128)))
+                                            mechanism_param=GCMParams(wrapped[:12], context_aad(context), 128)))
             except pkcs11.exceptions.PKCS11Error:
                 raise IntegrityError(f"key {key.id} cannot unwrap the data key: wrong key, or the key slot or "
                                      "header was tampered with") from None
