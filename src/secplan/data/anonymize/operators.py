@@ -50,9 +50,14 @@ def pseudonymize(col: pd.Series, rule: Pseudonymize, key: bytes) -> pd.Series:
 
     codes, uniques = pd.factorize(col.astype("string"), use_na_sentinel=True)
     n = rule.length
-    tokens = np.array(
-        [hmac.digest(key, str(v).encode("utf-8"), "sha256").hex()[:n] for v in uniques] + [None], dtype=object
-    )
+    keyed = hmac.new(key, digestmod="sha256")  # keyed once; each value continues from a copy
+
+    def token(value: str) -> str:
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return mac.hexdigest()[:n]
+
+    tokens = np.array([token(v) for v in uniques] + [None], dtype=object)
     return pd.Series(tokens[codes], index=col.index, dtype="string")
 
 
@@ -143,15 +148,21 @@ def _prefix(col: pd.Series, keep: int) -> pd.Series:
 
 
 def midpoints(col: pd.Series) -> pd.Series | None:
-    """Numeric stand-ins for generalised bands (their midpoints), for utility distances; else ``None``."""
+    """Numeric stand-ins for generalised bands (their midpoints), for utility distances; else ``None``.
+
+    Each distinct label is parsed once, then broadcast.
+    """
+    import numpy as np
     import pandas as pd
 
-    text = col.astype("string")
-    parts = text.str.extract(r"^\[?(-?[\d.e+]+)(?:-|, )(-?[\d.e+]+)\)?$")
+    codes, uniques = pd.factorize(col.astype("string"), use_na_sentinel=True)
+    labels = pd.Series(uniques, dtype="string")
+    parts = labels.str.extract(r"^\[?(-?[\d.e+]+)(?:-|, )(-?[\d.e+]+)\)?$")
     if parts[0].isna().all():
         return None
     low = pd.to_numeric(parts[0], errors="coerce")
     high = pd.to_numeric(parts[1], errors="coerce")
-    integer = ~text.str.startswith("[").fillna(False)
+    integer = ~labels.str.startswith("[").fillna(False)
     high = high.where(~integer, high + 1)
-    return (low + high) / 2
+    mids = np.append(((low + high) / 2).to_numpy(dtype="float64"), np.nan)
+    return pd.Series(mids[codes], index=col.index)
