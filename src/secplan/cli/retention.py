@@ -31,7 +31,7 @@ def _confirm(question: str) -> bool:
 
     try:
         return typer.confirm(question, err=True)
-    except click.exceptions.Abort:  # no terminal to ask on
+    except (click.exceptions.Abort, EOFError, OSError):  # no terminal to ask on
         return False
 
 
