@@ -106,7 +106,7 @@ DANGEROUS: tuple[str, ...] = (
     "torch.package", "torch.utils.cpp_extension", "torch._inductor", "torch.utils.collect_env",
     "torch.utils.bottleneck", "torch._dynamo", "torch.ops", "torch.classes", "torch._C", "torch.from_file",
     "pandas.read_pickle", "pandas.io", "pandas.eval", "pandas.core.computation", "pandas.read_*",
-    "pandas.HDFStore", "pandas.ExcelWriter", "pandas.ExcelFile", "pandas.to_pickle",
+    "sklearn.utils._testing", "sklearn.datasets", "sklearn.externals", "pandas.HDFStore", "pandas.ExcelWriter", "pandas.ExcelFile", "pandas.to_pickle",
     "keras", "tensorflow", "tf_keras", "yaml", "jinja2", "mako", "sympy", "numexpr",
     # files, archives and logging handlers that create files
     "io", "_io", "shutil", "tempfile", "glob", "fileinput", "zipfile", "tarfile", "gzip", "bz2", "lzma",
