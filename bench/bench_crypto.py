@@ -126,11 +126,10 @@ def secplan_op(op: str, keystore: Path, src: Path, dst: Path) -> dict[str, float
     if dst.exists():
         dst.unlink()
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, op, str(keystore), str(src), str(dst)],
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", CHILD, op, str(keystore), str(src), str(dst)], capture_output=True, text=True
     )
+    if out.returncode != 0:
+        raise SystemExit(f"secplan {op} failed: {out.stderr.strip().splitlines()[-1:]}")
     return json.loads(out.stdout)
 
 
