@@ -108,3 +108,25 @@ def test_a_key_readable_by_others_is_refused(store: Store) -> None:
     report = verify(store)
     assert not report.ok and report.kind == "key"
     assert len(_entries(store)) == 1
+
+
+def test_appends_keep_only_a_logarithmic_frontier(store: Store) -> None:
+    for _ in range(3):
+        record_many(store, [Action("data.read", f"ds:{i}") for i in range(20)])
+    record(store, action="data.read", obj="ds:last")
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT tree_size, frontier FROM ledger_checkpoints ORDER BY tree_size")).all()
+    assert [size for size, _ in rows] == [20, 40, 60, 61]
+    for size, frontier in rows:  # one subtree root per set bit of the size: O(log n) state per append
+        assert len(json.loads(frontier)) == bin(size).count("1")
+
+
+def test_action_prefix_filter_is_literal(store: Store) -> None:
+    from secplan.ledger.query import find
+
+    record(store, action="data_x.read", obj="a")
+    record(store, action="dataxx.read", obj="b")
+    record(store, action="data.read", obj="c")
+    assert [e.object for e in find(store, action="data_")] == ["a"]
+    assert [e.object for e in find(store, action="data%")] == []
+    assert [e.object for e in find(store, action="data.")] == ["c"]
