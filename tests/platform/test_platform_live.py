@@ -41,12 +41,12 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
-def start(cmd: list[str], url: str, tmp: Path) -> subprocess.Popen:
+def start(cmd: list[str], url: str, tmp: Path, timeout: float = 90) -> subprocess.Popen:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "cfg"), "JUPYTER_DATA_DIR": str(tmp / "data"),
            "JUPYTER_RUNTIME_DIR": str(tmp / "rt"), "HOME": str(tmp)}
     proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(url, proc)
+        wait_for(url, proc, timeout)
     except BaseException:
         proc.kill()
         proc.wait()
@@ -94,7 +94,7 @@ def mlflow_server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     cmd = [str(MLFLOW), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
            "--backend-store-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
-    proc = start(cmd, f"http://127.0.0.1:{port}/health", tmp_path)
+    proc = start(cmd, f"http://127.0.0.1:{port}/health", tmp_path, timeout=240)  # MLflow 3 starts slowly
     yield f"http://127.0.0.1:{port}"
     stop(proc)
 
