@@ -79,9 +79,14 @@ class Entry:
         }
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
-    """Sorted keys, no spaces, UTF-8, no NaN: one text per value, on every machine."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    """Sorted keys, no spaces, UTF-8, no NaN: one text per value, on every machine.
+
+    One shared encoder: building one per call was a third of ``verify``'s time."""
+    return _CANONICAL.encode(value)
 
 
 def canonical_bytes(
