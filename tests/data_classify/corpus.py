@@ -204,14 +204,21 @@ class Span:
     end: int
 
 
-def text_corpus(lines: int, seed: int = 7) -> tuple[list[str], list[list[Span]]]:
-    """``lines`` sentences, about one in three holding a hard negative, each positive labelled by span."""
+def text_corpus(lines: int, seed: int = 7, plain: float = 0.0) -> tuple[list[str], list[list[Span]]]:
+    """``lines`` sentences, about one in three holding a hard negative, each positive labelled by span.
+    With ``plain`` > 0, that share of the lines is ordinary prose with nothing to find (as in real
+    tickets and logs, where most lines hold no identifier)."""
     synth = Synth(seed)
     texts: list[str] = []
     labels: list[list[Span]] = []
     kinds = list(POSITIVES)
     negatives = list(NEGATIVES)
+    prose = synth.faker("en_US")
     for n in range(lines):
+        if plain and synth.rng.random() < plain:
+            texts.append(prose.paragraph(nb_sentences=2))
+            labels.append([])
+            continue
         if n % 3 == 2:
             kind = negatives[n // 3 % len(negatives)]
             template = synth.pick(NEGATIVE_TEMPLATES[kind])

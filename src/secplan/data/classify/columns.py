@@ -13,10 +13,10 @@ match), longer ones are free text searched for it. Candidates come from RE2 over
 from __future__ import annotations
 
 import functools
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -75,7 +75,7 @@ def text_values(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
 
 @functools.cache
 def _anchored(pattern: str) -> str:
-    return rf"^\s*(?P<m>{pattern})\s*$"
+    return rf"^(?:{pattern})$"
 
 
 @functools.cache
@@ -87,18 +87,53 @@ _VALID_CACHE: dict[tuple[str, bool, str], bool] = {}
 _CACHE_LIMIT = 500_000
 
 
-def _validated(entity: Entity, candidates: pa.Array, hint: bool, one_in: int) -> tuple[int, int]:
-    """``(checked, valid)``: how many candidates were checked by the entity's validator and how many
-    passed. Each distinct value is checked once; with ``one_in > 1`` only the distinct values whose
-    CRC-32 falls in one bucket of ``one_in`` are checked (a sample that depends on the value alone,
-    so every engine and every split of the data checks the same values)."""
+_HASH_WEIGHTS = np.random.default_rng(20240611).integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
+
+
+def value_hash(values: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each string, computed over Arrow's buffers with numpy (no Python loop):
+    position-weighted byte sum, then the murmur3 finaliser. Depends on the value alone."""
+    if values.offset or values.null_count:
+        values = pa.concat_arrays([values.fill_null("")])
+    lengths = pc.binary_length(values).to_numpy(zero_copy_only=False).astype(np.int64)
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[: n + 1].astype(np.int64)
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]].astype(np.uint64)
+    starts = offsets[:-1] - offsets[0]
+    position = np.arange(len(data), dtype=np.int64) - np.repeat(starts, lengths)
+    weighted = data * _HASH_WEIGHTS[position % 64]
+    hashed = np.zeros(n, dtype=np.uint64)
+    nonempty = lengths > 0
+    if len(data):
+        hashed[nonempty] = np.add.reduceat(weighted, starts[nonempty])
+    hashed ^= lengths.astype(np.uint64)
+    for shift, factor in ((33, 0xFF51AFD7ED558CCD), (33, 0xC4CEB9FE1A85EC53), (33, None)):
+        hashed ^= hashed >> np.uint64(shift)
+        if factor is not None:
+            hashed *= np.uint64(factor)
+    return hashed
+
+
+def _validated(entity: Entity, candidates: pa.Array, hint: bool, one_in: int) -> tuple[int, int, pa.Array]:
+    """``(checked, valid, failed)``: how many candidates the entity's validator checked, how many
+    passed, and a mask of the candidates that were checked and failed. Each distinct value is
+    checked once; with ``one_in > 1`` only values whose :func:`value_hash` falls in one bucket of
+    ``one_in`` are checked (a sample that depends on the value alone, so every engine and every
+    split of the data checks the same values)."""
     validate = entity.validator(hint)
+    no_failures = pa.array(np.zeros(len(candidates), dtype=bool))
     if validate is None or len(candidates) == 0:
-        return len(candidates), len(candidates)
-    distinct = pc.unique(candidates).to_pylist()
+        return len(candidates), len(candidates), no_failures
     if one_in > 1:
-        distinct = [v for v in distinct if zlib.crc32(v.encode("utf-8")) % one_in == 0]
+        selected = pa.array(value_hash(candidates) % np.uint64(one_in) == 0)
+        checked_values = candidates.filter(selected)
+    else:
+        selected = None
+        checked_values = candidates
     good = []
+    distinct = pc.unique(checked_values).to_pylist()
     for value in distinct:
         key = (entity.name, hint, value)
         ok = _VALID_CACHE.get(key)
@@ -108,32 +143,62 @@ def _validated(entity: Entity, candidates: pa.Array, hint: bool, one_in: int) ->
                 _VALID_CACHE[key] = ok
         if ok:
             good.append(value)
-    checked = len(candidates) if one_in == 1 else _count_in(candidates, distinct)
-    valid = checked if len(good) == len(distinct) else _count_in(candidates, good)
-    return checked, valid
+    checked = len(checked_values)
+    if len(good) == len(distinct):
+        return checked, checked, no_failures
+    passed = pc.is_in(candidates, value_set=pa.array(good, pa.string()))
+    failed = pc.invert(passed) if selected is None else pc.and_(selected, pc.invert(passed))
+    valid = int(pc.sum(pc.cast(passed, pa.int64())).as_py() or 0) if selected is None else \
+        int(pc.sum(pc.cast(pc.and_(selected, passed), pa.int64())).as_py() or 0)
+    return checked, valid, failed
 
 
-def _count_in(values: pa.Array, members: list[str]) -> int:
-    if not members:
-        return 0
-    return int(pc.sum(pc.is_in(values, value_set=pa.array(members, pa.string()))).as_py() or 0)
+Tally = dict[str, list[int]]
 
 
-def _pattern_matches(entity: Entity, short: pa.Array, long: pa.Array, hint: bool,
-                     one_in: int) -> tuple[int, int, int]:
-    """``(candidates, checked, valid)`` over the short (anchored) and long (searched) values."""
-    totals = [0, 0, 0]
-    for values, regex in ((short, _anchored(entity.pattern or "")), (long, _search(entity.pattern or ""))):
-        if len(values) == 0:
+def _tally(tally: Tally, entity: str, candidates: int, checked: int, valid: int) -> None:
+    row = tally.setdefault(entity, [0, 0, 0])
+    row[0] += candidates
+    row[1] += checked
+    row[2] += valid
+
+
+def _short_matches(values: pa.Array, active: list[tuple[Entity, bool]], one_in: int, tally: Tally) -> None:
+    """Values that *are* an entity (whitespace is already trimmed). RE2 match-only passes (a DFA,
+    no capture groups): first one pass with every pattern to drop values that match none, then one
+    pass per entity, in :data:`ENTITIES` order, over the values no earlier entity claimed. A value
+    that matches an entity's pattern but fails its validator stays for the entities after it: an
+    SSN look-alike in a never-issued range may still be a phone number."""
+    if not active or len(values) == 0:
+        return
+    remaining = values.filter(pc.match_substring_regex(values, _anchored_any(tuple(e.pattern for e, _ in active))))
+    for entity, hint in active:
+        if len(remaining) == 0:
+            return
+        mask = pc.match_substring_regex(remaining, _anchored(entity.pattern or ""))
+        candidates = remaining.filter(mask)
+        if len(candidates) == 0:
             continue
-        found = pc.extract_regex(values, regex)
+        checked, valid, failed = _validated(entity, candidates, hint, one_in)
+        _tally(tally, entity.name, len(candidates), checked, valid)
+        remaining = pa.concat_arrays([remaining.filter(pc.invert(mask)), candidates.filter(failed)])
+
+
+@functools.cache
+def _anchored_any(patterns: tuple[str | None, ...]) -> str:
+    return "^(?:" + "|".join(f"(?:{p})" for p in patterns if p) + ")$"
+
+
+def _long_matches(values: pa.Array, active: list[tuple[Entity, bool]], one_in: int, tally: Tally) -> None:
+    """Free-text values: each entity searched on its own (a sentence may hold several)."""
+    if len(values) == 0:
+        return
+    for entity, hint in active:
+        found = pc.extract_regex(values, _search(entity.pattern or ""))
         hits = found.filter(pc.is_valid(found))
         if len(hits):
-            checked, valid = _validated(entity, pc.struct_field(hits, [0]), hint, one_in)
-            totals[0] += len(hits)
-            totals[1] += checked
-            totals[2] += valid
-    return totals[0], totals[1], totals[2]
+            checked, valid, _ = _validated(entity, pc.struct_field(hits, [0]), hint, one_in)
+            _tally(tally, entity.name, len(hits), checked, valid)
 
 
 def _person_matches(values: pa.Array, hint: bool) -> int:
@@ -181,15 +246,16 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) 
     short, long = values.filter(is_short), values.filter(pc.invert(is_short))
     counts[LONG] = len(long)
     tokens = name_tokens(name)
-    for entity in ENTITIES:
-        hint = hinted(entity, tokens)
-        if entity.pattern is None or (entity.needs_hint and not hint):
-            continue
-        candidates, checked, valid = _pattern_matches(entity, short, long, hint, one_in)
+    active = [(e, hinted(e, tokens)) for e in ENTITIES
+              if e.pattern is not None and (not e.needs_hint or hinted(e, tokens))]
+    tally: Tally = {}
+    _short_matches(short, active, one_in, tally)
+    _long_matches(long, active, one_in, tally)
+    for entity_name, (candidates, checked, valid) in tally.items():
         if valid or (candidates and checked < candidates):
-            counts[entity.name] = candidates
-            counts[entity.name + CHECKED] = checked
-            counts[entity.name + VALID] = valid
+            counts[entity_name] = candidates
+            counts[entity_name + CHECKED] = checked
+            counts[entity_name + VALID] = valid
     if len(short):
         for entity_name, func in (("PERSON", _person_matches), ("LOCATION", _location_matches)):
             found = func(short, hinted(BY_NAME[entity_name], tokens))
