@@ -15,6 +15,7 @@ from secplan.cli.common import (
     console,
     emit,
     err_console,
+    progress,
     simple_table,
 )
 from secplan.errors import InputError, IntegrityError
@@ -68,7 +69,10 @@ def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
     """Recompute the chain and tree and check them against the signed checkpoints; exit 1 naming the first bad entry."""
     from secplan.ledger.verify import verify
 
-    report = verify(_open(root))
+    store = _open(root)
+    with progress() as bar:
+        task = bar.add_task("verifying the audit ledger", total=None)
+        report = verify(store, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     if str(fmt) == Format.JSON:
         emit(report.to_json(), fmt)
     for warning in report.warnings:

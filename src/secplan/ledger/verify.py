@@ -13,7 +13,7 @@ Three independent checks find tampering and name the first entry it touched:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,6 +25,8 @@ from secplan.ledger.merkle import Frontier, leaf_hash
 from secplan.ledger.reading import bounds, iter_checkpoints, iter_entries
 from secplan.ledger.signing import Checkpoint, LedgerFiles, load_key, read_mirror, signature_ok
 from secplan.store.db import Store
+
+_PROGRESS_EVERY = 5000
 
 
 @dataclass
@@ -55,8 +57,10 @@ class _Found(Exception):
         self.seq, self.kind, self.message = seq, kind, message
 
 
-def verify(store: Store) -> VerifyReport:
-    """Check the whole ledger; never raises for tampering (the report says what is wrong)."""
+def verify(store: Store, *, on_progress: Callable[[int, int], None] | None = None) -> VerifyReport:
+    """Check the whole ledger; never raises for tampering (the report says what is wrong).
+
+    ``on_progress(done, total)`` is called every few thousand entries (for a progress bar)."""
     files = LedgerFiles.for_home(store.home)
     report = VerifyReport(ok=True)
     try:
@@ -77,7 +81,7 @@ def verify(store: Store) -> VerifyReport:
     upto = max(last_seq, newest, mirror.tree_size if mirror else 0)
     checkpoints = _merged(iter_checkpoints(store, upto), mirror)
     try:
-        _walk(store, upto, key.public_key(), checkpoints, report)
+        _walk(store, upto, key.public_key(), checkpoints, report, on_progress)
     except _Found as found:
         return _fail(report, found.seq, found.kind, found.message)
     return report
@@ -102,6 +106,7 @@ def _walk(
     public: Ed25519PublicKey,
     checkpoints: Iterator[tuple[Checkpoint, str]],
     report: VerifyReport,
+    on_progress: Callable[[int, int], None] | None,
 ) -> None:
     frontier = Frontier()
     prev = GENESIS_PREV
@@ -120,6 +125,8 @@ def _walk(
             suspect = (entry.seq, what)
         frontier.append(bytes.fromhex(computed))
         prev = computed
+        if on_progress is not None and frontier.size % _PROGRESS_EVERY == 0:
+            on_progress(frontier.size, upto)
         while pending is not None and pending[0].tree_size == frontier.size:
             trusted = _check_checkpoint(pending, frontier, public, trusted, suspect)
             report.checkpoints += 1
