@@ -107,3 +107,13 @@ def test_scan_is_recorded_in_the_ledger(store: Store, project_dir: Path, samples
     details = json.loads(entries[0].details)
     assert entries[0].outcome == "failure"
     assert details["summary"]["unsafe"] == 1 and details["files"][0]["rules"] == ["pickle-dangerous-global"]
+
+
+def test_fifo_is_an_error_not_a_hang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.pkl"
+    os.mkfifo(fifo)
+    code, out, _ = run(["model", "scan", str(fifo), "-f", "json", "--no-record"], capsys)
+    assert code == 2
+    assert json.loads(out)["files"][0]["findings"][0]["message"] == "not a regular file"

@@ -67,6 +67,10 @@ class _FileScan:
     def run(self) -> FileResult:
         result = FileResult(str(self.path))
         try:
+            if not self.path.is_file():  # a FIFO or device would block or never end
+                self.add("scan-error", Verdict.ERROR, "not a regular file", None)
+                result.findings = self.findings
+                return result
             result.size = self.path.stat().st_size
             with self.path.open("rb") as handle:
                 result.format = self.stream(handle, None, 0, result.size, self.path.name, real_path=self.path)
