@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from packaging.version import Version
 
 from secplan.platform.manifests import Dependency
 from secplan.platform.osv.index import MemoryDatabase
@@ -118,3 +121,33 @@ def test_unpinned_dependency_is_reported_not_guessed() -> None:
     db = MemoryDatabase([parse_record(record("PYSEC-9"))], "test")
     (f,) = match([Dependency("py-pkg", None, "py-pkg>=1.0", "r.txt", 1)], db)
     assert f.rule == "unpinned-requirement" and f.advisories == ()
+
+
+# --- property: the evaluator agrees with interval membership computed independently -------------
+
+_version = st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 3)).map(lambda t: ".".join(map(str, t)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(bounds=st.lists(_version, min_size=1, max_size=6, unique_by=lambda v: Version(v)),
+       from_zero=st.booleans(), last_inclusive=st.booleans(), probe=_version, order=st.randoms())
+def test_matches_interval_membership(bounds, from_zero, last_inclusive, probe, order) -> None:
+    ordered = sorted(bounds, key=Version)
+    if from_zero:
+        ordered = ["0", *ordered]
+    pairs = [ordered[i:i + 2] for i in range(0, len(ordered), 2)]
+    events, expected = [], False
+    v = Version(probe)
+    for n, pair in enumerate(pairs):
+        low = Version("0") if pair[0] == "0" else Version(pair[0])
+        events.append(("introduced", pair[0]))
+        if len(pair) == 1:
+            expected |= v >= low
+        elif last_inclusive and n == len(pairs) - 1:
+            events.append(("last_affected", pair[1]))
+            expected |= low <= v <= Version(pair[1])
+        else:
+            events.append(("fixed", pair[1]))
+            expected |= low <= v < Version(pair[1])
+    order.shuffle(events)
+    assert is_affected(probe, aff(events)) is expected

@@ -101,8 +101,11 @@ def test_ml_server_config_files_and_python_calls() -> None:
     assert list(check_torchserve_properties(safe_props, "config.properties")) == []
     assert rules(check_streamlit_toml('[server]\naddress = "0.0.0.0"\n', ".streamlit/config.toml")) == ["streamlit-exposed"]
     assert list(check_streamlit_toml('[server]\naddress = "127.0.0.1"\n', ".streamlit/config.toml")) == []
-    py = "demo.launch(share=True)\nray.init(dashboard_host='0.0.0.0')\ndemo.launch(auth=('u', p))\nray.init()\n"
-    assert [(f.rule, f.line) for f in check_python_calls(py, "app.py")] == [("gradio-share", 1), ("ray-exposed", 2)]
+    py = ("demo.launch(share=True)\nray.init(dashboard_host='0.0.0.0')\ndemo.launch(auth=('u', p))\nray.init()\n"
+          "demo.queue().launch(\n    server_port=7860,\n    share=True,\n)\nos.environ['OLLAMA_HOST'] = '0.0.0.0'\n"
+          "os.environ['OLLAMA_HOST'] = '127.0.0.1'\ndemo.launch(share=False)\n")
+    assert sorted((f.rule, f.line) for f in check_python_calls(py, "app.py")) == [
+        ("gradio-share", 1), ("gradio-share", 5), ("ollama-exposed", 9), ("ray-exposed", 2)]
 
 
 K8S = """apiVersion: apps/v1

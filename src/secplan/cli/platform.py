@@ -79,13 +79,25 @@ def scan(
 
         write_output(to_json(to_sarif(result.findings)), output)
     else:
-        emit(result.to_json(), fmt, lambda: simple_table(
-            f"{len(result.findings)} finding(s) in {result.files} file(s)",
-            ["severity", "rule", "control", "where", "message"],
-            [(f.severity, f.rule, f.control, f"{f.path}:{f.line or ''}" + (f" [{f.member}]" if f.member else ""),
-              f.message) for f in result.findings]), output)
+        emit(result.to_json(), fmt, lambda: _findings_table(result), output)
     if any(f.severity.at_least(fail_on) for f in result.findings):
         raise typer.Exit(1)
+
+
+def _findings_table(result):
+    """Findings for people: where and what on one line each, the message given the room."""
+    from rich.table import Table
+
+    table = Table(title=f"{len(result.findings)} finding(s) in {result.files} file(s)", header_style="bold",
+                  expand=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("control", no_wrap=True)
+    table.add_column("rule / where", overflow="fold", ratio=3)
+    table.add_column("message", overflow="fold", ratio=5)
+    for f in result.findings:
+        where = f"{f.path}:{f.line or ''}" + (f" [{f.member}]" if f.member else "")
+        table.add_row(str(f.severity), f.control, f"{f.rule}\n{where}", f.message)
+    return table
 
 
 def _record(directory: Path, result, record: bool | None) -> None:

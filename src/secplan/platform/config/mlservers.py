@@ -107,15 +107,32 @@ def check_script(text: str, path: str) -> Iterator[Finding]:
 
 
 def check_python_calls(text: str, path: str) -> Iterator[Finding]:
-    """Python-launched servers: Gradio share links, ray.init(dashboard_host=...)."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if re.search(r"\.launch\([^)]*\bshare\s*=\s*True", line):
-            yield finding("gradio-share", path, number, "Gradio launch(share=True) publishes the app on a public URL")
-        if re.search(rf"ray\.init\([^)]*dashboard_host\s*=\s*[\"']{PUBLIC}[\"']", line):
-            yield finding("ray-exposed", path, number, "ray.init(dashboard_host='0.0.0.0') exposes the dashboard")
-        if re.search(r"(?:os\.environ\[|setenv\(|environ\.setdefault\()[\"']OLLAMA_HOST[\"']\s*[\],]\s*=?\s*[\"']0\.0\.0\.0",
-                     line):
-            yield finding("ollama-exposed", path, number, "OLLAMA_HOST binds Ollama to all interfaces")
+    """Python-launched servers, read from the syntax tree: Gradio ``launch(share=True)``,
+    ``ray.init(dashboard_host="0.0.0.0")``, ``os.environ["OLLAMA_HOST"] = "0.0.0.0"``."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return  # reported by the code checks
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            kwargs = {k.arg: k.value for k in node.keywords if k.arg}
+            share = kwargs.get("share")
+            if name == "launch" and isinstance(share, ast.Constant) and share.value is True:
+                yield finding("gradio-share", path, node.lineno,
+                              "Gradio launch(share=True) publishes the app on a public URL")
+            host = kwargs.get("dashboard_host")
+            if name == "init" and isinstance(host, ast.Constant) and re.fullmatch(PUBLIC, str(host.value)):
+                yield finding("ray-exposed", path, node.lineno,
+                              f"ray.init(dashboard_host={host.value!r}) exposes the dashboard and job API")
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                if (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+                        and target.slice.value == "OLLAMA_HOST"):
+                    yield from check_env("OLLAMA_HOST", str(node.value.value), path, node.lineno)
 
 
 def check_jupyter_config(text: str, path: str) -> Iterator[Finding]:
