@@ -71,7 +71,11 @@ def signing_key(keys: KeyManager, ref: str) -> KeyVersion:
 
 def create_package(src: Path, out: Path, *, recipient: str, expires: dt.date, agreement: str | None,
                    sender: str, keys: KeyManager, key: KeyVersion) -> Manifest:
-    """Encrypt ``src`` to ``recipient`` and write the signed package to ``out`` atomically."""
+    """Encrypt ``src`` to ``recipient`` and write the signed package to ``out`` atomically.
+
+    The payload is encrypted straight into the package (its tar header, which needs the size, is
+    written last into the block reserved for it), so the ciphertext is written once.
+    """
     import pyrage
     from pyrage import x25519 as age_x25519
 
@@ -81,35 +85,34 @@ def create_package(src: Path, out: Path, *, recipient: str, expires: dt.date, ag
         raise InputError(f"{out}: already exists (choose another -o, or remove it)")
     age_recipient = age_x25519.Recipient.from_str(recipient)
     public_pem = keys.export_public(key.id).decode("ascii")
-    with atomic_writer(out, "wb", perms=0o600) as handle:
-        # the payload goes first into a spooled temporary (tar needs its size up front)
-        import tempfile
-
-        with tempfile.TemporaryFile(dir=out.parent) as payload, open(src, "rb") as source:
-            plain = _Hashing(source)
-            cipher = _Hashing(payload)
-            pyrage.encrypt_io(plain, cipher, [age_recipient])
-            manifest = Manifest(id=str(uuid.uuid4()), file=src.name, size=plain.count,
-                                sha256=plain.digest.hexdigest(), payload_sha256=cipher.digest.hexdigest(),
-                                recipient=recipient, expires=expires, agreement=agreement, sender=sender,
-                                created=utcnow().replace(microsecond=0), signing_key=key.id,
-                                signing_public_key=public_pem)
-            body = manifest.to_bytes()
-            signature = keys.provider_for(key).sign(key, SIGNING_DOMAIN + body)
-            with tarfile.open(fileobj=handle, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                _add(tar, MANIFEST, io.BytesIO(body), len(body))
-                _add(tar, SIGNATURE, io.BytesIO(signature), len(signature))
-                payload.seek(0)
-                _add(tar, PAYLOAD, payload, cipher.count)
+    with atomic_writer(out, "wb", perms=0o600) as handle, open(src, "rb") as source:
+        handle.write(bytes(tarfile.BLOCKSIZE))  # the payload's header, once its size is known
+        plain, cipher = _Hashing(source), _Hashing(handle)
+        pyrage.encrypt_io(plain, cipher, [age_recipient])
+        handle.write(bytes(-cipher.count % tarfile.BLOCKSIZE))
+        manifest = Manifest(id=str(uuid.uuid4()), file=src.name, size=plain.count,
+                            sha256=plain.digest.hexdigest(), payload_sha256=cipher.digest.hexdigest(),
+                            recipient=recipient, expires=expires, agreement=agreement, sender=sender,
+                            created=utcnow().replace(microsecond=0), signing_key=key.id,
+                            signing_public_key=public_pem)
+        body = manifest.to_bytes()
+        signature = keys.provider_for(key).sign(key, SIGNING_DOMAIN + body)
+        for name, data in ((MANIFEST, body), (SIGNATURE, signature)):
+            handle.write(_header(name, len(data)) + data + bytes(-len(data) % tarfile.BLOCKSIZE))
+        handle.write(bytes(2 * tarfile.BLOCKSIZE))  # end of archive
+        handle.seek(0)
+        handle.write(_header(PAYLOAD, cipher.count))
+        handle.seek(0, io.SEEK_END)
     return manifest
 
 
-def _add(tar: tarfile.TarFile, name: str, data: IO[bytes], size: int) -> None:
+def _header(name: str, size: int) -> bytes:
+    """A one-block tar header (GNU format: sizes past 8 GiB are encoded in base 256)."""
     info = tarfile.TarInfo(name)
     info.size = size
     info.mode = 0o600
     info.mtime = int(utcnow().timestamp())
-    tar.addfile(info, data)
+    return info.tobuf(format=tarfile.GNU_FORMAT)
 
 
 def read_manifest(package: Path) -> tuple[Manifest, bytes, bytes]:
@@ -145,25 +148,43 @@ def open_package(package: Path, identity_file: Path, out: Path | None, *, today:
         raise InputError(f"{target}: already exists (choose another -o, or remove it)")
     with _open_tar(package) as tar:
         member = _members(tar, package)[PAYLOAD]
-        digest = hashlib.sha256()
-        stream = tar.extractfile(member)
-        assert stream is not None
-        for block in iter(lambda: stream.read(_BLOCK), b""):
-            digest.update(block)
-        if digest.hexdigest() != manifest.payload_sha256:
+    with open(package, "rb", buffering=0) as raw:
+        if _region_digest(raw, member) != manifest.payload_sha256:
             raise IntegrityError(f"{package}: payload.age does not match the signed digest: payload tampered")
-        stream = tar.extractfile(member)
-        assert stream is not None
         with atomic_writer(target, "wb", perms=0o600) as handle:
             plain = _Hashing(handle)
             try:
-                pyrage.decrypt_io(stream, plain, [identity])
+                pyrage.decrypt_io(_Region(raw, member.offset_data, member.size), plain, [identity])
             except Exception:  # pyrage gives no more detail than this
                 raise IntegrityError(f"{package}: payload does not decrypt with this identity "
                                      "(wrong key or damaged payload)") from None
             if plain.digest.hexdigest() != manifest.sha256 or plain.count != manifest.size:
                 raise IntegrityError(f"{package}: decrypted data does not match the signed digest")
     return Opened(manifest, target, trusted)
+
+
+class _Region:
+    """Reads one member's bytes straight from the package file (fewer layers than tarfile's reader)."""
+
+    def __init__(self, raw: IO[bytes], offset: int, size: int) -> None:
+        self.raw, self.left = raw, size
+        raw.seek(offset)
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        data = self.raw.read(n) if n else b""
+        self.left -= len(data)
+        return data
+
+
+def _region_digest(raw: IO[bytes], member: tarfile.TarInfo) -> str:
+    digest = hashlib.sha256()
+    region = _Region(raw, member.offset_data, member.size)
+    for block in iter(lambda: region.read(_BLOCK), b""):
+        digest.update(block)
+    if region.left:
+        raise IntegrityError(f"{raw.name}: payload.age is truncated")
+    return digest.hexdigest()
 
 
 def _open_tar(package: Path) -> tarfile.TarFile:
