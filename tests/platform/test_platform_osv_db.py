@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from secplan.errors import InputError
-from secplan.platform.manifests import Dependency
+from secplan.platform.manifests import Dependency, read_manifest
 from secplan.platform.osv.index import SqliteIndex, build_index, bundled_fixture, open_database
 from secplan.platform.osv.match import affecting, match
 
+REPO = Path(__file__).resolve().parents[2]
 RECORDS = [
     {"id": "PYSEC-T-1", "aliases": ["CVE-T-1"], "summary": "one",
      "affected": [{"package": {"ecosystem": "PyPI", "name": "demo-pkg"},
@@ -131,3 +132,15 @@ def test_bundled_fixture_agrees_with_the_snapshot(snapshot: Path) -> None:
         in_fixture = {a.id for a in affecting(fixture, package, version)}
         assert in_fixture, package
         assert in_fixture <= {a.id for a in affecting(full, package, version)}, package
+
+
+def test_bundled_fixture_covers_the_demo_pins_exactly(snapshot: Path) -> None:
+    """Every advisory of the snapshot that affects the demo project's pins is in the fixture, with the same verdict."""
+    demo = REPO / "examples" / "credit-risk" / "requirements.txt"
+    if not demo.exists():
+        pytest.skip("the demo project is not in this checkout")
+    full, fixture = open_database(snapshot), open_database(bundled_fixture())
+    for dep in read_manifest(demo, demo.parent):
+        if dep.version:
+            assert {a.id for a in affecting(fixture, dep.name, dep.version)} == \
+                {a.id for a in affecting(full, dep.name, dep.version)}, dep.name
