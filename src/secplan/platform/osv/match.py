@@ -41,6 +41,11 @@ def _sort_key(version: str) -> tuple:
     return (parsed is None, parsed or parse_version("0"), version)
 
 
+def _others(shown: str, ids: list[str]) -> str:
+    rest = [i for i in ids if i != shown]
+    return f" ({', '.join(rest)})" if rest else ""
+
+
 def match(dependencies: Iterable[Dependency], db: AdvisoryDatabase) -> list[Finding]:
     findings: list[Finding] = []
     for dep in dependencies:
@@ -65,7 +70,7 @@ def match(dependencies: Iterable[Dependency], db: AdvisoryDatabase) -> list[Find
             summary = summary if len(summary) <= 120 else summary[:117].rsplit(" ", 1)[0] + "…"
             findings.append(finding(
                 "vulnerable-dependency", dep.path, dep.line,
-                f"{dep.name} {dep.version} is affected by {cve} ({', '.join(ids)}): {summary} "
+                f"{dep.name} {dep.version} is affected by {cve}{_others(cve, ids)}: {summary} "
                 f"[{rating}]; {fix_text}",
                 severity=severity, package=dep.name, version=dep.version,
                 advisories=tuple(ids + aliases), extra={"fixed": later},
