@@ -74,6 +74,7 @@ def test_ml_server_commands_planted(command: str, rule: str) -> None:
     "jupyter lab --ip=127.0.0.1",
     "jupyter lab --ServerApp.token='' --ServerApp.password='argon2:$argon2id$v=19$m=10240'",
     "ray start --head --dashboard-host=127.0.0.1",
+    "RAY_AUTH_MODE=token ray start --head --dashboard-host=0.0.0.0",
     "ray start --address=10.0.0.1:6379",
     "mlflow server --host 0.0.0.0 --app-name basic-auth",
     "mlflow server",

@@ -65,7 +65,12 @@ def scan(
 
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory")
-    result = scan_project(directory, scanners=_scanners(scanners), osv_db=osv_db)
+    from secplan.cli.common import progress
+
+    with progress() as bar:
+        task = bar.add_task("scanning", total=None)
+        result = scan_project(directory, scanners=_scanners(scanners), osv_db=osv_db,
+                              on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     if write_baseline is not None:
         count = secrets.write_baseline(write_baseline, result.findings)
         err_console.print(f"wrote {count} accepted secret(s) to {write_baseline}")

@@ -7,7 +7,7 @@ and the other files are still scanned.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -67,15 +67,21 @@ def _is_k8s(docs: list) -> bool:
 
 
 def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_db: Path | None = None,
-                 database: AdvisoryDatabase | None = None, exclude: list[str] | None = None) -> ScanResult:
-    """Scan every file under ``root`` (``.git``, virtualenvs and ``.secplan`` excluded)."""
+                 database: AdvisoryDatabase | None = None, exclude: list[str] | None = None,
+                 on_progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    """Scan every file under ``root`` (``.git``, virtualenvs and ``.secplan`` excluded).
+
+    ``on_progress(done, total)`` is called after each file, for progress bars."""
     root = root.resolve()
     enabled = set(scanners)
     result = ScanResult(root)
     workloads: list[tuple[str, int | None]] = []
     has_policy = False
     tf_files: list[tuple[str, str]] = []
-    for pf in discover(root, exclude):
+    files = discover(root, exclude)
+    for done, pf in enumerate(files, 1):
+        if on_progress is not None:
+            on_progress(done, len(files))
         if pf.kind in (AssetKind.MODEL, AssetKind.ENCRYPTED, AssetKind.DATASET):  # never loaded; see `model scan`
             continue
         name = pf.path.rsplit("/", 1)[-1]

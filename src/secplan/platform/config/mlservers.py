@@ -46,7 +46,7 @@ def check_command(command: str, path: str, line: int | None) -> Iterator[Finding
                           severity=Severity.CRITICAL if public else Severity.HIGH)
     if re.search(r"\bray\s+start\b", cmd) and "--head" in cmd:
         host = _opt(cmd, "--dashboard-host")
-        if host and re.fullmatch(PUBLIC, host):
+        if host and re.fullmatch(PUBLIC, host) and not re.search(r"RAY_AUTH_MODE=token", cmd, re.I):
             yield finding("ray-exposed", path, line,
                           "Ray dashboard and job API bound to all interfaces (Ray has no built-in authentication)")
     if re.search(r"\bmlflow\s+(?:server|ui)\b", cmd):
