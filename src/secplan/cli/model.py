@@ -33,8 +33,10 @@ def scan_command(
                                        help="Write a model.scan event to the ledger (default: when the "
                                             "project has a store)."),
 ) -> None:
-    """Scan model artifacts without loading them. Exit 1 if any is unsafe or suspicious, 2 if any
-    could not be analysed, 0 if all are safe."""
+    """Scan model artifacts without loading them.
+
+    Exit 1 if any is unsafe or suspicious, 2 if any could not be analysed, 0 if all are safe.
+    """
     from secplan.model.scan import ScanOptions, load_policy, scan_paths
 
     if fmt not in FORMATS:
