@@ -75,16 +75,17 @@ def test_environment_yml_reads_only_the_pip_section(project_dir: Path, write) ->
 def test_pyproject_pep621_and_poetry(project_dir: Path, write) -> None:
     write("pyproject.toml", """[project]
 name = "demo"
-dependencies = ["requests==2.25.1", "numpy>=1.20"]
+dependencies = ["requests==2.25.1", "numpy>=1.20", "demo-utils==0.1"]
 [project.optional-dependencies]
 ml = ["torch==1.13.0"]
+all = ["demo[ml]"]
 [tool.poetry.dependencies]
 python = "^3.11"
 pyyaml = "5.3"
 jinja2 = "^2.10"
 """)
     assert pins(read_manifest(project_dir / "pyproject.toml", project_dir)) == {
-        "requests": "2.25.1", "numpy": None, "torch": "1.13.0", "pyyaml": "5.3", "jinja2": None}
+        "requests": "2.25.1", "numpy": None, "demo-utils": "0.1", "torch": "1.13.0", "pyyaml": "5.3", "jinja2": None}
 
 
 @pytest.mark.parametrize(("name", "text"), [

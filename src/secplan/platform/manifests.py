@@ -186,7 +186,7 @@ def read_pyproject(file: Path, root: Path) -> Iterator[Dependency]:
         lines.extend(x for x in group if isinstance(x, str))
     for line in lines:
         dep = parse_requirement_line(str(line), rel, _line_of(text, str(line)))
-        if dep and not dep.name.startswith(canonical_name(project.get("name", "\0"))):
+        if dep and dep.name != canonical_name(str(project.get("name", ""))):  # self-references such as demo[ml]
             yield dep
     poetry = ((data.get("tool") or {}).get("poetry") or {})
     for name, spec in (poetry.get("dependencies") or {}).items():
