@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, OutputOption, RootOption, emit, simple_table
+from secplan.cli.common import Format, FormatOption, OutputOption, RootOption, emit, err_console, simple_table
 from secplan.vocabulary import Severity
 
 
@@ -44,14 +44,19 @@ def anonymize_command(
     emit(result, fmt, lambda: _anonymize_table(result))
 
 
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
 def _anonymize_table(result: dict[str, Any]):
     privacy, utility = result["privacy"], result["utility"]
     rows: list[tuple[str, Any]] = [
         ("output", result["output"]),
         ("rows in / out / suppressed", f"{utility['rows_in']} / {utility['rows_out']} / {utility['rows_suppressed']}"),
-        ("k target / achieved", f"{privacy['k_target']} / {privacy['k_achieved']}"),
-        ("l target / achieved", f"{privacy['l_target']} / {privacy['l_achieved']}"),
-        ("share at risk before / after", f"{privacy['share_at_risk_before']} / {privacy['share_at_risk_after']}"),
+        ("k target / achieved", f"{privacy['k_target']} / {_shown(privacy['k_achieved'])}"),
+        ("l target / achieved", f"{privacy['l_target']} / {_shown(privacy['l_achieved'])}"),
+        ("share at risk before / after",
+         f"{_shown(privacy['share_at_risk_before'])} / {_shown(privacy['share_at_risk_after'])}"),
         ("epsilon spent", privacy.get("epsilon_spent", 0.0)),
     ]
     if "epsilon_remaining" in privacy:
@@ -90,6 +95,8 @@ def validate_command(
     data = report.to_dict()
     failures = report.failures(fail_on)
     data["passed"] = not failures
+    if write_profile is not None and str(fmt) != Format.JSON:
+        err_console.print(f"wrote profile {write_profile}")
     emit(data, fmt, lambda: simple_table(
         f"{path}: {len(report.findings)} findings, {len(failures)} at or above {fail_on}",
         ["severity", "check", "column", "finding"],
