@@ -21,6 +21,8 @@ def anonymize_command(
     policy: Path = typer.Option(..., "--policy", "-p", help="Anonymisation policy (YAML)."),
     label: str | None = typer.Option(None, "--label", help="Label column: also measure model accuracy."),
     model: str = typer.Option("logistic", "--model", help="logistic, random_forest or gradient_boosting."),
+    key: str | None = typer.Option(None, "--key", "-k",
+                                   help="Keystore key (aes-kek) protecting the pseudonymisation secret."),
     report: Path | None = typer.Option(None, "--report", help="Also write the full JSON report to this file."),
     root: Path = RootOption,
     fmt: Format = FormatOption,
@@ -36,7 +38,8 @@ def anonymize_command(
         raise InputError(f"--model {model!r}: choose logistic, random_forest or gradient_boosting")
     store = Store.for_project(root)
     try:
-        result = anonymize_file(source, target, policy, store=store, label=label, model=model)  # type: ignore[arg-type]
+        result = anonymize_file(source, target, policy, store=store, label=label, model=model,  # type: ignore[arg-type]
+                                root=root, key_ref=key)
     finally:
         store.dispose()
     if report is not None:

@@ -171,11 +171,14 @@ def anonymize_file(
     store: Store | None = None,
     label: str | None = None,
     model: ModelType | None = None,
+    root: Path | None = None,
+    key_ref: str | None = None,
 ) -> dict[str, Any]:
     """Read ``source``, anonymise it under the policy at ``policy_path``, write ``target`` atomically.
 
     Differentially private aggregates, when the policy asks for them, are spent against the dataset's
-    budget in ``store`` first and returned in the report.
+    budget in ``store`` first and returned in the report. The pseudonymisation key comes from the
+    keystore of ``root`` when ``key_ref`` (or the policy's ``key``) names one, else from the key file.
     """
     from secplan.data.anonymize.keys import pseudonym_key
     from secplan.data.anonymize.policy import load_policy
@@ -186,7 +189,7 @@ def anonymize_file(
     if target.resolve() == source.resolve():
         raise InputError(f"{target}: the output must not be the input (the input is never modified)")
     needs_key = any(isinstance(r, Pseudonymize) for r in policy.columns.values())
-    key = pseudonym_key() if needs_key else None
+    key = pseudonym_key(root=root, key_ref=key_ref or policy.key) if needs_key else None
     df = read_table(source)
     outcome = anonymize_frame(df, policy, key=key, label=label, model=model, policy_name=str(policy_path))
     dataset = policy.dataset or source.name

@@ -101,7 +101,8 @@ class AnonymisationPolicy(_Strict):
     """A whole policy file."""
 
     version: Literal[1] = 1
-    dataset: str | None = Field(None, description="Name the privacy budget is tracked under; default: file stem.")
+    dataset: str | None = Field(None, description="Name the privacy budget is tracked under; default: file name.")
+    key: str | None = Field(None, description="Keystore key (aes-kek) protecting the pseudonymisation secret.")
     columns: dict[str, ColumnRule] = Field(default_factory=dict)
     quasi_identifiers: list[str] = Field(default_factory=list)
     sensitive: list[str] = Field(default_factory=list, description="Attributes l-diversity is measured on.")
