@@ -17,7 +17,7 @@ from .corpus import call_system, gguf_bytes, gguf_string, npy_object, safetensor
 SEEDS = [
     b"", b"\x80\x04", b"PK\x03\x04", b"\x93NUMPY\x01\x00", b"GGUF\x03\x00\x00\x00", b"\x1f\x8b", b"BZh9",
     b"\xfd7zXZ\x00", b"\x04\x22\x4d\x18", b"7z\xbc\xaf\x27\x1c", b"\x78\x9c", b"\x08\x07\x12", b"(dp0\n",
-    b"{\"class_name\": ", b"\x10\x00\x00\x00\x00\x00\x00\x00{",
+    b"{\"class_name\": ", b"\x10\x00\x00\x00\x00\x00\x00\x00{", b"\x89HDF\r\n\x1a\n",
 ]
 VALID = [
     pickle.dumps({"a": [1, 2.0, "x", (None, True)], "b": {1, 2}}, protocol=p) for p in range(6)
@@ -63,3 +63,15 @@ def test_truncated_valid_pickle_is_never_safe() -> None:
     data = pickle.dumps({"weights": list(range(50))}, protocol=4)
     for cut in range(1, len(data) - 1, 7):
         assert _scan(data[:cut]) is not Verdict.SAFE
+
+
+def test_corrupt_hdf5_is_an_error_and_the_parser_recovers(tmp_path: Path) -> None:
+    from .corpus import keras_h5
+
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = scan_file(bad)
+    assert result.verdict is Verdict.ERROR and {f.rule for f in result.findings} == {"hdf5-malformed"}
+    good = tmp_path / "good.h5"
+    keras_h5(good, {"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {}}]}})
+    assert scan_file(good).verdict is Verdict.SAFE
