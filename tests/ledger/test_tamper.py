@@ -213,3 +213,16 @@ def test_missing_checkpoint_file_is_a_warning_and_is_rewritten(store: Store) -> 
     record(store, action="plan.load", obj="plan:x")
     assert LedgerFiles.for_home(store.home).mirror.exists()
     assert verify(store).warnings == []
+
+
+@pytest.mark.parametrize("column", ["ts", "actor", "action", "object", "details", "outcome", "prev_hash"])
+def test_any_field_of_any_entry_edited_is_named(store: Store, attacker: Attacker, column: str) -> None:
+    _fill(store)
+    originals = {row["seq"]: row[column] for row in attacker.rows()}
+    for seq in range(1, N + 1):
+        forged = '{"rows":-1}' if column == "details" else ("f" * 64 if column == "prev_hash" else "x" + originals[seq][1:])
+        attacker.sql(f"UPDATE ledger_entries SET {column} = :v WHERE seq = :s", v=forged, s=seq)
+        report = verify(store)
+        assert (report.ok, report.first_bad) == (False, seq), (column, seq, report.message)
+        attacker.sql(f"UPDATE ledger_entries SET {column} = :v WHERE seq = :s", v=originals[seq], s=seq)
+    assert verify(store).ok
