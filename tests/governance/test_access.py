@@ -69,6 +69,12 @@ def test_ledger_names_the_token_user(store: Store, act_as) -> None:
     assert current_actor() == "bob"
 
 
+def test_a_server_passes_the_bearer_token(store: Store, team) -> None:
+    assert require(store, "approve", "model", token=team["bob"]).name == "bob"
+    with pytest.raises(PermissionDenied):
+        require(store, "approve", "model", token=team["carol"])
+
+
 def test_cannot_grant_oneself_a_role_even_as_admin(store: Store, denials, act_as) -> None:
     act_as("erin")
     with pytest.raises(PermissionDenied, match="yourself"):

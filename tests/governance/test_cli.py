@@ -77,6 +77,8 @@ def test_reports_from_the_stored_assessment_and_bundle(project: Path, capsys, tm
     root = ["--root", str(project)]
     code, _, err = run(capsys, "report", "--framework", "eu-ai-act", *root)
     assert code == 2 and "secplan assess" in err
+    code, _, err = run(capsys, "report", "--evidence-bundle", str(tmp_path / "early.zip"), *root)
+    assert code == 2 and not list(tmp_path.glob("*early.zip*"))  # no partial file left behind
     assert run(capsys, "people", "add", "ana", "--asset", "data/train.csv", *root)[0] == 0
     assert run(capsys, "assess", str(project), "--format", "json", "-o", str(tmp_path / "a.json"))[0] in (0, 1)
     code, out, _ = run(capsys, "report", "--framework", "eu-ai-act", "--format", "json", *root)
@@ -100,3 +102,15 @@ def test_reports_from_the_stored_assessment_and_bundle(project: Path, capsys, tm
     assert set(manifest["files"]) == names - {"manifest.json"} and verification["ok"] is True
     code, _, err = run(capsys, "report", "--framework", "cobit", *root)
     assert code == 2 and "one of" in err
+
+    finding = next(f for c in assessed["controls"] if c["id"] == "HS-1" for f in c["findings"]
+                   if f["outcome"] == "negative")
+    code, _, err = run(capsys, "incident", "open", "--from-finding", finding["id"], *root)
+    assert code == 2 and "give --type" in err
+    code, out, _ = run(capsys, "incident", "open", "--from-finding", finding["id"], "--type", "sensitive-data-leak",
+                       *root)
+    assert code == 0
+    code, out, _ = run(capsys, "incident", "show", out.strip(), *root)
+    opened = json.loads(out)
+    assert opened["finding"] == finding["id"] and opened["severity"] == finding["severity"]
+    assert run(capsys, "incident", "open", "--from-finding", "nope/123", "--type", "secret-leak", *root)[0] == 2

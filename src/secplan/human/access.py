@@ -59,12 +59,14 @@ def _granted_roles(store: Store, user: str, domain: str) -> tuple[str, ...]:
         return tuple(sorted(rows))
 
 
-def current_identity(store: Store, *, domain: str | None = None, now: dt.datetime | None = None) -> Identity:
-    """Authenticate the caller. A bad, revoked or expired token is denied (and recorded), never ignored."""
+def current_identity(store: Store, *, domain: str | None = None, now: dt.datetime | None = None,
+                     token: str | None = None) -> Identity:
+    """Authenticate the caller: ``token`` (a server passes the request's bearer token), else
+    ``SECPLAN_TOKEN``, else the OS user. A bad, revoked or expired token is denied (and recorded)."""
     from secplan.human import tokens
 
     domain = domain or project_domain(store)
-    presented = os.environ.get(TOKEN_ENV)
+    presented = token or os.environ.get(TOKEN_ENV)
     if presented:
         token_id = token_id_of(presented)
         try:
@@ -100,12 +102,13 @@ def can(store: Store, identity: Identity, action: str, resource: str) -> bool:
     return rbac.allowed(enforcer, identity.name, identity.domain, kind, action)
 
 
-def require(store: Store, action: str, resource: str, *, domain: str | None = None) -> Identity:
+def require(store: Store, action: str, resource: str, *, domain: str | None = None,
+            token: str | None = None) -> Identity:
     """The acting identity, if it may do ``action`` on ``resource`` (``kind`` or ``kind:name``).
 
     Raises PermissionDenied naming the missing permission; the denial is in the ledger.
     """
-    identity = current_identity(store, domain=domain)
+    identity = current_identity(store, domain=domain, token=token)
     if not can(store, identity, action, resource):
         kind = resource.split(":", 1)[0]
         _deny(store, identity.name, action, resource, identity.domain,
