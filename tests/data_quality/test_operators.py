@@ -88,3 +88,17 @@ def test_band_midpoints_for_utility():
     assert operators.midpoints(pd.Series(["20-29", "30-39"])).tolist() == [25.0, 35.0]
     assert operators.midpoints(pd.Series(["[0, 10)"])).tolist() == [5.0]
     assert operators.midpoints(pd.Series(["SW1*"])) is None
+
+
+def test_generalised_dates_have_a_numeric_distance():
+    from secplan.data.anonymize.utility import column_distance
+
+    mids = operators.date_midpoints(pd.Series(["1970-01", "1970", "1970s", "*", None]))
+    assert mids.iloc[0] == pytest.approx(15.22) and mids.iloc[1] == pytest.approx(182.6, abs=0.1)
+    assert mids.iloc[2] == pytest.approx(1826.25) and mids[3:].isna().all()
+    dates = pd.Series(pd.date_range("1950-01-01", "1999-12-31", periods=500).strftime("%Y-%m-%d"))
+    rule = Generalize(op="generalize", kind="date", level="month")
+    by_month = column_distance(dates, operators.generalize(dates, rule, 0), dates=True)
+    by_decade = column_distance(dates, operators.generalize(dates, rule, 2), dates=True)
+    assert by_month["metric"] == "wasserstein_normalised"
+    assert by_month["distance"] < 0.01 < by_decade["distance"] < 0.2

@@ -125,7 +125,8 @@ def utility_report(original: pd.DataFrame, released: pd.DataFrame, plan: Plan) -
             continue
         rule = plan.policy.columns.get(name)
         op = rule.op if rule else ("generalize" if name in plan.policy.quasi_identifiers else "keep")
-        columns[name] = {"operator": op, **column_distance(kept[name], released[name])}
+        dates = isinstance(rule, Generalize) and rule.kind == "date"
+        columns[name] = {"operator": op, **column_distance(kept[name], released[name], dates=dates)}
     suppressed = int(len(original) - len(released))
     return {
         "rows_in": len(original),

@@ -166,3 +166,24 @@ def midpoints(col: pd.Series) -> pd.Series | None:
     high = high.where(~integer, high + 1)
     mids = np.append(((low + high) / 2).to_numpy(dtype="float64"), np.nan)
     return pd.Series(mids[codes], index=col.index)
+
+
+def date_midpoints(col: pd.Series) -> pd.Series | None:
+    """Days since the epoch at the middle of each generalised date ("1984-03", "1984", "1980s"),
+    for utility distances; ``None`` when no value is such a label."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(col.astype("string"), use_na_sentinel=True)
+    labels = pd.Series(uniques, dtype="string")
+    parts = labels.str.extract(r"^(\d{4})(?:-(\d{2})|(s))?$")
+    if parts[0].isna().all():
+        return None
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce")
+    decade = parts[2].notna()
+    start = pd.to_datetime(dict(year=year.fillna(1970), month=month.fillna(1), day=1), errors="coerce")
+    length = np.where(month.notna(), 30.44, np.where(decade, 3652.5, 365.25))
+    mids = (start - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64", na_value=np.nan) + length / 2
+    mids[year.isna().to_numpy()] = np.nan
+    return pd.Series(np.append(mids, np.nan)[codes], index=col.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from secplan.data.anonymize.operators import midpoints
+from secplan.data.anonymize.operators import date_midpoints, midpoints
 from secplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -14,16 +14,23 @@ if TYPE_CHECKING:
 ModelType = Literal["logistic", "random_forest", "gradient_boosting"]
 
 
-def column_distance(original: pd.Series, released: pd.Series) -> dict[str, Any]:
-    """Normalised Wasserstein (by the original's standard deviation) when both sides are numeric or
-    numeric bands; total variation distance between value distributions otherwise."""
+def column_distance(original: pd.Series, released: pd.Series, *, dates: bool = False) -> dict[str, Any]:
+    """Normalised Wasserstein (by the original's standard deviation) when both sides are numeric,
+    numeric bands, or (``dates``) dates and generalised dates; total variation distance between value
+    distributions otherwise."""
     import numpy as np
     import pandas as pd
     from scipy.stats import wasserstein_distance
 
     orig_num = pd.to_numeric(original, errors="coerce") if original.dtype.kind in "iuf" else None
-    if orig_num is not None:
+    rel_num = None
+    if dates:
+        when = pd.to_datetime(original, errors="coerce", utc=True, format="mixed")
+        orig_num = (when.dt.tz_localize(None) - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
+        rel_num = date_midpoints(released)
+    elif orig_num is not None:
         rel_num = pd.to_numeric(released, errors="coerce") if released.dtype.kind in "iuf" else midpoints(released)
+    if orig_num is not None:
         a = orig_num.dropna().to_numpy(dtype="float64")
         b = rel_num.dropna().to_numpy(dtype="float64") if rel_num is not None else np.array([])
         if len(a) and len(b):
