@@ -244,3 +244,20 @@ def test_token_is_stored_hashed_only(store: Store) -> None:
         row = session.query(Token).filter_by(token_id=issued.token_id).one()
     assert secret not in row.secret_hash and row.secret_hash.startswith("$argon2")
     assert secret not in "".join(e.details for e in find(store))
+
+
+def test_granting_restricted_data_access_needs_a_second_person(store: Store, act_as, denials) -> None:
+    act_as(None)
+    accounts.add_user(store, "ivy")
+    act_as("erin")
+    with pytest.raises(PermissionDenied, match="needs an approved request"):
+        accounts.grant_role(store, "ivy", "data-steward")
+    assert denials()[-1].object == "user:ivy:role:data-steward"
+    request_id = approvals.request(store, "access.grant.restricted", "user:ivy:role:data-steward")
+    act_as("bob")
+    approvals.decide(store, request_id)
+    act_as("erin")
+    accounts.grant_role(store, "ivy", "data-steward")
+    accounts.grant_role(store, "ivy", "viewer")  # no restricted data: no approval needed
+    act_as(None)
+    assert next(u for u in accounts.list_users(store) if u["name"] == "ivy")["roles"] == ["data-steward", "viewer"]

@@ -77,6 +77,10 @@ def grant_role(store: Store, user: str, role: str, *, domain: str | None = None)
         raise deny(store, who, "administer", f"role:{role}", "cannot grant a role to yourself")
     if domain != who.domain:
         raise deny(store, who, "administer", f"role:{role}", f"cannot grant roles in project {domain!r}")
+    if not who.is_local_owner and _reaches_restricted(store, role):
+        from secplan.human.approvals import require_approval
+
+        require_approval(store, "access.grant.restricted", f"user:{user}:role:{role}")
     with store.session() as session:
         _user(session, user)
         exists = session.scalars(select(Grant).where(
@@ -84,6 +88,13 @@ def grant_role(store: Store, user: str, role: str, *, domain: str | None = None)
         if exists is None:
             session.add(Grant(user_name=user, role=role, domain=domain, granted_by=who.name))
     audit(store, "roles.grant", f"user:{user}", {"role": role, "domain": domain})
+
+
+def _reaches_restricted(store: Store, role: str) -> bool:
+    """A role that can decrypt datasets reaches restricted data: granting it is a sensitive action.
+    (The local owner, alone in single-user mode, is the one exception: there is no second person.)"""
+    return any(action == "decrypt" and kind in ("*", "dataset", "encrypted")
+               for kind, action in role_definitions(store)[role])
 
 
 def revoke_role(store: Store, user: str, role: str) -> None:
