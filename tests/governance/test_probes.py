@@ -26,7 +26,7 @@ policy:
   incidents: {drill_every_days: 180}
   vendor_review_every_days: 365
 """
-GOVERNANCE_PROBES = ("training-current", "screening-cleared", "incident-playbooks", "incident-deadlines",
+GOVERNANCE_PROBES = ("access-least-privilege", "training-current", "screening-cleared", "incident-playbooks", "incident-deadlines",
                      "incident-drill", "on-call-and-alert-routing", "sensitive-actions-approved",
                      "vendor-agreements", "vendor-reviews", "pentest-attested", "network-review-attested",
                      "tamper-protection-attested")
@@ -142,3 +142,17 @@ def test_attestation_probes(store: Store, project: Path) -> None:
     probe = next(p for p in all_probes() if p.id == "tamper-protection-attested")
     assert [r.outcome for r in probe.run(ev)] == [Outcome.NEGATIVE]
     assert outcomes(store, project, "pentest-attested") == [Outcome.NO_EVIDENCE]
+
+
+def test_access_least_privilege(store: Store, project: Path) -> None:
+    from secplan.human import accounts
+
+    assert outcomes(store, project, "access-least-privilege") == [Outcome.NO_EVIDENCE]
+    for n in range(3):
+        accounts.add_user(store, f"adm{n}")
+        accounts.grant_role(store, f"adm{n}", "admin")
+    accounts.add_user(store, "eng")
+    accounts.grant_role(store, "eng", "engineer")
+    assert outcomes(store, project, "access-least-privilege") == [Outcome.POSITIVE, Outcome.NEGATIVE]
+    accounts.disable_user(store, "adm2")
+    assert outcomes(store, project, "access-least-privilege") == [Outcome.POSITIVE]

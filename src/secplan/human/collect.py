@@ -23,6 +23,8 @@ class GovernanceRecords:
     attestations: list[dict[str, Any]] = field(default_factory=list)
     sensitive_ledger: list[dict[str, Any]] = field(default_factory=list)
     """Successful ledger entries whose action the plan marks sensitive (two-person rule)."""
+    grants: list[tuple[str, str]] = field(default_factory=list)
+    """(user, role) held in this project by enabled users."""
 
     @property
     def real_incidents(self) -> list[dict[str, Any]]:
@@ -53,7 +55,19 @@ def collect_governance(ev: Evidence) -> GovernanceRecords:
         approvals=all_requests(ev.store, domain),
         attestations=all_attestations(ev.store, domain, ev.today),
         sensitive_ledger=_sensitive_ledger(ev),
+        grants=_grants(ev, domain),
     )
+
+
+def _grants(ev: Evidence, domain: str) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from secplan.human.records import Grant, User
+
+    query = (select(Grant.user_name, Grant.role).join(User, User.name == Grant.user_name)
+             .where(Grant.domain == domain, User.disabled.is_(False)).order_by(Grant.user_name, Grant.role))
+    with ev.store.session() as session:
+        return [(u, r) for u, r in session.execute(query)]
 
 
 def _sensitive_ledger(ev: Evidence) -> list[dict[str, Any]]:
