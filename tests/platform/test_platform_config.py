@@ -316,9 +316,10 @@ def test_invalid_yaml_hcl_json_warn_and_the_scan_goes_on(project_dir: Path, writ
     write("nb.ipynb", "{ not json")
     write("big.py", "x = 1\n" * 1_000_000)  # over the size limit
     write("bin.py", "\x00\x01binary")
+    write("chart/templates/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n")
     write("run.sh", "mlflow server --host 0.0.0.0\n")
     result = scan_project(project_dir)
     assert rules(result.findings) == ["mlflow-no-auth"]
     text = "\n".join(result.warnings)
-    for name in ("k8s/broken.yaml", "infra/broken.tf", "nb.ipynb", "big.py", "bin.py"):
+    for name in ("k8s/broken.yaml", "infra/broken.tf", "nb.ipynb", "big.py", "bin.py", "chart/templates/deploy.yaml"):
         assert name in text, text

@@ -55,6 +55,12 @@ def test_sarif_is_valid_and_complete(demo: Path, cli, tmp_path: Path) -> None:
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
     assert {res["ruleId"] for res in results} == {r["id"] for r in rules}
     assert all(rules[res["ruleIndex"]]["id"] == res["ruleId"] for res in results)
+    prints = [res["partialFingerprints"]["secplanFinding/v1"] for res in results]
+    assert len(set(prints)) == len(prints)
+    (demo / "requirements.txt").write_text("# moved down a line\n" + (demo / "requirements.txt").read_text())
+    cli("platform", "scan", demo, "-f", "sarif", "-o", out)
+    moved = json.loads(out.read_text())["runs"][0]["results"]
+    assert sorted(res["partialFingerprints"]["secplanFinding/v1"] for res in moved) == sorted(prints)
 
 
 def test_usage_and_input_errors_exit_2_without_traceback(demo: Path, cli, tmp_path: Path) -> None:

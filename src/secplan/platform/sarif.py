@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from secplan import __version__
@@ -10,6 +11,12 @@ from secplan.vocabulary import Severity
 
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "note", Severity.INFO: "note"}
+
+
+def _fingerprint(f: Finding) -> str:
+    """Stable across runs and line moves, so code scanning tracks one alert per finding (no secret in it)."""
+    subject = f.fingerprint or (f"{f.package}:{f.advisories[0]}" if f.advisories else f.message)
+    return hashlib.sha256(f"{f.rule}|{f.path}|{f.member or ''}|{subject}".encode()).hexdigest()[:32]
 
 
 def to_sarif(findings: list[Finding]) -> dict[str, Any]:
@@ -32,6 +39,7 @@ def to_sarif(findings: list[Finding]) -> dict[str, Any]:
             "level": _LEVEL[f.severity],
             "message": {"text": f.message},
             "locations": [location],
+            "partialFingerprints": {"secplanFinding/v1": _fingerprint(f)},
             "properties": {"severity": str(f.severity), "control": f.control,
                            **({"advisories": list(f.advisories)} if f.advisories else {})},
         })

@@ -153,6 +153,8 @@ def _config(path: str, lower: str, text: str, workloads: list, tf_files: list) -
     if base.startswith("dockerfile") or base.endswith(".dockerfile"):
         out.extend(dockerfile.check_dockerfile(text, path))
     elif base.endswith((".yml", ".yaml")):
+        if "{{" in text and "/templates/" in f"/{path}":
+            raise ValueError("Helm template; render it (helm template) to check it")
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
         if base.startswith(("docker-compose", "compose")):
             out.extend(kubernetes.check_compose(docs[0] if docs else None, text, path))
