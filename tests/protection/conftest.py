@@ -10,10 +10,13 @@ import pytest
 import yaml
 
 from secplan.cli.app import main
-from secplan.crypto.keys.keystore import default_keystore_path
-from tests.crypto.conftest import make_manager
+from secplan.crypto.keys.keystore import KdfParams, Keystore, default_keystore_path
+from secplan.crypto.keys.local import LocalProvider
+from secplan.crypto.keys.manager import KeyManager
 
 PASSPHRASE = "protection tests passphrase"
+CHEAP_KDF = KdfParams(memory_kib=8192, iterations=1, lanes=1)
+"""Cheap Argon2id: the keystore records its cost, so the CLI derives with it too."""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -46,7 +49,8 @@ def project(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (project_dir / "models" / "model.bin").write_bytes(os.urandom(50_000))
     write_plan(project_dir, backup={"repository": str(tmp_path / "repo"), "max_age_days": 1,
                                     "drill_every_days": 30})
-    make_manager(default_keystore_path(project_dir)).create("datasets")  # cheap Argon2id for the CLI
+    keystore = Keystore(default_keystore_path(project_dir))
+    KeyManager(keystore, local=LocalProvider(keystore, CHEAP_KDF)).create("datasets")
     return project_dir
 
 
