@@ -72,3 +72,22 @@ def test_patches_without_a_store_is_an_input_error(tmp_path: Path, cli, monkeypa
     monkeypatch.delenv("SECPLAN_DATABASE_URL", raising=False)
     r = cli("platform", "patches", "-C", tmp_path)
     assert r.code == 2 and "no store yet" in r.err
+
+
+def test_cli_scans_and_assessments_share_one_history_per_plan(store: Store, project_dir: Path, write, cli) -> None:
+    """First-seen dates are keyed by the plan's project name, so the CLI, assessments and other checkouts agree."""
+    from secplan.assess.evidence import Evidence
+    from secplan.assess.registry import all_probes
+    from secplan.plan.loader import load_plan
+    from secplan.vocabulary import Outcome
+
+    write("secplan.yaml", "version: 1\nproject:\n  name: credit-risk\n")
+    write("requirements.txt", "pyyaml==5.3\n")
+    assert "2 new" in cli("platform", "scan", project_dir, "--record").err
+    later = dt.date.today() + dt.timedelta(days=100)
+    ev = Evidence(project_dir, load_plan(project_dir / "secplan.yaml"), today=later, store=store)
+    probe = next(p for p in all_probes() if p.id == "patch-sla-overdue")
+    overdue = [r for r in probe.run(ev) if r.outcome is Outcome.NEGATIVE]
+    assert len(overdue) == 2 and all("SLA 90 days" in r.message for r in overdue)
+    doc = cli("platform", "patches", "-C", project_dir, "-f", "json").json()
+    assert doc["counts"]["open"] == 2  # same history, judged today

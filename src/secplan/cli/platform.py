@@ -110,11 +110,11 @@ def _record(directory: Path, result, record: bool | None) -> None:
 
     if record is False or (record is None and not Store.exists_for(directory)):
         return
-    from secplan.platform.patches import record_scan
+    from secplan.platform.patches import project_key, record_scan
 
     store = Store.for_project(directory)
     try:
-        counts = record_scan(store, str(directory.resolve()), result.findings)
+        counts = record_scan(store, project_key(directory), result.findings)
     finally:
         store.dispose()
     err_console.print(f"patch tracking: {counts['new']} new, {counts['remediated']} remediated, "
@@ -129,7 +129,7 @@ def patches(
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when a finding is past its SLA."),
 ) -> None:
     """Open, overdue and remediated vulnerabilities with days exposed and mean time to remediate."""
-    from secplan.platform.patches import DEFAULT_SLA, exposures, mean_time_to_remediate
+    from secplan.platform.patches import DEFAULT_SLA, exposures, mean_time_to_remediate, project_key
     from secplan.store.db import Store
 
     sla = dict(DEFAULT_SLA)
@@ -141,7 +141,7 @@ def patches(
         raise InputError(f"{root}: no store yet; run `secplan platform scan {root} --record` first")
     store = Store.for_project(root)
     try:
-        items = exposures(store, str(root.resolve()), sla)
+        items = exposures(store, project_key(root), sla)
     finally:
         store.dispose()
     mttr = mean_time_to_remediate(items)

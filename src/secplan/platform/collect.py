@@ -21,7 +21,7 @@ from secplan.platform.scan import ScanResult, scan_project
 def collect_scan(ev: Evidence) -> ScanResult:
     result = scan_project(ev.root, exclude=list(ev.plan.exclude))
     if ev.has_store:
-        record_scan(ev.store, str(ev.root), result.findings, now=_now(ev))
+        record_scan(ev.store, f"plan:{ev.plan.project.name}", result.findings, now=_now(ev))
     return result
 
 
@@ -31,7 +31,7 @@ def collect_patches(ev: Evidence) -> list[Exposure] | None:
     ev.get("platform_scan")
     if not ev.has_store:
         return None
-    return exposures(ev.store, str(ev.root), dict(ev.plan.policy.patch.sla_days), now=_now(ev))
+    return exposures(ev.store, f"plan:{ev.plan.project.name}", dict(ev.plan.policy.patch.sla_days), now=_now(ev))
 
 
 def _now(ev: Evidence) -> dt.datetime:

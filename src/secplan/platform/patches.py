@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -41,6 +42,21 @@ class Exposure:
             "remediated_at": self.remediated_at.isoformat() if self.remediated_at else None,
             "days_exposed": self.days_exposed, "sla_days": self.sla_days, "status": self.status,
         }
+
+
+def project_key(root: Path) -> str:
+    """Whose vulnerabilities these are: the plan's project name (stable across checkouts and CI runners,
+    so a team store on PostgreSQL keeps one history), else the project's absolute path."""
+    plan_file = root / "secplan.yaml"
+    if plan_file.exists():
+        from secplan.errors import SecplanError
+        from secplan.plan.loader import load_plan
+
+        try:
+            return f"plan:{load_plan(plan_file).project.name}"
+        except SecplanError:
+            pass  # an invalid plan is reported by the commands that need it; the path still identifies us
+    return str(root.resolve())
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
