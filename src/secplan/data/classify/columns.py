@@ -163,18 +163,22 @@ def _tally(tally: Tally, entity: str, candidates: int, checked: int, valid: int)
     row[2] += valid
 
 
-def _short_matches(values: pa.Array, active: list[tuple[Entity, bool]], one_in: int, tally: Tally) -> None:
+def _short_matches(values: pa.Array, active: list[tuple[Entity, bool]], one_in: int, tally: Tally) -> pa.Array:
     """Values that *are* an entity (whitespace is already trimmed). RE2 match-only passes (a DFA,
     no capture groups): first one pass with every pattern to drop values that match none, then one
     pass per entity, in :data:`ENTITIES` order, over the values no earlier entity claimed. A value
     that matches an entity's pattern but fails its validator stays for the entities after it: an
-    SSN look-alike in a never-issued range may still be a phone number."""
+    SSN look-alike in a never-issued range may still be a phone number.
+
+    Returns the values that matched no pattern: only those can be names or places."""
     if not active or len(values) == 0:
-        return
-    remaining = values.filter(pc.match_substring_regex(values, _anchored_any(tuple(e.pattern for e, _ in active))))
+        return values
+    any_match = pc.match_substring_regex(values, _anchored_any(tuple(e.pattern for e, _ in active)))
+    unmatched = values.filter(pc.invert(any_match))
+    remaining = values.filter(any_match)
     for entity, hint in active:
         if len(remaining) == 0:
-            return
+            return unmatched
         mask = pc.match_substring_regex(remaining, _anchored(entity.pattern or ""))
         candidates = remaining.filter(mask)
         if len(candidates) == 0:
@@ -182,6 +186,7 @@ def _short_matches(values: pa.Array, active: list[tuple[Entity, bool]], one_in: 
         checked, valid, failed = _validated(entity, candidates, hint, one_in)
         _tally(tally, entity.name, len(candidates), checked, valid)
         remaining = pa.concat_arrays([remaining.filter(pc.invert(mask)), candidates.filter(failed)])
+    return unmatched
 
 
 @functools.cache
@@ -249,16 +254,16 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) 
     active = [(e, hinted(e, tokens)) for e in ENTITIES
               if e.pattern is not None and (not e.needs_hint or hinted(e, tokens))]
     tally: Tally = {}
-    _short_matches(short, active, one_in, tally)
+    plain = _short_matches(short, active, one_in, tally)
     _long_matches(long, active, one_in, tally)
     for entity_name, (candidates, checked, valid) in tally.items():
         if valid or (candidates and checked < candidates):
             counts[entity_name] = candidates
             counts[entity_name + CHECKED] = checked
             counts[entity_name + VALID] = valid
-    if len(short):
+    if len(plain):
         for entity_name, func in (("PERSON", _person_matches), ("LOCATION", _location_matches)):
-            found = func(short, hinted(BY_NAME[entity_name], tokens))
+            found = func(plain, hinted(BY_NAME[entity_name], tokens))
             if found:
                 counts[entity_name] = found
     return counts
