@@ -181,6 +181,11 @@ COMPOSE = """services:
   ray:
     image: rayproject/ray:2.9.0
     ports: ["8265:8265"]
+  notebook:
+    image: quay.io/jupyter/base-notebook:2024-10-07
+    ports:
+      - target: 8888
+        published: 8888
 """
 COMPOSE_SAFE = """services:
   tracking:
@@ -210,7 +215,8 @@ def test_kubernetes_safe(project_dir: Path, write) -> None:
 def test_compose_planted_and_safe(project_dir: Path, write) -> None:
     write("docker-compose.yml", COMPOSE)
     found = scan_project(project_dir, scanners={Scanner.CONFIG}).findings
-    assert rules(found) == ["compose-privileged", "ml-port-public", "mlflow-no-auth", "ollama-exposed", "ray-exposed"]
+    assert rules(found) == ["compose-privileged", "ml-port-public", "ml-port-public", "mlflow-no-auth", "ollama-exposed",
+                            "ray-exposed"]
     write("docker-compose.yml", COMPOSE_SAFE)
     assert scan_project(project_dir, scanners={Scanner.CONFIG}).findings == []
 

@@ -105,6 +105,13 @@ def test_default_is_the_cache_index_else_the_bundled_fixture(tmp_path: Path) -> 
     assert ids == {"PYSEC-2020-96", "PYSEC-2021-142"}
 
 
+def test_db_import_default_location_is_used_by_scans(tmp_path: Path, cli) -> None:
+    assert cli("db", "import", sources(tmp_path)["jsonl"]).code == 0
+    assert (tmp_path / "cache" / "secplan" / "osv.db").exists()
+    db = open_database()
+    assert isinstance(db, SqliteIndex) and [a.id for a in db.advisories_for("demo-pkg")] == ["PYSEC-T-1"]
+
+
 # --- the PyPA snapshot ------------------------------------------------------------------------------
 
 def test_snapshot_index_matches_hand_checked_advisories(snapshot: Path, tmp_path: Path) -> None:
