@@ -40,6 +40,7 @@ def mask(col: pd.Series, rule: Mask) -> pd.Series:
     tail = pc.utf8_slice_codeunits(arr, start=-rule.keep_last) if rule.keep_last else pc.utf8_slice_codeunits(arr, 0, 0)
     tail = pc.if_else(pc.equal(keep, 0), pa.scalar("", pa.large_string()), tail)
     out = pc.binary_join_element_wise(prefix, tail, pa.scalar("", pa.large_string()))
+    out = pc.if_else(pc.is_null(arr), pa.scalar(None, pa.large_string()), out)
     return pd.Series(out.to_pandas(), index=col.index, dtype="string")
 
 
