@@ -64,6 +64,15 @@ def test_bad_file_is_reported_and_others_go_on(files: Path, capsys: pytest.Captu
     assert len(json.loads(out)["datasets"]) == 2
 
 
+def test_directory_walk_skips_binary_files(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (files / "model.pkl").write_bytes(b"\x80\x04\x95\x00\x00 binary")
+    code, out, _ = run(["data", "classify", str(files), "-f", "json"], capsys)
+    assert code == 0
+    assert sorted(Path(d["path"]).name for d in json.loads(out)["datasets"]) == ["notes.txt", "people.csv"]
+    code, _, err = run(["data", "classify", str(files / "model.pkl")], capsys)
+    assert code == 2 and "binary content" in err
+
+
 def test_output_file_and_table(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = files / "out" / "report.json"
     code, _, _ = run(["data", "classify", str(files / "people.csv"), "-f", "json", "-o", str(target)], capsys)

@@ -112,17 +112,29 @@ def _column_order(dataset: Dataset, seen: Mapping[str, object]) -> list[str]:
 
 
 def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given, and every file under a directory (sorted, hidden entries skipped)."""
+    """Files as given, and every file under a directory (sorted, hidden entries skipped). Inside a
+    directory, binary files other than Parquet (model artifacts, encrypted files, images) are
+    skipped: they hold no text to classify and are never opened by a parser."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+                files.extend(Path(root) / n for n in sorted(names)
+                             if not n.startswith(".") and not _binary(Path(root) / n))
         else:
             files.append(path)
     return files
+
+
+def _binary(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # reported when it is read
+    return not head.startswith(b"PAR1") and b"\x00" in head
 
 
 def classify_paths(paths: Iterable[str | os.PathLike[str]], options: ClassifyOptions, engine: Engine = "local",
