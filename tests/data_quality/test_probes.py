@@ -105,3 +105,15 @@ def test_ds7_validation_failures_are_negative(training_project):
 def test_ds7_not_applicable_without_training_data(project_dir):
     project(project_dir, [{"path": "eval.csv", "uses": ["evaluation"]}], {"eval.csv": "a\n1\n"})
     assert [r.outcome for r in run_probe("training-data-validation", project_dir)] == [Outcome.NOT_APPLICABLE]
+
+
+def test_ds6_detected_personal_data_counts_even_when_declared_lower(project_dir):
+    pytest.importorskip("secplan.data.classify.collect")
+    from .generate import people
+
+    people(300, seed=3).to_csv(project_dir / "customers.csv", index=False)
+    project(project_dir, [{"path": "customers.csv", "classification": "internal", "uses": ["training"]}])
+    results = run_probe("anonymisation-policy-missing", project_dir)
+    assert by_path(results) == {"customers.csv": Outcome.NEGATIVE}
+    assert results[0].details["declared"] == "internal"
+    assert results[0].details["detected"] in ("confidential", "restricted")

@@ -2,11 +2,25 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import Evidence
+from secplan.assess.evidence import CollectorUnavailable, Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.data.anonymize.locate import policy_for
 from secplan.errors import InputError
 from secplan.vocabulary import AssetKind, Classification
+
+
+def _detected(ev: Evidence) -> dict[str, str]:
+    """Levels the classification engine found per dataset path (empty when it is not installed)."""
+    try:
+        return dict(ev.get("data_classification").get("levels", {}))
+    except CollectorUnavailable:
+        return {}
+
+
+def _level(declared: Classification | None, detected: str | None) -> Classification | None:
+    """The more sensitive of the declared and the detected classification."""
+    found = [c for c in (declared, Classification(detected) if detected else None) if c is not None]
+    return max(found, key=lambda c: c.rank) if found else None
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -14,11 +28,11 @@ def run(ev: Evidence) -> Iterator[Result]:
 
     required = set(ev.plan.policy.anonymisation.required_for)
     min_k = ev.plan.policy.anonymisation.min_k
-    in_scope = [
-        a for a in ev.assets_of(AssetKind.DATASET, AssetKind.ENCRYPTED)
-        if a.declared and required & set(a.uses) and a.classification
-        and a.classification.at_least(Classification.CONFIDENTIAL)
-    ]
+    candidates = [a for a in ev.assets_of(AssetKind.DATASET, AssetKind.ENCRYPTED)
+                  if a.declared and required & set(a.uses)]
+    detected = _detected(ev) if candidates else {}
+    levels = {a.path: _level(a.classification, detected.get(a.path)) for a in candidates}
+    in_scope = [a for a in candidates if levels[a.path] and levels[a.path].at_least(Classification.CONFIDENTIAL)]
     if not in_scope:
         yield not_applicable("no confidential or restricted dataset is used for "
                              f"{' or '.join(sorted(required)) or 'anything anonymisation is required for'}")
@@ -30,8 +44,9 @@ def run(ev: Evidence) -> Iterator[Result]:
             continue
         found = policy_for(ev.root, asset.path)
         if found is None:
-            yield negative(f"{asset.classification} data used for {', '.join(sorted(required & set(asset.uses)))} "
-                           "has no anonymisation policy", where, key=f"missing|{asset.path}")
+            yield negative(f"{levels[asset.path]} data used for {', '.join(sorted(required & set(asset.uses)))} "
+                           "has no anonymisation policy", where, key=f"missing|{asset.path}",
+                           details={"declared": asset.classification, "detected": detected.get(asset.path)})
             continue
         rel = found.relative_to(ev.root).as_posix()
         try:
