@@ -170,3 +170,18 @@ def test_probes_judge_age_against_the_plan(store: Store, project: Path, tmp_path
     assert [r.outcome for r in run_probe("restore-drill-recent", project, today=much_later)] == [Outcome.NEGATIVE]
     # the foundation probe defers to these once the engine is installed
     assert run_probe("backup-configured", project) == []
+
+
+def test_a_failed_restic_run_is_recorded_and_reported(sqlite_store: Store, project: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    assert run(capsys, "backup", "init")[0] == 0
+    shutil.rmtree(tmp_path / "repo")  # the repository is gone (a lost disk, a wrong mount)
+    code, _, err = run(capsys, "backup", "create")
+    assert code == 1 and "restic backup failed" in err and "Traceback" not in err
+    events = [(e.action, e.outcome) for e in find(sqlite_store, action="backup.")]
+    assert events == [("backup.init", "success"), ("backup.create", "failure")]
+    with sqlite_store.session() as session:
+        kinds = [(r.kind, r.outcome) for r in session.scalars(select(BackupRunRow).order_by(BackupRunRow.id))]
+    assert kinds == [("init", "success"), ("create", "failure")]

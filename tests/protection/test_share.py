@@ -243,3 +243,21 @@ def test_bech32_matches_age_and_rejects_damage() -> None:
         bech32.decode(flipped, "age", "r")
     with pytest.raises(InputError, match="not an age key"):
         bech32.decode("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "age", "r")
+
+
+def test_open_errors_through_the_cli(sqlite_store: Store, project: Path, recipient, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    age_recipient, identity = recipient
+    code, _, err = run(capsys, "share", "open", "missing.tar", "--identity", str(identity))
+    assert code == 2 and "missing.tar: no such file" in err
+    _share(capsys, age_recipient, "--agreement", "DSA-1")
+    (tmp_path / "bad.key").write_text("AGE-SECRET-KEY-1NOTAKEY\n")
+    code, _, err = run(capsys, "share", "open", "out.share.tar", "--identity", str(tmp_path / "bad.key"),
+                       "-o", str(tmp_path / "o"))
+    assert code == 2 and "bad.key" in err and "NOTAKEY" not in err
+    code, _, err = run(capsys, "share", "open", "out.share.tar", "--identity", str(identity), "-o",
+                       str(project / "models" / "model.bin"))
+    assert code == 2 and "already exists" in err
+    code, _, err = run(capsys, "share", "revoke", "ffffffff", "--reason", "x")
+    assert code == 2 and "no such share" in err
+    assert not (tmp_path / "o").exists()
