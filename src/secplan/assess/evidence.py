@@ -161,6 +161,7 @@ ENGINE_MODULES: list[str] = [
     "secplan.data.backup.collect",
     "secplan.data.share.collect",
     "secplan.compliance.retention.collect",
+    "secplan.model.registry.collect",
 ]
 
 
