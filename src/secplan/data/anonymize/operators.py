@@ -58,7 +58,7 @@ def pseudonymize(col: pd.Series, rule: Pseudonymize, key: bytes) -> pd.Series:
         mac.update(value.encode("utf-8"))
         return mac.hexdigest()[:n]
 
-    tokens = np.array([token(v) for v in uniques] + [None], dtype=object)
+    tokens = np.array([token(v) for v in uniques.to_numpy(dtype=object)] + [None], dtype=object)
     return pd.Series(tokens[codes], index=col.index, dtype="string")
 
 
