@@ -46,3 +46,11 @@ def test_verdicts_become_results(tmp_path: Path) -> None:
 def test_no_models_is_not_applicable(tmp_path: Path) -> None:
     root = make_project(tmp_path, {"src/train.py": "print('hi')\n"})
     assert [r.outcome for r in run_probe(PROBE, root)] == [Outcome.NOT_APPLICABLE]
+
+
+def test_project_policy_file_extends_the_allowlist(tmp_path: Path) -> None:
+    plugin = b"\x80\x04" + su("acme.models") + su("Scorer") + b"\x93)R."
+    root = make_project(tmp_path, {"models/scorer.pkl": plugin,
+                                   ".secplan/model-scan-policy.yml": "allow: ['acme.models:Scorer']\n"})
+    [result] = run_probe(PROBE, root)
+    assert result.outcome is Outcome.POSITIVE
