@@ -27,6 +27,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def write_plan(root: Path, **policy: Any) -> None:
+    """The test plan; deleting data needs no second-person approval unless ``approvals`` says so
+    (``test_retention`` tests that gate on its own)."""
+    policy.setdefault("approvals", {"two_person_rule": []})
     doc = {"version": 1, "project": {"name": "protection", "owners": ["owner@example.com"]},
            "assets": [{"path": "data", "classification": "confidential", "retention_days": 30},
                       {"path": "models/model.bin", "classification": "internal", "uses": ["shared"]}],

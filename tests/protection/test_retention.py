@@ -115,7 +115,8 @@ def test_classification_periods_and_missing_periods(sqlite_store: Store, project
     doc = {"version": 1, "project": {"name": "p"},
            "assets": [{"path": "data/train.csv", "classification": "confidential"},
                       {"path": "data/features.bin"}],
-           "policy": {"retention": {"days_by_classification": {"confidential": 10}}}}
+           "policy": {"retention": {"days_by_classification": {"confidential": 10}},
+                      "approvals": {"two_person_rule": []}}}
     import yaml
 
     (project / "secplan.yaml").write_text(yaml.safe_dump(doc))
@@ -138,3 +139,37 @@ def test_bad_plan_is_a_clear_error(sqlite_store: Store, project: Path, capsys: p
     write_plan(project, retention={"days_by_classification": {"secret-ish": 3}})
     code, _, err = run(capsys, "retention", "plan")
     assert code == 2 and "secplan.yaml" in err and "Traceback" not in err
+
+
+def test_deletion_needs_a_second_person_when_the_plan_says_so(store: Store, project: Path,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from secplan.human import accounts, approvals
+
+    write_plan(project, approvals={"two_person_rule": ["data.delete"]})
+    _age(project / "data" / "train.csv", 60)
+    code, _, err = run(capsys, "retention", "apply", "--yes")
+    assert code == 3 and "dataset:data" in err and "secplan request create data.delete dataset:data" in err
+    assert (project / "data" / "train.csv").exists()
+    assert [e.object for e in find(store, action="access.deny")] == ["dataset:data"]
+
+    accounts.add_user(store, "bob")
+    accounts.grant_role(store, "bob", "security-officer")
+    token = accounts.create_token(store, "bob", expires=dt.date.today() + dt.timedelta(days=1)).token
+    request_id = approvals.request(store, "data.delete", "dataset:data", "retention period over")
+    monkeypatch.setenv("SECPLAN_TOKEN", token)
+    approvals.decide(store, request_id)
+    monkeypatch.delenv("SECPLAN_TOKEN")
+
+    code, out, err = run(capsys, "retention", "apply", "--yes", "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["deleted"] == ["data/train.csv"]
+    [used] = find(store, action="approval.use")
+    [deleted] = find(store, action="data.delete")
+    assert deleted.object == "dataset:data" and json.loads(deleted.details)["approval"] == request_id
+    assert json.loads(used.details)["target"] == "dataset:data"
+    # the approval was used once: the next deletion needs a new one
+    _age(project / "data" / "features.bin", 60)
+    assert run(capsys, "retention", "apply", "--yes")[0] == 3

@@ -97,6 +97,31 @@ def backup_copies(root: Path, plan: Plan, store: Store | None, keys: KeyManager,
         return Backups(note=f"could not check the backup repository: {exc.message}")
 
 
+DELETE_ACTION = "data.delete"
+"""The plan's name for deleting data in ``policy.approvals.two_person_rule`` (on by default)."""
+
+
+def approval_target(plan: Plan, asset_path: str) -> str:
+    """``dataset:data/raw`` (or ``model:...``): what an approval for deleting an asset's files names."""
+    asset = next((a for a in plan.assets if a.path == asset_path), None)
+    kind = asset.kind.value if asset is not None and asset.kind is not None else "dataset"
+    return f"{kind}:{asset_path}"
+
+
+def require_approvals(store: Store, plan: Plan, due: list[Due]) -> dict[str, int | None]:
+    """Consume one second-person approval per asset when the plan puts ``data.delete`` under the
+    two-person rule; raises PermissionDenied (recorded) before anything is deleted otherwise."""
+    if DELETE_ACTION not in plan.policy.approvals.two_person_rule:
+        return {}
+    try:
+        from secplan.human.approvals import require_approval
+    except ImportError as exc:
+        raise SecplanError(f"the plan puts {DELETE_ACTION} under the two-person rule but the governance engine "
+                           f"is not installed ({exc.name})", hint="pip install 'secplan[governance]'") from None
+    targets = sorted({approval_target(plan, d.asset) for d in due})
+    return {target: require_approval(store, DELETE_ACTION, target) for target in targets}
+
+
 def _sha256(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -108,6 +133,7 @@ def apply(root: Path, plan: Plan, sched: Schedule, store: Store, keys: KeyManage
     from secplan.ledger import record
 
     due = list(sched.due)
+    approvals = require_approvals(store, plan, due)
     backups = backup_copies(root, plan, store, keys, due)
     shreds = shred_plan(root, plan, due, keys, store)
     deleted: list[str] = []
@@ -129,6 +155,11 @@ def apply(root: Path, plan: Plan, sched: Schedule, store: Store, keys: KeyManage
         record(store, action="retention.delete", obj=f"file:{d.path}", details=details)
         if on_item:
             on_item(d.path)
+    for target in sorted({approval_target(plan, d.asset) for d in due}):
+        files = [d.path for d in due if approval_target(plan, d.asset) == target and d.path in deleted]
+        if files:
+            record(store, action=DELETE_ACTION, obj=target,
+                   details={"files": files, "via": "retention", "approval": approvals.get(target)})
     shredded: list[str] = []
     shredded_files: list[str] = []
     for kek, paths in shreds.shred.items():
