@@ -150,6 +150,8 @@ def test_deletion_needs_a_second_person_when_the_plan_says_so(store: Store, proj
 
     write_plan(project, approvals={"two_person_rule": ["data.delete"]})
     _age(project / "data" / "train.csv", 60)
+    code, out, _ = run(capsys, "retention", "plan", "-f", "json")
+    assert json.loads(out)["approvals_needed"] == ["data.delete dataset:data"]
     code, _, err = run(capsys, "retention", "apply", "--yes")
     assert code == 3 and "dataset:data" in err and "secplan request create data.delete dataset:data" in err
     assert (project / "data" / "train.csv").exists()

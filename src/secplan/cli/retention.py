@@ -52,13 +52,16 @@ def _backup_lines(holding: dict[str, list[str]], note: str | None, shredded: set
 @retention_app.command("plan")
 def plan_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """What is past retention, which keys would be shredded, and which backups hold copies (dry run)."""
-    from secplan.compliance.retention.apply import backup_copies, shred_plan
+    from secplan.compliance.retention.apply import DELETE_ACTION, approval_target, backup_copies, shred_plan
 
     root, plan, store, keys, sched = _context(root)
     due = list(sched.due)
     shreds = shred_plan(root, plan, due, keys, store)
     backups = backup_copies(root, plan, store, keys, due) if due else None
+    needed = sorted({approval_target(plan, d.asset) for d in due}) \
+        if DELETE_ACTION in plan.policy.approvals.two_person_rule else []
     doc: dict[str, Any] = {"today": sched.today.isoformat(), "due": [d.to_dict() for d in due],
+                           "approvals_needed": [f"{DELETE_ACTION} {t}" for t in needed],
                            "within_retention": sched.within, "no_retention_period": list(sched.undefined),
                            "would_shred": shreds.shred, "keys_kept": shreds.keep,
                            "backups": backups.holding if backups else {}, "backups_note": backups.note if backups else None}
@@ -77,6 +80,9 @@ def plan_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
             _backup_lines(backups.holding, backups.note)
         if sched.undefined:
             err_console.print(f"no retention period: {', '.join(sched.undefined)}", markup=False)
+        for target in needed:
+            err_console.print(f"apply needs an approved request: {DELETE_ACTION} {target} (two-person rule)",
+                              markup=False)
         if due:
             err_console.print("dry run: nothing deleted; `secplan retention apply --yes` deletes it", markup=False)
 
