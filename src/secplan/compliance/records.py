@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, Integer, String, Text
+from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from secplan.store.base import Base, utcnow
@@ -13,8 +13,10 @@ from secplan.store.base import Base, utcnow
 
 class Vendor(Base):
     __tablename__ = "gov_vendors"
+    __table_args__ = (UniqueConstraint("domain", "name", name="domain_name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    domain: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     service: Mapped[str] = mapped_column(String(300), default="")
     data: Mapped[list[Any]] = mapped_column(JSON, default=list)
     """What is shared: ``{"what", "classification"}``."""

@@ -59,13 +59,13 @@ def add_vendor(store: Store, name: str, *, service: str = "", data: list[str] | 
                risk_tier: str = "medium", agreement_ref: str | None = None,
                agreement_signed: dt.date | None = None, agreement_expires: dt.date | None = None,
                certifications: list[str] | None = None, last_review: dt.date | None = None) -> None:
-    require(store, "write", f"vendor:{name}")
+    who = require(store, "write", f"vendor:{name}")
     _check_tier(risk_tier)
     shared, certs = parse_data(data or []), parse_certifications(certifications or [])
     with store.session() as session:
-        if session.scalars(select(Vendor).where(Vendor.name == name)).first() is not None:
+        if session.scalars(select(Vendor).where(Vendor.domain == who.domain, Vendor.name == name)).first():
             raise InputError(f"vendor {name!r} already exists (use `secplan vendors update`)")
-        session.add(Vendor(name=name, service=service, data=shared, risk_tier=risk_tier,
+        session.add(Vendor(domain=who.domain, name=name, service=service, data=shared, risk_tier=risk_tier,
                            agreement_ref=agreement_ref, agreement_signed=agreement_signed,
                            agreement_expires=agreement_expires, certifications=certs, last_review=last_review))
     audit(store, "vendors.add", f"vendor:{name}", {"risk_tier": risk_tier, "data": shared})
@@ -76,11 +76,11 @@ def update_vendor(store: Store, name: str, *, service: str | None = None, data: 
                   agreement_signed: dt.date | None = None, agreement_expires: dt.date | None = None,
                   certifications: list[str] | None = None, last_review: dt.date | None = None) -> None:
     """Replace the given fields; certifications given replace (by name) those stored."""
-    require(store, "write", f"vendor:{name}")
+    who = require(store, "write", f"vendor:{name}")
     _check_tier(risk_tier)
     changed: dict[str, Any] = {}
     with store.session() as session:
-        row = session.scalars(select(Vendor).where(Vendor.name == name)).first()
+        row = session.scalars(select(Vendor).where(Vendor.domain == who.domain, Vendor.name == name)).first()
         if row is None:
             raise InputError(f"no vendor named {name!r}")
         for field, value in (("service", service), ("risk_tier", risk_tier), ("agreement_ref", agreement_ref),
@@ -107,19 +107,20 @@ def vendor_dict(v: Vendor) -> dict[str, Any]:
             "certifications": list(v.certifications), "last_review": iso(v.last_review)}
 
 
-def all_vendors(store: Store) -> list[dict[str, Any]]:
+def all_vendors(store: Store, domain: str) -> list[dict[str, Any]]:
     with store.session() as session:
-        return [vendor_dict(v) for v in session.scalars(select(Vendor).order_by(Vendor.name))]
+        rows = session.scalars(select(Vendor).where(Vendor.domain == domain).order_by(Vendor.name))
+        return [vendor_dict(v) for v in rows]
 
 
 def list_vendors(store: Store) -> list[dict[str, Any]]:
-    require(store, "read", "vendor")
-    return all_vendors(store)
+    who = require(store, "read", "vendor")
+    return all_vendors(store, who.domain)
 
 
 def show_vendor(store: Store, name: str) -> dict[str, Any]:
-    require(store, "read", f"vendor:{name}")
-    for vendor in all_vendors(store):
+    who = require(store, "read", f"vendor:{name}")
+    for vendor in all_vendors(store, who.domain):
         if vendor["name"] == name:
             return vendor
     raise InputError(f"no vendor named {name!r}")

@@ -49,8 +49,8 @@ def collect_governance(ev: Evidence) -> GovernanceRecords:
     now = dt.datetime.combine(ev.today, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
     return GovernanceRecords(
         available=True,
-        people=all_people(ev.store),
-        vendors=all_vendors(ev.store),
+        people=all_people(ev.store, domain),
+        vendors=all_vendors(ev.store, domain),
         incidents=all_incidents(ev.store, domain, now),
         approvals=all_requests(ev.store, domain),
         attestations=all_attestations(ev.store, domain, ev.today),

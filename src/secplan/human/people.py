@@ -30,8 +30,8 @@ def _check(status: str | None, level: str | None) -> None:
         raise InputError(f"--screening-level {level!r}: one of {', '.join(SCREENING_LEVELS)}")
 
 
-def _get(session, name: str) -> Person:
-    row = session.scalars(select(Person).where(Person.name == name)).first()
+def _get(session, domain: str, name: str) -> Person:
+    row = session.scalars(select(Person).where(Person.domain == domain, Person.name == name)).first()
     if row is None:
         raise InputError(f"no person named {name!r} (add them with `secplan people add {name}`)")
     return row
@@ -40,14 +40,14 @@ def _get(session, name: str) -> Person:
 def add_person(store: Store, name: str, *, role: str = "", email: str | None = None,
                assets: list[str] | None = None, screening: str | None = None,
                screening_date: dt.date | None = None, screening_level: str | None = None) -> None:
-    require(store, "write", f"person:{name}")
+    who = require(store, "write", f"person:{name}")
     _check(screening, screening_level)
     if not name.strip():
         raise InputError("a person needs a name")
     with store.session() as session:
-        if session.scalars(select(Person).where(Person.name == name)).first() is not None:
+        if session.scalars(select(Person).where(Person.domain == who.domain, Person.name == name)).first():
             raise InputError(f"person {name!r} already exists (use `secplan people update`)")
-        session.add(Person(name=name, role=role, email=email, assets=sorted(set(assets or [])),
+        session.add(Person(domain=who.domain, name=name, role=role, email=email, assets=sorted(set(assets or [])),
                            screening_status=screening or "not_started", screening_date=screening_date,
                            screening_level=screening_level))
     audit(store, "people.add", f"person:{name}", {"role": role, "screening": screening or "not_started"})
@@ -57,11 +57,11 @@ def update_person(store: Store, name: str, *, role: str | None = None, email: st
                   add_assets: list[str] | None = None, remove_assets: list[str] | None = None,
                   screening: str | None = None, screening_date: dt.date | None = None,
                   screening_level: str | None = None) -> None:
-    require(store, "write", f"person:{name}")
+    who = require(store, "write", f"person:{name}")
     _check(screening, screening_level)
     changed: dict[str, Any] = {}
     with store.session() as session:
-        row = _get(session, name)
+        row = _get(session, who.domain, name)
         if role is not None:
             row.role = changed["role"] = role
         if email is not None:
@@ -82,11 +82,11 @@ def update_person(store: Store, name: str, *, role: str | None = None, email: st
 
 
 def add_training(store: Store, name: str, course: str, completed: dt.date, expires: dt.date | None) -> None:
-    require(store, "write", f"person:{name}")
+    who = require(store, "write", f"person:{name}")
     if expires is not None and expires < completed:
         raise InputError(f"training {course!r}: expires {expires} is before completed {completed}")
     with store.session() as session:
-        session.add(Training(person_id=_get(session, name).id, course=course, completed=completed,
+        session.add(Training(person_id=_get(session, who.domain, name).id, course=course, completed=completed,
                              expires=expires))
     audit(store, "people.training", f"person:{name}",
           {"course": course, "completed": completed.isoformat(),
@@ -104,11 +104,12 @@ def person_dict(person: Person, trainings: list[Training]) -> dict[str, Any]:
     }
 
 
-def all_people(store: Store) -> list[dict[str, Any]]:
+def all_people(store: Store, domain: str) -> list[dict[str, Any]]:
     """Every person with their trainings (no permission check: for collectors and callers that checked)."""
     with store.session() as session:
-        people = session.scalars(select(Person).order_by(Person.name)).all()
-        trainings = session.scalars(select(Training).order_by(Training.completed)).all()
+        people = session.scalars(select(Person).where(Person.domain == domain).order_by(Person.name)).all()
+        trainings = session.scalars(select(Training).join(Person, Person.id == Training.person_id)
+                                    .where(Person.domain == domain).order_by(Training.completed)).all()
     by_person: dict[int, list[Training]] = {}
     for t in trainings:
         by_person.setdefault(t.person_id, []).append(t)
@@ -116,13 +117,13 @@ def all_people(store: Store) -> list[dict[str, Any]]:
 
 
 def list_people(store: Store) -> list[dict[str, Any]]:
-    require(store, "read", "person")
-    return all_people(store)
+    who = require(store, "read", "person")
+    return all_people(store, who.domain)
 
 
 def show_person(store: Store, name: str) -> dict[str, Any]:
-    require(store, "read", f"person:{name}")
-    for person in all_people(store):
+    who = require(store, "read", f"person:{name}")
+    for person in all_people(store, who.domain):
         if person["name"] == name:
             return person
     raise InputError(f"no person named {name!r}")

@@ -64,8 +64,10 @@ class Token(Base):
 
 class Person(Base):
     __tablename__ = "gov_people"
+    __table_args__ = (UniqueConstraint("domain", "name", name="domain_name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    domain: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     assets: Mapped[list[str]] = mapped_column(JSON, default=list)
