@@ -55,6 +55,7 @@ def test_people_store_status_and_dates_only(store: Store) -> None:
         people.add_person(store, "ana")
     with pytest.raises(InputError, match="before completed"):
         people.add_training(store, "ana", "X", dt.date(2026, 2, 1), dt.date(2025, 2, 1))
+    assert people.all_people(store, "another-project") == []  # registers are per project
 
 
 def test_vendors(store: Store) -> None:
