@@ -12,7 +12,7 @@ from safetensors.numpy import save_file
 
 from secplan.crypto.keys.interface import KeyType
 from secplan.crypto.keys.manager import KeyManager
-from tests.crypto.conftest import PASSPHRASE, make_manager
+from tests.crypto.conftest import PASSPHRASE, make_manager, softhsm  # noqa: F401
 
 
 @pytest.fixture
@@ -60,3 +60,6 @@ def unsafe_pickle(path: Path) -> None:
             return (os.system, ("true",))
 
     path.write_bytes(pickle.dumps(Evil()))
+
+
+from tests.governance.conftest import act_as, team  # noqa: E402,F401  (users with roles and tokens)

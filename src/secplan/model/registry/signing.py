@@ -170,7 +170,8 @@ def verify_bundle(bundle_json: str, public_pem: bytes, where: str = "signature")
             files[name] = FileDigest(name, int(end), None, shards)
         else:
             files[rd.identifier] = FileDigest(rd.identifier, 0, rd.digest.digest_hex)
-    return Verified(statement, files, args["method"], args.get("shard_size"), tuple(args.get("ignore_paths", ())))
+    shard_size = int(args["shard_size"]) if args.get("shard_size") else None  # a float after the Struct round trip
+    return Verified(statement, files, args["method"], shard_size, tuple(args.get("ignore_paths", ())))
 
 
 def verify_lineage(bundle_json: str, public_pem: bytes) -> dict[str, Any]:
