@@ -261,3 +261,13 @@ def test_granting_restricted_data_access_needs_a_second_person(store: Store, act
     accounts.grant_role(store, "ivy", "viewer")  # no restricted data: no approval needed
     act_as(None)
     assert next(u for u in accounts.list_users(store) if u["name"] == "ivy")["roles"] == ["data-steward", "viewer"]
+
+
+def test_require_at_a_project_root(store: Store, project_dir, act_as) -> None:
+    from secplan.human.access import require_at
+
+    act_as("dave")
+    assert require_at(project_dir, "decrypt", "encrypted:data/train.csv.enc").name == "dave"
+    act_as("alice")
+    with pytest.raises(PermissionDenied, match="'decrypt' on 'encrypted'"):
+        require_at(project_dir, "decrypt", "encrypted:data/train.csv.enc")

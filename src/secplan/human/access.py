@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -132,3 +133,14 @@ def _deny(store: Store, actor: str, action: str, resource: str, domain: str, rea
     if roles is not None:
         details["roles"] = roles
     audit(store, "access.deny", resource, details, outcome="denied", actor=actor)
+
+
+def require_at(root: Path, action: str, resource: str) -> Identity:
+    """:func:`require` on the store of the project at ``root``: the one line a command adds at its top."""
+    from secplan.store.db import Store
+
+    store = Store.for_project(root)
+    try:
+        return require(store, action, resource)
+    finally:
+        store.dispose()
