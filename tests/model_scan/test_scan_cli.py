@@ -117,3 +117,21 @@ def test_fifo_is_an_error_not_a_hang(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, out, _ = run(["model", "scan", str(fifo), "-f", "json", "--no-record"], capsys)
     assert code == 2
     assert json.loads(out)["files"][0]["findings"][0]["message"] == "not a regular file"
+
+
+def test_onnx_external_data_file_belongs_to_its_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import onnx
+
+    from .corpus import onnx_model
+
+    d = tmp_path / "exported"
+    d.mkdir()
+    onnx.save_model(onnx_model(), str(d / "model.onnx"), save_as_external_data=True, location="weights.bin",
+                    size_threshold=0)
+    code, out, _ = run(["model", "scan", str(d), "-f", "json", "--no-record"], capsys)
+    formats = {Path(f["path"]).name: (f["format"], f["verdict"]) for f in json.loads(out)["files"]}
+    assert formats == {"model.onnx": ("onnx", "safe"), "weights.bin": ("onnx-external-data", "safe")}
+    assert code == 0
+    # Alone, the same raw file is not recognised.
+    code, out, _ = run(["model", "scan", str(d / "weights.bin"), "-f", "json", "--no-record"], capsys)
+    assert code == 2 and json.loads(out)["files"][0]["verdict"] in {"error", "unsupported"}

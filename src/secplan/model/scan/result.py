@@ -73,6 +73,8 @@ class FileResult:
     format: str = "unknown"
     findings: list[Finding] = field(default_factory=list)
     size: int = 0
+    external_data: list[str] = field(default_factory=list)
+    """Files this artifact reads its weights from (ONNX external data), resolved inside its directory."""
 
     @property
     def verdict(self) -> Verdict:
@@ -82,8 +84,11 @@ class FileResult:
         return worst
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "format": self.format, "verdict": str(self.verdict), "size": self.size,
+        data = {"path": self.path, "format": self.format, "verdict": str(self.verdict), "size": self.size,
                 "findings": [f.to_dict() for f in self.findings]}
+        if self.external_data:
+            data["external_data"] = self.external_data
+        return data
 
 
 @dataclass

@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     "hdf5-malformed": "The HDF5 file could not be parsed.",
     "onnx-external-data-outside": "An ONNX tensor reads external data from outside the model's directory.",
     "onnx-external-data-symlink": "An ONNX tensor reads external data through a symbolic link.",
+    "onnx-external-data": "Raw tensor data that a scanned ONNX model reads (no code).",
     "onnx-custom-op-domain": "An ONNX operator comes from a custom domain that needs a native library.",
     "gguf-malformed": "The GGUF header is malformed or exceeds the parser's bounds.",
     "gguf-template-injection": "A GGUF chat template reaches attributes or globals a Jinja2 sandbox refuses.",

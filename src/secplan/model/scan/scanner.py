@@ -59,6 +59,7 @@ class _FileScan:
         self.options = options
         self.findings: list[Finding] = []
         self.model_dir = path.parent
+        self.external_data: list[str] = []
 
     def add(self, rule: str, verdict: Verdict, message: str, member: str | None, offset: int | None = None,
             symbol: str | None = None) -> None:
@@ -77,6 +78,7 @@ class _FileScan:
         except OSError as exc:
             self.add("scan-error", Verdict.ERROR, f"cannot read the file: {exc.strerror or exc}", None)
         result.findings = self.findings
+        result.external_data = self.external_data
         return result
 
     # -- dispatch ---------------------------------------------------------------------------------
@@ -348,7 +350,10 @@ class _FileScan:
         if model is None:
             return "unknown"
         model_dir = self.model_dir if member is None else None
-        self.findings.extend(onnx_model.check(model, model_dir, self.options.policy, member))
+        findings = onnx_model.check(model, model_dir, self.options.policy, member)
+        self.findings.extend(findings)
+        if model_dir is not None and not any(f.verdict is Verdict.UNSAFE for f in findings):
+            self.external_data = sorted({str(model_dir / loc) for loc in onnx_model.external_locations(model)})
         return "onnx"
 
 
@@ -501,4 +506,19 @@ def scan_paths(paths: Iterable[Path], options: ScanOptions | None = None,
         report.files.append(scan_file(target, options))
         if progress is not None:
             progress(target)
+    _claim_external_data(report)
     return report
+
+
+def _claim_external_data(report: ScanReport) -> None:
+    """Raw weight files that a scanned ONNX model reads are data of that model, not unknown files."""
+    owners = {os.path.realpath(data): r.path for r in report.files for data in r.external_data}
+    for result in report.files:
+        owner = owners.get(os.path.realpath(result.path))
+        # A ``.bin`` name makes the scanner try it as a pickle; raw floats then fail to parse.
+        not_a_pickle = all(f.rule in {"pickle-malformed", "pickle-truncated"} for f in result.findings)
+        if owner is not None and result.format in {"unknown", "pickle"} and not_a_pickle and (
+                result.format == "unknown" or result.findings):
+            result.format = "onnx-external-data"
+            result.findings = [Finding("onnx-external-data", Verdict.SAFE,
+                                       f"raw tensor data read by {owner} (no code)", None)]

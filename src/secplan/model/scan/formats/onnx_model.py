@@ -62,6 +62,17 @@ def _tensors(model: Any) -> Iterator[Any]:
                 yield from attr.tensors
 
 
+def external_locations(model: Any) -> list[str]:
+    """Every external data location the model's tensors name."""
+    import onnx
+
+    found: list[str] = []
+    for tensor in _tensors(model):
+        if tensor.data_location == onnx.TensorProto.EXTERNAL:
+            found += [entry.value for entry in tensor.external_data if entry.key == "location"]
+    return found
+
+
 def check(model: Any, model_dir: Path | None, policy: Policy, member: str | None) -> list[Finding]:
     import onnx
 
