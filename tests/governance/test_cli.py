@@ -99,6 +99,7 @@ def test_reports_from_the_stored_assessment_and_bundle(project: Path, capsys, tm
         verification = json.loads(zf.read("ledger-verification.json"))
         assert json.loads(zf.read("assessment.json"))["project"]["name"] == "credit"
     assert {"assessment.json", "attestations.json", "ledger.jsonl", "frameworks/eu-ai-act.html"} <= names
+    assert {n.split("/")[1].split(".")[0] for n in names if n.startswith("frameworks/")} == {"eu-ai-act", "nist-ai-rmf"}
     assert set(manifest["files"]) == names - {"manifest.json"} and verification["ok"] is True
     code, _, err = run(capsys, "report", "--framework", "cobit", *root)
     assert code == 2 and "one of" in err

@@ -34,7 +34,7 @@ def latest(store: Store, project: str):
 
 
 def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None) -> dict[str, Any]:
-    """Write the bundle to ``out``; returns its manifest."""
+    """Write the bundle to ``out``; returns its manifest. Framework reports: those the plan declares."""
     from secplan.compliance.attestations import all_attestations
     from secplan.human.access import require
     from secplan.ledger import export, verify
@@ -43,7 +43,12 @@ def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None
     require(store, "read", "ledger")
     doc = latest(store, who.domain)
     files: dict[str, bytes] = {"assessment.json": _json(doc.model_dump(mode="json"))}
-    for fw in frameworks or list(REPORTABLE):
+    if frameworks is None:
+        from secplan.human.domain import project_plan
+
+        plan = project_plan(store)
+        frameworks = [f for f in (plan.project.frameworks if plan else REPORTABLE) if f in REPORTABLE]
+    for fw in frameworks:
         report = coverage(doc, fw)
         files[f"frameworks/{fw}.json"] = _json(report)
         files[f"frameworks/{fw}.md"] = render_markdown(report).encode()
