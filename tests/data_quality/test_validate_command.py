@@ -54,6 +54,9 @@ def test_failures_at_or_above_fail_on_exit_1(project, capsys):
 
 @pytest.mark.parametrize(("setup", "argv", "needle"), [
     (lambda p: (p / "empty.csv").write_text(""), ["empty.csv"], "empty"),
+    (lambda p: (p / "ragged.csv").write_text("a,b\n1,2\n3\n"), ["ragged.csv"], "ragged.csv"),
+    (lambda p: (p / "latin1.csv").write_bytes("name\nJos\xe9\n".encode("latin-1")), ["latin1.csv"], "latin1.csv"),
+    (lambda p: (p / "notes.txt").write_text("just text"), ["notes.txt"], "not a table"),
     (lambda p: (p / "x.parquet").write_bytes(b"PAR1garbagePAR1"), ["x.parquet"], "x.parquet"),
     (lambda p: (p / "b.json").write_text("{not json"), ["next.csv", "--baseline", "b.json"], "not valid JSON"),
     (lambda p: (p / "b.json").write_text('{"version": 1}'), ["next.csv", "--baseline", "b.json"], "not a secplan profile"),
