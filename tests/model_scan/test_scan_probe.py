@@ -54,3 +54,16 @@ def test_project_policy_file_extends_the_allowlist(tmp_path: Path) -> None:
                                    ".secplan/model-scan-policy.yml": "allow: ['acme.models:Scorer']\n"})
     [result] = run_probe(PROBE, root)
     assert result.outcome is Outcome.POSITIVE
+
+
+def test_onnx_external_weights_are_not_findings(tmp_path: Path) -> None:
+    import onnx
+
+    from .corpus import onnx_model
+
+    root = make_project(tmp_path, {})
+    (root / "export").mkdir()
+    onnx.save_model(onnx_model(), str(root / "export" / "model.onnx"), save_as_external_data=True,
+                    location="weights.bin", size_threshold=0)
+    outcomes = {r.location.path: r.outcome for r in run_probe(PROBE, root) if r.location}
+    assert outcomes == {"export/model.onnx": Outcome.POSITIVE, "export/weights.bin": Outcome.POSITIVE}

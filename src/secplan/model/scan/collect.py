@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from secplan.assess.evidence import Evidence, collector
-from secplan.model.scan.result import FileResult
-from secplan.model.scan.scanner import ScanOptions, scan_file
+from secplan.model.scan.result import FileResult, ScanReport
+from secplan.model.scan.scanner import ScanOptions, claim_external_data, scan_file
 from secplan.vocabulary import AssetKind
 
 CONTENT_HINTS = {"pickle", "zip", "numpy", "hdf5", "gguf", "safetensors", "gzip"}
@@ -31,9 +31,10 @@ def collect_model_scan(ev: Evidence) -> ModelScanEvidence:
     options = ScanOptions(policy=load_policy(policy_path if policy_path.is_file() else None))
     chosen = {f.path for f in ev.files_of(AssetKind.MODEL)}
     chosen |= {f.path for f in ev.files if f.magic in CONTENT_HINTS and f.kind is not AssetKind.ENCRYPTED}
+    report = ScanReport([scan_file(ev.root / rel, options) for rel in sorted(chosen)])
+    claim_external_data(report)
     results: dict[str, FileResult] = {}
-    for rel in sorted(chosen):
-        result = scan_file(ev.root / rel, options)
+    for rel, result in zip(sorted(chosen), report.files, strict=True):
         result.path = rel
         results[rel] = result
     return ModelScanEvidence(results)

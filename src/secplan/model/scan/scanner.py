@@ -506,11 +506,11 @@ def scan_paths(paths: Iterable[Path], options: ScanOptions | None = None,
         report.files.append(scan_file(target, options))
         if progress is not None:
             progress(target)
-    _claim_external_data(report)
+    claim_external_data(report)
     return report
 
 
-def _claim_external_data(report: ScanReport) -> None:
+def claim_external_data(report: ScanReport) -> None:
     """Raw weight files that a scanned ONNX model reads are data of that model, not unknown files."""
     owners = {os.path.realpath(data): r.path for r in report.files for data in r.external_data}
     for result in report.files:
