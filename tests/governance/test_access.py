@@ -42,13 +42,14 @@ def expected(role: str, kind: str, action: str) -> bool:
 USERS = {"engineer": "alice", "security-officer": "bob", "viewer": "carol", "data-steward": "dave", "admin": "erin"}
 
 
-@pytest.mark.parametrize("role", sorted(rbac.BUILTIN_ROLES))
-def test_each_role_can_exactly_what_it_should(store: Store, act_as, role: str) -> None:
-    act_as(USERS[role])
-    identity = current_identity(store)
-    assert identity.name == USERS[role] and identity.roles == (role,) and identity.via == "token"
-    wrong = [(kind, action) for kind in rbac.KINDS for action in rbac.ACTIONS
-             if can(store, identity, action, f"{kind}:x") != expected(role, kind, action)]
+def test_each_role_can_exactly_what_it_should(store: Store, act_as) -> None:
+    wrong = []
+    for role in sorted(rbac.BUILTIN_ROLES):
+        act_as(USERS[role])
+        identity = current_identity(store)
+        assert identity.name == USERS[role] and identity.roles == (role,) and identity.via == "token"
+        wrong += [(role, kind, action) for kind in rbac.KINDS for action in rbac.ACTIONS
+                  if can(store, identity, action, f"{kind}:x") != expected(role, kind, action)]
     assert wrong == []
 
 
