@@ -176,7 +176,7 @@ def diff_command(a: str = typer.Argument(..., help="NAME@V1"), b: str = typer.Ar
     from secplan.model.registry.versions import get_version
 
     store = _store(root)
-    doc = diff(get_version(store, a), get_version(store, b))
+    doc = diff(get_version(store, a, exact=True), get_version(store, b, exact=True))
 
     def table():
         rows = [(f"files {k}", ", ".join(v)) for k, v in doc["files"].items() if v]
@@ -199,7 +199,7 @@ def card_command(ref: str = typer.Argument(..., help="NAME@VERSION"),
     from secplan.model.registry.versions import get_version, stages
 
     store = _store(root)
-    version = get_version(store, ref)
+    version = get_version(store, ref, exact=True)
     text_fmt = fmt.lower()
     card = build_card(version) | {"card_digest": card_digest(version)}
     card["status"] = {

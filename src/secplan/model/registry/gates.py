@@ -121,7 +121,7 @@ def promote(store: Store, root: Path, manager: KeyManager, ref: str, stage: str)
     from secplan.identity import current_actor
     from secplan.ledger import record
 
-    version = get_version(store, ref)
+    version = get_version(store, ref, exact=True)
     ref = version.ref
     stage = check_name(stage.strip().lower(), "stage")
     require(store, "write", f"model:{version.name}")

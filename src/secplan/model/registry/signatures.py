@@ -52,7 +52,7 @@ def sign_version(store: Store, root: Path, manager: KeyManager, ref: str, key_re
     from secplan.ledger import record
     from secplan.model.card import card_digest
 
-    version = get_version(store, ref)
+    version = get_version(store, ref, exact=True)
     require(store, "write", f"model:{version.name}")
     key_id = signing_key(manager, key_ref)
     path = _check_unchanged(root, version)

@@ -206,6 +206,9 @@ def register_model(store: Store, root: Path, path: Path, name: str, *, version: 
     if not tree.files:
         raise InputError(f"{path}: the model has no files")
     verdict, scan = _scan(path)
+    for spec in datasets:  # every reference must resolve before any dataset path is registered
+        if not Path(spec).exists():
+            resolve_dataset(store, root, spec)
     lineage["datasets"] = [resolve_dataset(store, root, spec) for spec in datasets]
     for ds in lineage["datasets"]:
         ds.pop("existing", None)
@@ -234,9 +237,9 @@ def register_model(store: Store, root: Path, path: Path, name: str, *, version: 
     return view
 
 
-def get_version(store: Store, ref: str) -> ModelVersion:
-    """The version ``NAME@VERSION`` names (``NAME`` alone: the latest)."""
-    name, version = parse_ref(ref, need_version=False)
+def get_version(store: Store, ref: str, *, exact: bool = False) -> ModelVersion:
+    """The version ``NAME@VERSION`` names (``NAME`` alone: the latest, unless ``exact``)."""
+    name, version = parse_ref(ref, need_version=exact)
     with store.session() as session:
         query = select(ModelVersionRow).where(ModelVersionRow.project == project_of(store),
                                               ModelVersionRow.name == name)

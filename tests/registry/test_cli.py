@@ -1,0 +1,113 @@
+"""The registry commands end to end, in process: exit codes, messages, files, JSON and the ledger."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from secplan.cli.app import main
+from secplan.ledger.query import find
+from secplan.store.db import Store
+from tests.registry.conftest import write_model
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err
+
+
+@pytest.fixture
+def project(project_dir: Path, signer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(project_dir)
+    monkeypatch.delenv("SECPLAN_DATABASE_URL", raising=False)
+    write_model(project_dir / "m")
+    (project_dir / "train.csv").write_text("a,b\n1,2\n")
+    (project_dir / "params.yaml").write_text("lr: 0.01\nepochs: 3\n")
+    (project_dir / "metrics.json").write_text(json.dumps({"accuracy": 0.93, "fairness": {"dp_ratio": 0.91}}))
+    (project_dir / "card.yml").write_text("intended_use: flag card fraud for review\nlimitations: not for credit\n")
+    return project_dir
+
+
+def test_register_sign_verify_show_card(project, capsys):
+    code, out, _ = run(capsys, "data", "register", "train.csv", "--classification", "confidential",
+                       "--format", "json")
+    assert code == 0 and json.loads(out)["version"] == "1"
+    code, out, err = run(capsys, "model", "register", "m", "--name", "fraud", "--dataset", "train@1",
+                         "--code-ref", "0123abcd", "--params", "params.yaml", "--metrics", "metrics.json",
+                         "--card", "card.yml", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["scan"] == "safe"
+    code, _, err = run(capsys, "model", "sign", "fraud@1", "--signature", "fraud.sig")
+    assert code == 0, err
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")
+    assert code == 0 and "3 files match" in err
+    code, out, _ = run(capsys, "model", "show", "fraud@1", "--format", "json")
+    shown = json.loads(out)
+    assert shown["lineage"]["params"] == {"lr": 0.01, "epochs": 3}
+    assert shown["lineage"]["datasets"][0]["classification"] == "confidential"
+    code, out, _ = run(capsys, "model", "card", "fraud@1", "--format", "markdown")
+    assert "flag card fraud for review" in out and "| train | 1 | confidential |" in out and "dp_ratio" in out
+    code, out, _ = run(capsys, "model", "card", "fraud@1", "--format", "json")
+    card = json.loads(out)
+    assert card["status"]["card digest signed"] == "yes"
+    code, _, _ = run(capsys, "model", "card", "fraud@1", "--format", "html", "--output", "card.html")
+    assert "<table>" in (project / "card.html").read_text()
+    actions = [e.action for e in find(Store.for_project(project))]
+    assert {"data.register", "model.register", "model.sign"} <= set(actions)
+
+
+def test_verify_names_the_tampered_file(project, capsys):
+    run(capsys, "model", "register", "m", "--name", "fraud")
+    run(capsys, "model", "sign", "fraud@1", "--signature", "fraud.sig")
+    (project / "m" / "tok" / "vocab.txt").unlink()
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")
+    assert code == 1 and "removed: tok/vocab.txt" in err and "Traceback" not in err
+
+
+def test_diff_list_history_promote(project, capsys):
+    run(capsys, "model", "register", "m", "--name", "fraud", "--metrics", "metrics.json")
+    (project / "m" / "config.json").write_text("{}")
+    (project / "metrics.json").write_text(json.dumps({"accuracy": 0.95}))
+    run(capsys, "model", "register", "m", "--name", "fraud", "--metrics", "metrics.json", "--code-ref", "abcdef0")
+    code, out, _ = run(capsys, "model", "diff", "fraud@1", "fraud@2", "--format", "json")
+    doc = json.loads(out)
+    assert doc["files"]["changed"] == ["config.json"]
+    assert doc["metrics"]["accuracy"] == {"from": 0.93, "to": 0.95}
+    assert doc["code_ref"] == {"from": None, "to": "abcdef0"}
+    code, out, _ = run(capsys, "model", "promote", "fraud@2", "--to", "production", "--format", "json")
+    assert code == 1
+    assert [g["gate"] for g in json.loads(out)["unmet"]] == ["signature", "approval"]
+    code, _, _ = run(capsys, "model", "promote", "fraud@2", "--to", "candidate")
+    assert code == 0
+    code, out, _ = run(capsys, "model", "list", "--format", "json")
+    assert json.loads(out)[0]["stages"] == {"candidate": "2"} and json.loads(out)[0]["versions"] == 2
+    code, out, _ = run(capsys, "model", "history", "fraud", "--format", "json")
+    assert [e["event"] for e in json.loads(out)] == ["registered", "registered", "promoted to candidate"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("model", "register", "m", "--name", "fraud", "--params", "nope.yaml"), "nope.yaml: cannot read parameters"),
+    (("model", "register", "m", "--name", "bad name"), "invalid model name"),
+    (("model", "register", "m", "--name", "fraud", "--code-ref", "main"), "is not a git commit id"),
+    (("model", "register", "missing", "--name", "fraud"), "missing: no such file or directory"),
+    (("model", "register", "m", "--name", "fraud", "--dataset", "ghost@3"), "no dataset ghost@3"),
+    (("model", "sign", "fraud", "--signature", "x.sig"), "NAME@VERSION"),
+    (("model", "card", "fraud@9"), "no model fraud@9"),
+])
+def test_bad_input_is_a_clear_error_and_writes_nothing(project, capsys, args, message):
+    (project / "broken.yaml").write_text("a: [")
+    code, out, err = run(capsys, *args)
+    assert code == 2 and message in " ".join(err.split()) and "Traceback" not in err
+    assert not (project / "x.sig").exists()
+    code, out, _ = run(capsys, "model", "list", "--format", "json")
+    assert json.loads(out) == []
+
+
+def test_invalid_yaml_names_the_file(project, capsys):
+    (project / "broken.yaml").write_text("a: [")
+    code, _, err = run(capsys, "model", "register", "m", "--name", "fraud", "--metrics", "broken.yaml")
+    assert code == 2 and "broken.yaml: metrics file is not valid YAML" in err
