@@ -30,3 +30,9 @@ def test_rotation_clears_the_finding(project_dir, monkeypatch):
 def test_no_keys(project_dir):
     make_project(project_dir)
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+def test_sensitive_data_without_any_key_needs_evidence(project_dir):
+    make_project(project_dir, {"d.csv": "ssn\n1\n"}, assets=[{"path": "d.csv", "classification": "restricted"}])
+    results = run_probe(ID, project_dir)
+    assert outcomes(results) == [Outcome.NO_EVIDENCE] and "no managed keys" in results[0].message

@@ -6,6 +6,7 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, not_applicable, positive
 from secplan.crypto.collect import KeysEvidence, key_age_days
 from secplan.crypto.keys.interface import KeyState
+from secplan.vocabulary import Classification
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -15,8 +16,11 @@ def run(ev: Evidence) -> Iterator[Result]:
         if keys.files:
             yield no_evidence("the project has encrypted files but no keystore with their keys was found; "
                               "point SECPLAN_KEYSTORE at it so key ages can be checked")
+        elif any(a.classification and a.classification.at_least(Classification.CONFIDENTIAL) for a in ev.assets):
+            yield no_evidence("the project holds confidential or restricted assets but no managed keys: create a "
+                              "key-encryption key (`secplan keys create NAME`) or show the key management in use")
         else:
-            yield not_applicable("no managed keys and no encrypted files")
+            yield not_applicable("no managed keys, no encrypted files and no confidential data")
         return
     period = ev.plan.policy.keys.rotate_every_days
     for key in active:
