@@ -158,6 +158,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--plant-ratio", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--real", type=Path, action="append", default=[],
+                        help="Also scan this real directory (copied) with both tools and count what each reports: "
+                             "on third-party code without credentials, every finding is a false positive to review.")
     args = parser.parse_args()
     if not DETECT_SECRETS.exists():
         raise SystemExit(f"detect-secrets not found at {DETECT_SECRETS}; see this script's docstring")
@@ -181,6 +184,21 @@ def main() -> None:
         print(f"{name:16} {s['recall']:>8.1%} {s['fp_files']:>9} {s['fp_findings']:>12} {elapsed:>9.2f}")
     ours, theirs = results["secplan"][0], results["detect-secrets"][0]
     print(f"\nspeed ratio (detect-secrets time / secplan time): {theirs / ours:.2f}x")
+    for real in args.real:
+        real_tree(real)
+
+
+def real_tree(source: Path) -> None:
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="secplan-bench-real-") as tmp:
+        root = Path(tmp) / source.name
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyc"))
+        files = sum(1 for p in root.rglob("*") if p.is_file())
+        print(f"\nreal tree {source} ({files} files): findings reported (each a false positive unless reviewed)")
+        for name, runner in (("secplan", run_secplan), ("detect-secrets", run_detect_secrets)):
+            elapsed, counts = runner(root)
+            print(f"  {name:16} {sum(counts.values()):>6} findings in {len(counts):>5} files, {elapsed:7.2f} s")
 
 
 if __name__ == "__main__":
