@@ -123,3 +123,25 @@ def test_mastercard_2_series_and_luhn() -> None:
     found = _column_entities({"c": ["2221000000000009", "2720992593319364", "5555555555554444"] * 20,
                               "d": ["2221000000000008", "2720992593319365", "5555555555554445"] * 20})
     assert found == {"c": {"CREDIT_CARD"}, "d": set()}
+
+
+def test_sampled_validation_passes_unchecked_values_on() -> None:
+    """With validation sampled one in k, values not checked for an earlier entity (dates look like
+    phone numbers to the pattern) still reach the later one, and the estimate stays exact here."""
+    from secplan.data.classify.columns import count_column
+
+    dates = [f"19{50 + i % 50}-0{1 + i % 9}-{10 + i % 18}" for i in range(2000)]
+    for one_in in (1, 2, 7):
+        counts = count_column("date_of_birth", pa.array(dates), one_in)
+        assert counts["DATE_TIME"] == 2000
+        assert counts["DATE_TIME#valid"] == counts["DATE_TIME#checked"] > 0
+        found = decide("date_of_birth", counts, Levels()).entities
+        assert [e.type for e in found] == ["DATE_TIME"] and found[0].match_ratio == 1.0
+
+
+def test_phone_extensions_and_street_addresses() -> None:
+    found = _column_entities({
+        "phone": ["001-314-597-0940x09492", "+1-417-797-0525", "(415) 555-2671 ext. 12", "+44 20 7946 0958"] * 10,
+        "street_address": ["8104 Alicia Divide Apt. 597", "Hauptstraße 5", "12 Baker Street", "774 Jody Forks"] * 10,
+    })
+    assert found == {"phone": {"PHONE_NUMBER"}, "street_address": {"LOCATION"}}

@@ -48,6 +48,10 @@ _STREET = (r"(?i)^(?:(?:apt\.?|unit|suite|flat)\s*\w+,?\s+)?\d+[a-z]?(?:/\d+)?,?
            r"gasse|rue|via|calle|ulica|laan|plein|vej|gatan|katu|mall|run|circuit|parade|grove|rise|row|walk|view|"
            r"track|trail|loop|esplanade|hill|gardens|green|heights|mews|park|point|ridge|vale|alley|plaza)\.?(?:\s|,|$)")
 _PLACE_SHAPE = r"^[A-ZÀ-Þ][^\d@/\\:;|_=+<>\[\]{}()#$%&*!?]{1,60}$"
+#: With an address hint: a house number and capitalised words (``8104 Alicia Divide Apt. 597``), or
+#: words and a house number (``Hauptstraße 5``).
+_ADDRESS_SHAPE = (r"^(?:\d{1,6}[A-Za-z]?,?\s+[A-ZÀ-Þ][^@|;=<>{}\[\]]{1,80}"
+                  r"|[A-ZÀ-Þ][^\d@|;=<>{}\[\]]{2,60}\s\d{1,5}[A-Za-z]?(?:[,\s].{0,40})?)$")
 _NAME_SHAPE = r"^[^\d@/\\:;|_=+<>\[\]{}()#$%&*!?]{2,64}$"
 
 
@@ -117,8 +121,9 @@ def value_hash(values: pa.Array) -> np.ndarray:
 
 
 def _validated(entity: Entity, candidates: pa.Array, hint: bool, one_in: int) -> tuple[int, int, pa.Array]:
-    """``(checked, valid, failed)``: how many candidates the entity's validator checked, how many
-    passed, and a mask of the candidates that were checked and failed. Each distinct value is
+    """``(checked, valid, open)``: how many candidates the entity's validator checked, how many
+    passed, and a mask of the candidates that may still be another entity (checked and failed, or
+    not checked). Each distinct value is
     checked once; with ``one_in > 1`` only values whose :func:`value_hash` falls in one bucket of
     ``one_in`` are checked (a sample that depends on the value alone, so every engine and every
     split of the data checks the same values)."""
@@ -145,9 +150,9 @@ def _validated(entity: Entity, candidates: pa.Array, hint: bool, one_in: int) ->
             good.append(value)
     checked = len(checked_values)
     if len(good) == len(distinct):
-        return checked, checked, no_failures
+        return checked, checked, no_failures if selected is None else pc.invert(selected)
     passed = pc.is_in(candidates, value_set=pa.array(good, pa.string()))
-    failed = pc.invert(passed) if selected is None else pc.and_(selected, pc.invert(passed))
+    failed = pc.invert(passed) if selected is None else pc.invert(pc.and_(selected, passed))
     valid = int(pc.sum(pc.cast(passed, pa.int64())).as_py() or 0) if selected is None else \
         int(pc.sum(pc.cast(pc.and_(selected, passed), pa.int64())).as_py() or 0)
     return checked, valid, failed
@@ -231,6 +236,7 @@ def _location_matches(values: pa.Array, hint: bool) -> int:
                    pc.match_substring_regex(values, _STREET))
     if hint:
         found = pc.or_(found, pc.match_substring_regex(values, _PLACE_SHAPE))
+        found = pc.or_(found, pc.match_substring_regex(values, _ADDRESS_SHAPE))
     return int(pc.sum(pc.cast(found, pa.int64())).as_py() or 0)
 
 

@@ -130,9 +130,10 @@ ENTITIES: tuple[Entity, ...] = (
            v.ip_address, _hint("ip", "ipaddress", "ipv4", "ipv6", "ip_addr", "host", "client"), ("ip",),
            checksum=True, base=0.8),
     Entity("PHONE_NUMBER",
-           r"(?:\+|\b00)\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b"
-           r"|\(\d{2,5}\)[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){1,3}\b"
-           r"|\b\d{2,5}[ .-]\d{2,4}(?:[ .-]\d{2,4}){1,3}\b|\b0\d{2,4}[ .-]?\d{3,8}\b",
+           r"(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(0?\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"
+           r"|\(\d{2,5}\)[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){1,3}"
+           r"|\b\d{2,5}[ .-]\d{2,4}(?:[ .-]\d{2,4}){1,3}|\b0\d{2,4}[ .-]?\d{3,8})"
+           r"(?: ?(?:x|ext\.?) ?\d{1,6})?\b",
            v.phone_number, lenient=v.phone_number_hinted, hints=_hint("phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn"),
            context=("phone", "tel", "call", "mobile", "fax", "reach", "ring", "contact"), base=0.65, group=DIGITS),
     Entity("DATE_TIME",
