@@ -145,3 +145,22 @@ def test_phone_extensions_and_street_addresses() -> None:
         "street_address": ["8104 Alicia Divide Apt. 597", "Hauptstraße 5", "12 Baker Street", "774 Jody Forks"] * 10,
     })
     assert found == {"phone": {"PHONE_NUMBER"}, "street_address": {"LOCATION"}}
+
+
+def test_process_pool_equals_one_process(tmp_path) -> None:
+    """A full scan spread over worker processes by row group gives the one-process totals."""
+    import pyarrow.parquet as pq
+
+    from secplan.data.classify.engine import Scanner
+    from secplan.data.io import open_dataset
+
+    synth = Synth(seed=9)
+    table = pa.table({"email": [synth.email() for _ in range(3000)], "card": [synth.credit_card() for _ in range(3000)],
+                      "ref": [synth.order_id() for _ in range(3000)]})
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=700)
+    dataset = open_dataset(path)
+    pooled = Scanner(workers=2, pool_min_rows=1).column_totals(dataset, None)
+    single = Scanner(workers=1).column_totals(dataset, None)
+    assert pooled == single
+    assert pooled[0][("card", "CREDIT_CARD#valid")] == 3000

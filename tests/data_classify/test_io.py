@@ -123,3 +123,12 @@ def test_missing_and_unsupported(tmp_path: Path) -> None:
     (tmp_path / "x.csv.gz").write_bytes(b"\x1f\x8b")
     with pytest.raises(InputError, match="not supported"):
         open_dataset(tmp_path / "x.csv.gz")
+
+
+def test_parquet_row_groups_cover_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "g.parquet"
+    pq.write_table(pa.table({"id": list(range(25_000))}), path, row_group_size=10_000)
+    dataset = open_dataset(path)
+    assert dataset.num_row_groups == 3
+    ids = [r["id"] for g in ([0, 2], [1]) for b in dataset.iter_row_groups(g) for r in b.to_pylist()]
+    assert sorted(ids) == list(range(25_000))

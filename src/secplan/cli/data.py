@@ -39,6 +39,9 @@ def classify_command(
     full: bool = typer.Option(False, "--full", help="Scan every row instead of a sample."),
     engine: EngineChoice = typer.Option(EngineChoice.LOCAL, "--engine",
                                         help="local, or spark (pyspark, local[*] unless SECPLAN_SPARK_MASTER)."),
+    workers: int | None = typer.Option(None, "--workers", min=1,
+                                       help="Processes for a full local scan of a large Parquet file "
+                                            "(default: all cores)."),
     show_values: bool = typer.Option(False, "--show-values",
                                      help="Print matched text in clear (masked by default)."),
     root: Path = typer.Option(Path("."), "--root", "-C",
@@ -57,7 +60,7 @@ def classify_command(
     )
     with progress() as bar:
         task = bar.add_task("classifying", total=None)
-        report = classify_paths(paths, options, engine=engine.value,
+        report = classify_paths(paths, options, engine=engine.value, workers=workers,
                                 on_file=lambda p: bar.update(task, description=f"classifying {p.name}", advance=1))
     for problem in report.problems:
         err_console.print(f"error: {problem.message}", highlight=False, markup=False, soft_wrap=True)

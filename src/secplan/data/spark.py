@@ -63,6 +63,7 @@ class SparkScanner(Scanner):
     """A :class:`Scanner` whose batch functions run on Spark executors."""
 
     def __init__(self, spark: SparkSession | None = None) -> None:
+        super().__init__(workers=1)
         self.spark = spark or session()
 
     def _frame(self, dataset: Dataset, sample_rows: int | None, strings: bool) -> tuple[DataFrame, int | None]:

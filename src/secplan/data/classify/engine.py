@@ -51,13 +51,57 @@ def validation_stride(dataset: Dataset, sample_rows: int | None) -> int:
     return max(1, rows // VALIDATION_BUDGET)
 
 
+#: A full scan of a Parquet file with at least this many rows is spread over worker processes.
+POOL_MIN_ROWS = 200_000
+
+
+def _row_groups_totals(path: str, groups: list[int], one_in: int) -> tuple[Totals, int]:
+    """One worker's share of a full Parquet scan (module level, so a process pool can run it)."""
+    from secplan.data.io.parquet import ParquetDataset
+
+    totals: Totals = {}
+    rows = 0
+    for batch in ParquetDataset(Path(path)).iter_row_groups(groups):
+        rows += batch.num_rows
+        add_counts(totals, count_batch(batch, one_in))
+    return totals, rows
+
+
 class Scanner:
-    """Where batch functions run. The local scanner runs them in this process."""
+    """Where batch functions run. The local scanner runs them in this process, and a full scan of a
+    large Parquet file in a pool of processes, one share of row groups each (counts add up, so the
+    result is the same as in one process)."""
+
+    def __init__(self, workers: int | None = None, pool_min_rows: int = POOL_MIN_ROWS) -> None:
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.pool_min_rows = pool_min_rows
+
+    def _pooled(self, dataset: Dataset, one_in: int) -> tuple[Totals, int]:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        groups = list(range(dataset.num_row_groups))  # type: ignore[attr-defined]
+        workers = min(self.workers, len(groups))
+        shares = [groups[n::workers] for n in range(workers)]
+        totals: Totals = {}
+        rows = 0
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_row_groups_totals, str(dataset.path), share, one_in) for share in shares]
+            for future in futures:
+                part, part_rows = future.result()
+                rows += part_rows
+                for key, value in part.items():
+                    totals[key] = totals.get(key, 0) + value
+        return totals, rows
 
     def column_totals(self, dataset: Dataset, sample_rows: int | None) -> tuple[Totals, int]:
         totals: Totals = {}
         rows = 0
         one_in = validation_stride(dataset, sample_rows)
+        if (sample_rows is None and dataset.format is Format.PARQUET and self.workers > 1
+                and (dataset.num_rows or 0) >= self.pool_min_rows
+                and getattr(dataset, "num_row_groups", 1) > 1):
+            return self._pooled(dataset, one_in)
         batches = dataset.iter_batches(sample_rows, strings=True)
         if sample_rows is not None:  # a sample is small: one batch, so each pattern compiles once
             parts = [pa.Table.from_batches([b]) for b in batches]
@@ -138,7 +182,7 @@ def _binary(path: Path) -> bool:
 
 
 def classify_paths(paths: Iterable[str | os.PathLike[str]], options: ClassifyOptions, engine: Engine = "local",
-                   on_file: Callable[[Path], None] | None = None) -> ClassifyReport:
+                   on_file: Callable[[Path], None] | None = None, workers: int | None = None) -> ClassifyReport:
     """Classify every file; files that cannot be read are reported and skipped."""
     scanner: Scanner
     if engine == "spark":
@@ -146,7 +190,7 @@ def classify_paths(paths: Iterable[str | os.PathLike[str]], options: ClassifyOpt
 
         scanner = SparkScanner()
     else:
-        scanner = Scanner()
+        scanner = Scanner(workers)
     report = ClassifyReport()
     for path in expand(paths):
         if on_file is not None:

@@ -46,6 +46,19 @@ class ParquetDataset(Dataset):
         wanted = min(groups, max(_MIN_SPREAD, -(-sample_rows // per_group)))
         return sorted({groups * i // wanted for i in range(wanted)})
 
+    @property
+    def num_row_groups(self) -> int:
+        return self._file.metadata.num_row_groups
+
+    def iter_row_groups(self, groups: list[int], *, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        """Every row of the given row groups (a worker's share of a full scan)."""
+        for group in groups:
+            try:
+                for batch in self._file.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                    yield flatten_batch(batch)
+            except (pa.ArrowException, OSError) as exc:
+                raise bad_input(self.path, f"row group {group}", f"corrupt data ({exc})") from None
+
     def iter_batches(
         self, sample_rows: int | None = None, *, strings: bool = False, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
