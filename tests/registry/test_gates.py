@@ -4,6 +4,7 @@ met, approvals by the requester refused, every decision in the ledger."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_each_unmet_gate_is_listed_then_all_met_promotes(store, project_dir, sig
 
     # files changed after signing: the signature gate names the file
     (good / "config.json").write_text("{}")
-    with pytest.raises(PromotionRefused, match="changed: config.json"):
+    with pytest.raises(PromotionRefused, match=re.escape("changed: config.json")):
         promote(store, project_dir, signer, "fraud@1", "staging")
 
     entries = find(store, action="model.promote")

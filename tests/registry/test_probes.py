@@ -88,3 +88,13 @@ def test_ms3_card_without_intended_use(store, project_dir, signer):
     assert card.outcome == Outcome.NEGATIVE and "intended_use or limitations" in card.message
     [deployed] = run_probe("deployed-version-verified", project_dir)
     assert deployed.outcome == Outcome.NEGATIVE and "without the gates: approval" in deployed.message
+
+
+def test_ms1_declared_model_folder_is_judged_as_a_whole(store, project_dir, signer):
+    make_project(project_dir, project={"name": project_dir.name},
+                 assets=[{"path": "models/fraud", "kind": "model", "owner": "ml@example.com"}])
+    model = write_model(project_dir / "models" / "fraud")
+    register_model(store, project_dir, model, "fraud")
+    sign_version(store, project_dir, signer, "fraud@1", "model-signing", project_dir / "fraud.sig")
+    results = run_probe("model-registered-signed", project_dir)
+    assert [(r.outcome, r.location.path) for r in results] == [(Outcome.POSITIVE, "models/fraud")]

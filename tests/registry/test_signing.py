@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from secplan.crypto.keys.interface import KeyType
-from secplan.errors import IntegrityError, InputError
+from secplan.errors import InputError, IntegrityError
 from secplan.model.registry.hashing import hash_tree
 from secplan.model.registry.signatures import check_version, sign_version
 from secplan.model.registry.signing import sign_tree, verify_bundle, verify_path
@@ -93,7 +94,7 @@ def test_library_signed_bundle_verifies_here(model_dir, tmp_path):
     verified = verify_path(model_dir, sig.read_text(), pub)
     assert "model.safetensors" in verified.files
     (model_dir / "model.safetensors").write_bytes(b"\0" * 10)
-    with pytest.raises(IntegrityError, match="changed: model.safetensors"):
+    with pytest.raises(IntegrityError, match=re.escape("changed: model.safetensors")):
         verify_path(model_dir, sig.read_text(), pub)
 
 
@@ -110,7 +111,7 @@ def test_sharded_manifest_interoperates(model_dir, signer, tmp_path):
     with (model_dir / "model.safetensors").open("r+b") as f:
         f.seek(150)
         f.write(b"\xff")
-    with pytest.raises(IntegrityError, match="changed: model.safetensors"):
+    with pytest.raises(IntegrityError, match=re.escape("changed: model.safetensors")):
         verify_path(model_dir, sig.read_text(), signer.export_public("model-signing"))
 
 
@@ -126,7 +127,7 @@ def test_library_sharded_bundle_verifies_here(model_dir, tmp_path):
         model_dir, sig)
     assert verify_path(model_dir, sig.read_text(), pub).method == "shards"
     (model_dir / "tok" / "vocab.txt").write_text("z")
-    with pytest.raises(IntegrityError, match="changed: tok/vocab.txt"):
+    with pytest.raises(IntegrityError, match=re.escape("changed: tok/vocab.txt")):
         verify_path(model_dir, sig.read_text(), pub)
 
 
@@ -142,7 +143,7 @@ def test_signature_inside_the_model_folder_is_ignored(sqlite_store, project_dir,
 def test_sign_refuses_files_changed_since_registration(sqlite_store, project_dir, model_dir, signer):
     register_model(sqlite_store, project_dir, model_dir, "fraud")
     (model_dir / "config.json").write_text("{}")
-    with pytest.raises(IntegrityError, match="changed since it was registered: changed: config.json"):
+    with pytest.raises(IntegrityError, match=re.escape("changed since it was registered: changed: config.json")):
         sign_version(sqlite_store, project_dir, signer, "fraud@1", "model-signing", project_dir / "f.sig")
     assert not (project_dir / "f.sig").exists()
     assert get_version(sqlite_store, "fraud@1").bundle is None
