@@ -101,7 +101,12 @@ class Scanner:
         if (sample_rows is None and dataset.format is Format.PARQUET and self.workers > 1
                 and (dataset.num_rows or 0) >= self.pool_min_rows
                 and getattr(dataset, "num_row_groups", 1) > 1):
-            return self._pooled(dataset, one_in)
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                return self._pooled(dataset, one_in)
+            except BrokenProcessPool:  # workers could not start (an interpreter without a main file)
+                pass
         batches = dataset.iter_batches(sample_rows, strings=True)
         if sample_rows is not None:  # a sample is small: one batch, so each pattern compiles once
             parts = [pa.Table.from_batches([b]) for b in batches]
