@@ -111,3 +111,14 @@ def test_invalid_yaml_names_the_file(project, capsys):
     (project / "broken.yaml").write_text("a: [")
     code, _, err = run(capsys, "model", "register", "m", "--name", "fraud", "--metrics", "broken.yaml")
     assert code == 2 and "broken.yaml: metrics file is not valid YAML" in err
+
+
+def test_dataset_classification_defaults_to_the_plan(project, capsys):
+    from tests.probes.helpers import make_project
+
+    make_project(project, assets=[{"path": "train.csv", "classification": "restricted"}])
+    code, out, err = run(capsys, "data", "register", "train.csv", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["classification"] == "restricted"
+    code, out, _ = run(capsys, "data", "register", "train.csv", "--format", "json")
+    assert json.loads(out)["existing"] is True and json.loads(out)["version"] == "1"

@@ -127,6 +127,7 @@ def register_dataset(store: Store, root: Path, path: Path, name: str | None = No
     tree = hash_tree(path)
     if not tree.files:
         raise InputError(f"{path}: the dataset has no files")
+    classification = classification or _planned_classification(store, root, path)
     root_digest = tree.root_digest()
     project = project_of(store)
     with store.session() as session:
@@ -151,6 +152,21 @@ def register_dataset(store: Store, root: Path, path: Path, name: str | None = No
     record(store, action="data.register", obj=f"dataset:{name}@{version}",
            details={"digest": result["digest"], "files": len(tree.files), "size": tree.total_size})
     return result | {"existing": False}
+
+
+def _planned_classification(store: Store, root: Path, path: Path) -> str | None:
+    """The classification the plan declares for the asset holding ``path`` (nearest declared folder)."""
+    from secplan.human.domain import project_plan
+
+    plan = project_plan(store)
+    rel = _shown_path(root, path)
+    best: tuple[int, str] | None = None
+    for asset in plan.assets if plan else []:
+        declared = asset.path.strip("/")
+        covers = rel == declared or rel.startswith(declared + "/")
+        if asset.classification and covers and (best is None or len(declared) > best[0]):
+            best = (len(declared), str(asset.classification))
+    return best[1] if best else None
 
 
 def _dataset_dict(row: DatasetVersionRow) -> dict[str, Any]:
