@@ -11,7 +11,7 @@ from typing import Any
 
 from secplan.assess.evidence import Evidence, collector
 from secplan.errors import SecplanError
-from secplan.model.registry.hashing import hash_tree
+from secplan.model.registry.hashing import compare, hash_tree
 from secplan.vocabulary import AssetKind
 
 
@@ -70,15 +70,18 @@ def collect_registry(ev: Evidence) -> RegistryEvidence:
     statuses = []
     for path in artifacts:
         covering = [(v, name) for v in reversed(versions) if (name := _covers(v.path, path)) is not None
-                    and name in v.tree.files]
+                    and (name in v.tree.files or name == ".")]  # "." for a declared folder: the whole version
         if not covering:
             statuses.append(ArtifactStatus(path))
             continue
         version, name = covering[0]
         try:
             actual = hash_tree(ev.root / path, method=version.tree.method, shard_size=version.tree.shard_size or 1)
-            matches = next(iter(actual.files.values())).content == version.tree.files[name].content
-        except (SecplanError, StopIteration):
+            if name in version.tree.files:
+                matches = [f.content for f in actual.files.values()] == [version.tree.files[name].content]
+            else:
+                matches = not compare(version.tree.files, actual.files)
+        except SecplanError:
             matches = False
         problems = tuple(checks[version.ref])
         statuses.append(ArtifactStatus(path, version.ref, matches, version.bundle is not None,

@@ -69,12 +69,17 @@ def sign_version(store: Store, root: Path, manager: KeyManager, ref: str, key_re
     lineage_bundle = sign_lineage(manager, key_id, version.ref, version.root_digest, version.lineage)
     if signature is not None:
         atomic_write_text(signature, bundle)
-    with store.session() as session:
-        row = session.scalars(select(ModelVersionRow).where(
-            ModelVersionRow.project == project_of(store), ModelVersionRow.name == version.name,
-            ModelVersionRow.version == version.version)).one()
-        row.bundle, row.lineage_bundle, row.signing_key = bundle, lineage_bundle, key_id
-        row.signed_at, row.signed_by, row.card_digest = dt.datetime.now(dt.UTC), current_actor(), card
+    try:
+        with store.session() as session:
+            row = session.scalars(select(ModelVersionRow).where(
+                ModelVersionRow.project == project_of(store), ModelVersionRow.name == version.name,
+                ModelVersionRow.version == version.version)).one()
+            row.bundle, row.lineage_bundle, row.signing_key = bundle, lineage_bundle, key_id
+            row.signed_at, row.signed_by, row.card_digest = dt.datetime.now(dt.UTC), current_actor(), card
+    except BaseException:
+        if signature is not None:  # no signature file for a signing the store did not record
+            signature.unlink(missing_ok=True)
+        raise
     record(store, action="model.sign", obj=f"model:{version.ref}",
            details={"key": key_id, "digest": f"sha256:{version.root_digest}", "card_sha256": card,
                     "lineage_sha256": lineage_digest, "signature": str(signature) if signature else None})

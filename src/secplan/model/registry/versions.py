@@ -7,6 +7,7 @@ lineage and writes one row; the ledger gets a ``model.register`` (or ``data.regi
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -199,7 +200,7 @@ def resolve_dataset(store: Store, root: Path, spec: str) -> dict[str, Any]:
 
 # -- models --------------------------------------------------------------------------------------------
 def register_model(store: Store, root: Path, path: Path, name: str, *, version: str | None = None,
-                   datasets: list[str] = (), code_ref: str | None = None, params: Path | None = None,
+                   datasets: Sequence[str] = (), code_ref: str | None = None, params: Path | None = None,
                    metrics: Path | None = None, card: Path | None = None) -> ModelVersion:
     """Hash, scan and record a model version with its lineage; returns the stored version."""
     from secplan.human.access import require
