@@ -179,3 +179,16 @@ def test_sign_with_pkcs11_key(sqlite_store, project_dir, model_dir, signer, soft
     model_signing.verifying.Config().use_elliptic_key_verifier(public_key=pub).verify(model_dir, tmp_path / "h.sig")
     shutil.rmtree(model_dir / "tok")
     assert "removed: tok/vocab.txt" in check_version(project_dir, signer, version).problems[0]
+
+
+def test_single_file_model_interoperates(sqlite_store, project_dir, model_dir, signer, tmp_path):
+    weights = model_dir / "model.safetensors"
+    register_model(sqlite_store, project_dir, weights, "single")
+    sig = tmp_path / "single.sig"
+    sign_version(sqlite_store, project_dir, signer, "single@1", "model-signing", sig)
+    model_signing.verifying.Config().use_elliptic_key_verifier(public_key=_public(signer, tmp_path)).verify(
+        weights, sig)
+    with weights.open("ab") as f:
+        f.write(b"\0")
+    with pytest.raises(IntegrityError, match=re.escape("changed: model.safetensors")):
+        verify_path(weights, sig.read_text(), signer.export_public("model-signing"))

@@ -176,8 +176,9 @@ class TreeChange:
     def __bool__(self) -> bool:
         return bool(self.changed or self.added or self.removed)
 
-    def describe(self) -> str:
-        parts = [f"{label}: {', '.join(names)}" for label, names in
+    def describe(self, single: str = ".") -> str:
+        """``changed: a, b; added: c``; ``single`` names the file of a one-file model (listed as ``.``)."""
+        parts = [f"{label}: {', '.join(single if n == '.' else n for n in names)}" for label, names in
                  (("changed", self.changed), ("added", self.added), ("removed", self.removed)) if names]
         return "; ".join(parts)
 

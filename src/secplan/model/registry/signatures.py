@@ -38,7 +38,7 @@ def _check_unchanged(root: Path, version: ModelVersion) -> Path:
     actual = hash_tree(path, method=version.tree.method, shard_size=version.tree.shard_size or 1)
     change = compare(version.tree.files, actual.files)
     if change:
-        raise IntegrityError(f"{version.ref}: {path} changed since it was registered: {change.describe()}",
+        raise IntegrityError(f"{version.ref}: {path} changed since it was registered: {change.describe(path.name)}",
                              hint="register the new files as a new version")
     return path
 

@@ -190,5 +190,5 @@ def verify_path(path: Path, bundle_json: str, public_pem: bytes, *, where: str =
                        shard_size=verified.shard_size or 1)
     change = compare(verified.files, actual.files)
     if change:
-        raise IntegrityError(f"{path}: does not match the signed manifest: {change.describe()}")
+        raise IntegrityError(f"{path}: does not match the signed manifest: {change.describe(path.name)}")
     return verified
