@@ -122,3 +122,15 @@ def test_dataset_classification_defaults_to_the_plan(project, capsys):
     assert json.loads(out)["classification"] == "restricted"
     code, out, _ = run(capsys, "data", "register", "train.csv", "--format", "json")
     assert json.loads(out)["existing"] is True and json.loads(out)["version"] == "1"
+
+
+def test_custom_version_labels_never_change(project, capsys):
+    code, out, _ = run(capsys, "model", "register", "m", "--name", "fraud", "--version", "2024.1", "--format", "json")
+    assert code == 0 and json.loads(out)["version"] == "2024.1"
+    code, _, err = run(capsys, "model", "register", "m", "--name", "fraud", "--version", "2024.1")
+    assert code == 2 and "already registered" in err
+    code, out, _ = run(capsys, "model", "register", "m", "--name", "fraud", "--format", "json")
+    assert json.loads(out)["version"] == "2"  # numbering counts registrations of the name
+    run(capsys, "model", "sign", "fraud@2024.1", "--signature", "a.sig")
+    code, out, _ = run(capsys, "model", "history", "fraud", "--format", "json")
+    assert [e["event"] for e in json.loads(out)] == ["registered", "registered", "signed (model-signing@v1)"]
