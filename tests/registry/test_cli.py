@@ -28,7 +28,8 @@ def project(project_dir: Path, signer, monkeypatch: pytest.MonkeyPatch) -> Path:
     (project_dir / "train.csv").write_text("a,b\n1,2\n")
     (project_dir / "params.yaml").write_text("lr: 0.01\nepochs: 3\n")
     (project_dir / "metrics.json").write_text(json.dumps({"accuracy": 0.93, "fairness": {"dp_ratio": 0.91}}))
-    (project_dir / "card.yml").write_text("intended_use: flag card fraud for review\nlimitations: not for credit\n")
+    (project_dir / "card.yml").write_text("intended_use: flag card fraud for review\nlimitations: not for credit\n"
+                                         "owner: <script>alert(1)</script>\n")
     return project_dir
 
 
@@ -55,7 +56,9 @@ def test_register_sign_verify_show_card(project, capsys):
     card = json.loads(out)
     assert card["status"]["card digest signed"] == "yes"
     code, _, _ = run(capsys, "model", "card", "fraud@1", "--format", "html", "--output", "card.html")
-    assert "<table>" in (project / "card.html").read_text()
+    page = (project / "card.html").read_text()
+    assert "flag card fraud for review" in page and "<td>confidential</td>" in page and "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     actions = [e.action for e in find(Store.for_project(project))]
     assert {"data.register", "model.register", "model.sign"} <= set(actions)
 

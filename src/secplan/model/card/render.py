@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
@@ -52,46 +51,23 @@ def markdown(card: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return str(value)
+
+
 def html_page(card: dict[str, Any]) -> str:
-    """A standalone page: the Markdown sections as escaped HTML (no scripts, no external assets)."""
-    body: list[str] = []
-    for line in markdown(card).splitlines():
-        text = html.escape(line)
-        if line.startswith("### "):
-            body.append(f"<h3>{text[4:]}</h3>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{text[3:]}</h2>")
-        elif line.startswith("# "):
-            body.append(f"<h1>{text[2:]}</h1>")
-        elif line.startswith("|---"):
-            continue
-        elif line.startswith("| "):
-            cells = [html.escape(c.strip()) for c in line.strip("|").split(" | ")]
-            body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        elif line:
-            body.append(f"<p>{text}</p>")
-    joined = _wrap_tables(body)
-    title = html.escape(f"{card['model']['name']}@{card['model']['version']}")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Model card: {title}</title><style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
-            "td{border:1px solid #ccc;padding:.2em .5em}table{border-collapse:collapse}</style></head>"
-            f"<body>\n{joined}\n</body></html>\n")
+    """A standalone page on the report writers' base layout (autoescaped: card text is user data)."""
+    from importlib.resources import files
 
+    from secplan.report.html import environment
 
-def _wrap_tables(lines: list[str]) -> str:
-    out: list[str] = []
-    in_table = False
-    for line in lines:
-        row = line.startswith("<tr>")
-        if row and not in_table:
-            out.append("<table>")
-        if not row and in_table:
-            out.append("</table>")
-        in_table = row
-        out.append(line)
-    if in_table:
-        out.append("</table>")
-    return "\n".join(out)
+    source = files("secplan.model.card").joinpath("card.html.j2").read_text(encoding="utf-8")
+    template = environment().from_string(source)
+    details = {k: v for k, v in card["model"].items() if v is not None}
+    security = {"scan verdict": card["scan"]["verdict"], **card.get("status", {})}
+    return template.render(card=card, details=details, security=security, show=_show)
 
 
 def render(card: dict[str, Any], fmt: str) -> str:
