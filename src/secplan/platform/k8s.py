@@ -9,8 +9,9 @@ import yaml
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.files import read_text
+from secplan.platform.config.kubernetes import WORKLOADS, pod_spec
 
-WORKLOAD_KINDS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
+WORKLOAD_KINDS = WORKLOADS
 
 
 def kubernetes_documents(ev: Evidence) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -31,18 +32,6 @@ def kubernetes_documents(ev: Evidence) -> Iterator[tuple[str, dict[str, Any]]]:
                     yield from ((f.path, item) for item in doc.get("items") or [] if isinstance(item, dict))
                 else:
                     yield f.path, doc
-
-
-def pod_spec(doc: dict[str, Any]) -> dict[str, Any] | None:
-    kind = doc.get("kind")
-    spec = doc.get("spec") or {}
-    if kind == "Pod":
-        return spec
-    if kind == "CronJob":
-        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
-    if kind in WORKLOAD_KINDS:
-        return ((spec.get("template") or {}).get("spec")) or {}
-    return None
 
 
 def iter_containers(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
