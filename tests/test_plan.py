@@ -36,7 +36,7 @@ def test_good_plan_loads_with_defaults():
         (GOOD.replace("    reason: r\n", ""), "secplan.yaml:9: waivers.0.reason: Field required"),
         (GOOD.replace("  owners:", "  ownerz:"), "secplan.yaml:4: project.ownerz: Extra inputs"),
         (GOOD.replace("expires: 2027-01-01", "expires: soon"), "secplan.yaml:12: waivers.0.expires"),
-        ("project: [\n", "secplan.yaml:2: invalid YAML"),
+        ("project: [\n", "secplan.yaml:2: the plan is not valid YAML"),
         ("- just a list\n", "secplan.yaml:1: the plan must be a mapping"),
     ],
 )
@@ -80,3 +80,18 @@ def test_init_discovers_assets_and_writes_a_loadable_plan(tmp_path):
                                                     "requirements.txt": "dependencies"}
     assert "# classification:" in (tmp_path / "secplan.yaml").read_text()
     assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 2  # refuses to overwrite
+
+
+def test_every_yaml_input_reports_file_line_and_field(tmp_path):
+    """Anonymisation policies, validation rules and scan policies fail like the plan does."""
+    from secplan.data.anonymize.policy import load_policy
+    from secplan.data.validate.rules import load_rules
+    from secplan.errors import InputError
+    from secplan.model.scan.policy import load_policy as load_scan_policy
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nnot_a_setting: 3\n")
+    for loader in (load_policy, load_rules, load_scan_policy):
+        with pytest.raises(InputError) as info:
+            loader(bad)
+        assert f"{bad}:2: not_a_setting" in info.value.message, loader

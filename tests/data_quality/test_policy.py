@@ -51,5 +51,5 @@ def test_bad_policy_is_a_clear_error(tmp_path, text, needle):
 
 
 def test_missing_policy_file(tmp_path):
-    with pytest.raises(InputError, match="no such policy file"):
+    with pytest.raises(InputError, match="no such anonymisation policy file"):
         load_policy(tmp_path / "absent.yaml")

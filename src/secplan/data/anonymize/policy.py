@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from secplan.errors import InputError
+from secplan.yamlfile import load_yaml_model
 
 
 class _Strict(BaseModel):
@@ -132,19 +131,7 @@ class AnonymisationPolicy(_Strict):
 
 
 def load_policy(path: Path) -> AnonymisationPolicy:
-    """Parse and validate a policy file; :class:`InputError` names the file and the field on failure."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such policy file") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: the policy must be a mapping of settings")
-    try:
-        return AnonymisationPolicy.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InputError(f"{path}: invalid anonymisation policy: {problems}") from None
+    """Parse and validate the file; :class:`InputError` names the file, line and field on failure."""
+    return load_yaml_model(path, AnonymisationPolicy, what="anonymisation policy")
+
+

@@ -24,12 +24,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from secplan.data.validate.findings import Finding, Thresholds
-from secplan.errors import InputError
 from secplan.vocabulary import Severity
+from secplan.yamlfile import load_yaml_model
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,21 +67,8 @@ class RuleSet(BaseModel):
 
 
 def load_rules(path: Path) -> RuleSet:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such rules file") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid YAML: {exc}") from None
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: the rules file must be a mapping with 'rules' and 'thresholds'")
-    try:
-        return RuleSet.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors())
-        raise InputError(f"{path}: invalid rules: {problems}") from None
+    """Parse and validate the file; :class:`InputError` names the file, line and field on failure."""
+    return load_yaml_model(path, RuleSet, what="validation rules", empty_ok=True)
 
 
 def _violations(col: pd.Series, rule: Rule) -> dict[str, int]:

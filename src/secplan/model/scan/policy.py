@@ -186,22 +186,10 @@ def load_policy(path: Path | None) -> Policy:
     """The default policy, extended by the file at ``path`` (YAML or JSON) when given."""
     if path is None:
         return DEFAULT_POLICY
-    import yaml
-    from pydantic import ValidationError
-
     from secplan.model.scan.policy_file import PolicyFile
+    from secplan.yamlfile import load_yaml_model
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the policy file ({exc.strerror})") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: the policy file is not valid YAML ({exc})") from None
-    try:
-        parsed = PolicyFile.model_validate(raw or {})
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'policy'}: {e['msg']}" for e in exc.errors())
-        raise InputError(f"{path}: invalid policy file: {problems}") from None
+    parsed = load_yaml_model(path, PolicyFile, what="scan policy", empty_ok=True)
     for entry in parsed.allow:
         if ":" not in entry or not entry.partition(":")[2]:
             raise InputError(f"{path}: allow entry {entry!r} must be 'module:name' (patterns allowed)")

@@ -1,0 +1,96 @@
+"""Read a YAML file into a pydantic model, with errors that name the file, the line and the field.
+
+Every YAML input users write (the plan, anonymisation policies, validation rules, scanner
+policies) goes through here, so that they all fail the same, precise way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from secplan.errors import InputError, SecplanError
+
+M = TypeVar("M", bound=BaseModel)
+MAX_YAML_BYTES = 4 * 1024 * 1024
+
+
+def read_yaml_text(path: Path, *, what: str, error: type[SecplanError] = InputError) -> str:
+    """The file's text, bounded in size and required to be UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise error(f"{path}: the {what} file is {size} bytes; the limit is {MAX_YAML_BYTES}")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what} file") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: the {what} file is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} file ({exc.strerror})") from None
+
+
+def load_yaml_model(path: Path, model: type[M], *, what: str, error: type[SecplanError] = InputError,
+                    empty_ok: bool = False) -> M:
+    """Parse ``path`` as YAML and validate it as ``model``; ``what`` names the file in messages."""
+    text = read_yaml_text(path, what=what, error=error)
+    return parse_yaml_model(text, model, source=str(path), what=what, error=error, empty_ok=empty_ok)
+
+
+def parse_yaml_model(text: str, model: type[M], *, source: str, what: str,
+                     error: type[SecplanError] = InputError, empty_ok: bool = False, prefix: bool = True) -> M:
+    """Like :func:`load_yaml_model` for text already read. ``prefix`` starts messages with "invalid <what>"."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise error(f"{source}{line}: the {what} is not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{source}: the {what} is not valid YAML: {exc}") from None
+    if data is None and empty_ok:
+        data = {}
+    if not isinstance(data, dict):
+        raise error(f"{source}:1: the {what} must be a mapping")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = _line_index(node)
+        problems = []
+        for item in exc.errors():
+            loc = tuple(item["loc"])
+            field = ".".join(str(part) for part in loc) or "(top level)"
+            problems.append(f"{source}:{_nearest_line(lines, loc)}: {field}: {item['msg']}")
+        head = f"invalid {what}: " if prefix else ""
+        raise error(head + "\n".join(problems)) from None
+
+
+def _line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:
+    """Map every key path in the YAML document to its 1-based line."""
+    index: dict[tuple[Any, ...], int] = {}
+
+    def walk(current: yaml.Node, path: tuple[Any, ...]) -> None:
+        index[path] = current.start_mark.line + 1
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                child = (*path, key_node.value)
+                walk(value_node, child)
+                index[child] = key_node.start_mark.line + 1
+        elif isinstance(current, yaml.SequenceNode):
+            for position, item in enumerate(current.value):
+                walk(item, (*path, position))
+
+    if node is not None:
+        walk(node, ())
+    return index
+
+
+def _nearest_line(index: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in index:
+            return index[loc[:end]]
+    return 1
