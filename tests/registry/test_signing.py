@@ -147,6 +147,10 @@ def test_sign_refuses_files_changed_since_registration(sqlite_store, project_dir
         sign_version(sqlite_store, project_dir, signer, "fraud@1", "model-signing", project_dir / "f.sig")
     assert not (project_dir / "f.sig").exists()
     assert get_version(sqlite_store, "fraud@1").bundle is None
+    from secplan.ledger.query import find
+
+    [entry] = find(sqlite_store, action="model.sign")
+    assert entry.outcome == "failure" and "config.json" in json.loads(entry.details)["refused"]
 
 
 def test_sign_needs_an_ecdsa_key(sqlite_store, project_dir, model_dir, signer):

@@ -55,7 +55,12 @@ def sign_version(store: Store, root: Path, manager: KeyManager, ref: str, key_re
     version = get_version(store, ref, exact=True)
     require(store, "write", f"model:{version.name}")
     key_id = signing_key(manager, key_ref)
-    path = _check_unchanged(root, version)
+    try:
+        path = _check_unchanged(root, version)
+    except IntegrityError as exc:
+        record(store, action="model.sign", obj=f"model:{version.ref}", details={"key": key_id, "refused": exc.message},
+               outcome="failure")
+        raise
     ignore: tuple[str, ...] = ()
     if signature is not None and path.is_dir():
         with contextlib.suppress(ValueError):
