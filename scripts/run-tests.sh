@@ -11,4 +11,4 @@ if [ -z "${SECPLAN_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 export SECPLAN_SHARED_DIR="${SECPLAN_SHARED_DIR:-$(cd .. && pwd)/shared}"
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${SECPLAN_TEST_WORKERS:-2}" "$@"
