@@ -10,5 +10,11 @@ if [ -z "${SECPLAN_TEST_POSTGRES_URL:-}" ]; then
     echo "warning: PostgreSQL could not be started; PostgreSQL tests will be skipped" >&2
   fi
 fi
+# MLflow, for the live probe of an unauthenticated tracking server, in a venv of its own (its numpy
+# and pandas pins must not touch the project's). Without PyPI the test says why it skipped.
+if [ ! -x .bench/mlflow-venv/bin/mlflow ]; then
+  (python3 -m venv .bench/mlflow-venv && .bench/mlflow-venv/bin/pip install -q mlflow) \
+    || echo "warning: could not install MLflow for the live probe test" >&2
+fi
 export SECPLAN_SHARED_DIR="${SECPLAN_SHARED_DIR:-$(cd .. && pwd)/shared}"
 exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${SECPLAN_TEST_WORKERS:-2}" "$@"
