@@ -272,3 +272,14 @@ def test_require_at_a_project_root(store: Store, project_dir, act_as) -> None:
     act_as("alice")
     with pytest.raises(PermissionDenied, match="'decrypt' on 'encrypted'"):
         require_at(project_dir, "decrypt", "encrypted:data/train.csv.enc")
+
+
+def test_require_at_without_a_store(tmp_path, monkeypatch) -> None:
+    from secplan.human.access import require_at
+
+    monkeypatch.delenv("SECPLAN_DATABASE_URL", raising=False)
+    assert require_at(tmp_path, "decrypt", "encrypted").is_local_owner
+    assert not (tmp_path / ".secplan").exists()
+    monkeypatch.setenv("SECPLAN_TOKEN", "spt_0123_abc")
+    with pytest.raises(PermissionDenied, match="no secplan store"):
+        require_at(tmp_path, "decrypt", "encrypted")

@@ -42,6 +42,9 @@ def log_command(
     root: Path = RootOption,
 ) -> None:
     """List ledger entries, oldest first."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "ledger")
     from secplan.ledger.query import find, parse_since
 
     store = _open(root)
@@ -67,6 +70,9 @@ def _short(details: str, width: int = 60) -> str:
 @audit_app.command("verify")
 def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
     """Recompute the chain and tree and check them against the signed checkpoints; exit 1 naming the first bad entry."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "ledger")
     from secplan.ledger.verify import verify
 
     store = _open(root)
@@ -95,6 +101,9 @@ def proof_command(
     root: Path = RootOption,
 ) -> None:
     """Print an RFC 6962 inclusion proof of ENTRY against the newest signed checkpoint (checked before printing)."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "ledger")
     from secplan.ledger.proof import inclusion_proof
 
     proof = inclusion_proof(_open(root), entry).to_json()
@@ -108,6 +117,9 @@ def proof_command(
 @audit_app.command("export")
 def export_command(output: Path | None = OutputOption, root: Path = RootOption) -> None:
     """Write the whole ledger as JSON lines (entries with their signed checkpoints) to stdout or -o FILE."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "ledger")
     from secplan.fsutil import atomic_writer
     from secplan.ledger.export import export
 

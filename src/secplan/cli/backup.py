@@ -33,6 +33,9 @@ def _summary(result: dict[str, Any], fmt: Format) -> None:
 @backup_app.command("init")
 def init_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Create the plan's restic repository; its password is wrapped under the managed key `backup`."""
+    from secplan.human.access import require_at
+
+    require_at(root, "write", "dataset")
     _summary(_engine(root).init(), fmt)
 
 
@@ -41,6 +44,9 @@ def create_command(prune: bool = typer.Option(True, "--prune/--no-prune",
                                               help="Apply the plan's keep-daily/weekly/monthly (forget --prune)."),
                    root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Back up the plan's paths (default: every declared asset)."""
+    from secplan.human.access import require_at
+
+    require_at(root, "write", "dataset")
     result = _engine(root).create(prune=prune)
     if result.get("skipped_missing"):
         err_console.print(f"skipped declared assets that no longer exist: {', '.join(result['skipped_missing'])}",
@@ -51,6 +57,9 @@ def create_command(prune: bool = typer.Option(True, "--prune/--no-prune",
 @backup_app.command("list")
 def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Snapshots in the repository."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "dataset")
     snaps = _engine(root).snapshots()
     emit(snaps, fmt, lambda: simple_table("snapshots", ["id", "time", "paths", "tags"],
                                           [(s["short_id"], s["time"][:19].replace("T", " "), " ".join(s["paths"]),
@@ -60,6 +69,9 @@ def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
 @backup_app.command("verify")
 def verify_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Read and check every byte of the repository (restic check --read-data); exit 1 on damage."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "dataset")
     _summary(_engine(root).verify(), fmt)
 
 
@@ -68,6 +80,9 @@ def restore_command(target: Path = typer.Argument(..., help="An empty or new fol
                     snapshot: str = typer.Option("latest", "--snapshot", "-s"),
                     root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Restore a snapshot into a folder (never over existing files)."""
+    from secplan.human.access import require_at
+
+    require_at(root, "write", "dataset")
     _summary(_engine(root).restore(snapshot, target), fmt)
 
 
@@ -76,6 +91,9 @@ def drill_command(scratch: Path | None = typer.Option(None, "--scratch", help="W
                                                       "inside it, removed afterwards); default: the system's temp."),
                   root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Restore the latest snapshot and compare every file's SHA-256 with the source; exit 1 on mismatch."""
+    from secplan.human.access import require_at
+
+    require_at(root, "write", "dataset")
     result = _engine(root).drill(scratch)
     _summary(result, fmt)
     if result["outcome"] != "success":

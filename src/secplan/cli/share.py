@@ -40,6 +40,9 @@ def create_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Encrypt FILE to the recipient (age) with a signed manifest; record the share."""
+    from secplan.human.access import require_at
+
+    require_at(root, "decrypt", "dataset")
     from secplan.crypto.keys.manager import KeyManager
     from secplan.data.share.keys import parse_recipient
     from secplan.data.share.service import create_share
@@ -90,6 +93,9 @@ def open_command(
 @share_app.command("list")
 def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Every recorded share of the project."""
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "dataset")
     from secplan.data.share.service import list_shares
     from secplan.store.db import Store
 
@@ -103,6 +109,9 @@ def revoke_command(share_id: str = typer.Argument(..., help="The share id (see `
                    reason: str = typer.Option(..., "--reason", help="Why (recorded in the ledger)."),
                    root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Mark a share revoked (it cannot recall data already delivered: ask the recipient to delete it)."""
+    from secplan.human.access import require_at
+
+    require_at(root, "write", "dataset")
     from secplan.data.share.service import list_shares, revoke_share
     from secplan.store.db import Store
 

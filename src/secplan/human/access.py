@@ -136,9 +136,18 @@ def _deny(store: Store, actor: str, action: str, resource: str, domain: str, rea
 
 
 def require_at(root: Path, action: str, resource: str) -> Identity:
-    """:func:`require` on the store of the project at ``root``: the one line a command adds at its top."""
+    """:func:`require` on the store of the project at ``root``: the one line a command adds at its top.
+
+    A project without a store has no grants yet: its local user acts as the owner-to-be (the store
+    it creates will be theirs), and a token cannot be checked, so it is refused. No store is created
+    here, so commands keep their own "no store" errors.
+    """
     from secplan.store.db import Store
 
+    if not Store.exists_for(root):
+        if os.environ.get(TOKEN_ENV):
+            raise PermissionDenied(f"{root}: no secplan store to check {TOKEN_ENV} against")
+        return Identity(os_user(), root.resolve().name, ("admin",), "local-owner")
     store = Store.for_project(root)
     try:
         return require(store, action, resource)
