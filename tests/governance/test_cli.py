@@ -115,3 +115,19 @@ def test_reports_from_the_stored_assessment_and_bundle(project: Path, capsys, tm
     opened = json.loads(out)
     assert opened["finding"] == finding["id"] and opened["severity"] == finding["severity"]
     assert run(capsys, "incident", "open", "--from-finding", "nope/123", "--type", "secret-leak", *root)[0] == 2
+
+
+def test_other_commands_check_access(project: Path, capsys, monkeypatch, tmp_path: Path) -> None:
+    root = ["--root", str(project)]
+    assert run(capsys, "users", "add", "val", *root)[0] == 0
+    assert run(capsys, "roles", "grant", "val", "viewer", *root)[0] == 0
+    code, out, _ = run(capsys, "tokens", "create", "val", "--format", "json", *root)
+    monkeypatch.setenv("SECPLAN_TOKEN", json.loads(out)["token"])
+    code, _, err = run(capsys, "assess", str(project), "-o", str(tmp_path / "r.txt"))
+    assert code == 3 and "'write' on 'assessment'" in err
+    assert run(capsys, "assess", str(project), "--no-store", "-o", str(tmp_path / "r.txt"))[0] in (0, 1)
+    code, _, err = run(capsys, "decrypt", str(project / "data" / "train.csv.enc"), *root)
+    assert code == 3 and "'decrypt' on 'encrypted'" in err
+    code, _, err = run(capsys, "keys", "create", "k1", *root)
+    assert code == 3 and "'administer' on 'key'" in err
+    assert run(capsys, "audit", "verify", *root)[0] == 0

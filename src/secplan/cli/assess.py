@@ -68,6 +68,10 @@ def assess_command(
     root = directory.resolve()
     if not root.is_dir():
         raise InputError(f"{directory}: not a directory")
+    if store_result:
+        from secplan.human.access import require_at
+
+        require_at(root, "write", "assessment")
     plan = load_plan(plan_path(root))
     targets = _report_targets(report)
     writers = {name: get_writer(name) for name in {fmt.value, *(t[0] for t in targets)}}
@@ -114,6 +118,9 @@ def history_command(
     root = directory.resolve()
     if not Store.exists_for(root):
         raise InputError(f"{directory}: no assessments stored yet (run `secplan assess {directory}`)")
+    from secplan.human.access import require_at
+
+    require_at(root, "read", "assessment")
     rows = list_assessments(Store.for_project(root), limit=limit)
     data = [{"id": r.id, "project": r.project, "finished_at": r.finished_at.isoformat(), "score": r.score,
              "counts": r.counts} for r in rows]
