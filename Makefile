@@ -29,6 +29,7 @@ system-deps:
 	@./scripts/install-system-deps.sh
 
 demo: install
+	rm -rf $(EXAMPLE)/.secplan
 	$(PY) $(EXAMPLE)/build.py
 	@if [ -x $(EXAMPLE)/setup-records.sh ]; then SECPLAN=$(VENV)/bin/secplan $(EXAMPLE)/setup-records.sh; fi
 	@rc=0; $(VENV)/bin/secplan assess $(EXAMPLE) --report $(EXAMPLE)/report.html --report $(EXAMPLE)/report.json \

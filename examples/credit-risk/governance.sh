@@ -42,7 +42,7 @@ sp vendors add "GPU Cloud Ltd" --service "model training compute" --data "model 
 # Incidents (HS-3, HS-5): one handled to the end, one serious and overdue for its Art. 73 report.
 leak=$(sp incident open "AWS key committed to train.py" --type secret-leak --severity high \
     --owner "Priya Raman" --asset train.py --aware "$(day -40)")
-steps=$(sp incident show "$leak" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["steps"]))')
+steps=$(sp incident show "$leak" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["steps"]))')
 done_args=()
 for n in $(seq 1 "$steps"); do done_args+=(--done "$n"); done
 sp incident update "$leak" "${done_args[@]}" --phase lessons --note "key rotated, history rewritten, scanner rule added"

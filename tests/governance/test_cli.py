@@ -61,7 +61,7 @@ def test_cli_governance_flow(project: Path, capsys, monkeypatch) -> None:
                        *root)
     assert code == 0 and out.strip() == "1"
     assert run(capsys, "incident", "update", "1", "--done", "1", "--phase", "contain", *root)[0] == 0
-    code, out, _ = run(capsys, "incident", "show", "1", *root)
+    code, out, _ = run(capsys, "incident", "show", "1", "--format", "json", *root)
     assert json.loads(out)["steps"][0]["done_by"]
     code, out, _ = run(capsys, "request", "create", "data.delete", "dataset:data/old.csv", *root)
     code, _, err = run(capsys, "approve", out.strip(), *root)
@@ -111,7 +111,7 @@ def test_reports_from_the_stored_assessment_and_bundle(project: Path, capsys, tm
     code, out, _ = run(capsys, "incident", "open", "--from-finding", finding["id"], "--type", "sensitive-data-leak",
                        *root)
     assert code == 0
-    code, out, _ = run(capsys, "incident", "show", out.strip(), *root)
+    code, out, _ = run(capsys, "incident", "show", out.strip(), "--format", "json", *root)
     opened = json.loads(out)
     assert opened["finding"] == finding["id"] and opened["severity"] == finding["severity"]
     assert run(capsys, "incident", "open", "--from-finding", "nope/123", "--type", "secret-leak", *root)[0] == 2
@@ -131,3 +131,12 @@ def test_other_commands_check_access(project: Path, capsys, monkeypatch, tmp_pat
     code, _, err = run(capsys, "keys", "create", "k1", *root)
     assert code == 3 and "'administer' on 'key'" in err
     assert run(capsys, "audit", "verify", *root)[0] == 0
+
+
+def test_show_commands_print_a_table_for_people_and_json_for_scripts(project: Path, capsys) -> None:
+    root = ("--root", str(project))
+    assert run(capsys, "vendors", "add", "LabelCo", "--service", "labelling", *root)[0] == 0
+    code, out, _ = run(capsys, "vendors", "show", "LabelCo", *root)
+    assert code == 0 and "field" in out and "LabelCo" in out
+    code, out, _ = run(capsys, "vendors", "show", "LabelCo", "--format", "json", *root)
+    assert code == 0 and json.loads(out)["name"] == "LabelCo"

@@ -89,3 +89,18 @@ def fail(message: str, code: int = 2) -> None:
     """Print an error and exit with ``code`` (no traceback)."""
     err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(code)
+
+
+def record_table(title: str, record: dict[str, Any]) -> Table:
+    """One record as a two-column table; nested values are shown as compact JSON."""
+    rows = []
+    for key, value in record.items():
+        if isinstance(value, dict | list):
+            value = json.dumps(value, default=str, ensure_ascii=False)
+        rows.append((key, value))
+    return simple_table(title, ["field", "value"], rows)
+
+
+def emit_record(record: dict[str, Any], fmt: Format | str, title: str, output: Path | None = None) -> None:
+    """Print one record: a field/value table for people, JSON for scripts."""
+    emit(record, fmt, lambda: record_table(title, record), output)

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from secplan.cli._gov import DATE_FORMATS
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import Format, FormatOption, RootOption, emit, emit_record, err_console, simple_table
 from secplan.vocabulary import Severity
 
 incident = typer.Typer(help="Incidents: NIST SP 800-61r3 lifecycle, playbooks, ATLAS tags, EU AI Act clocks.",
@@ -99,12 +99,12 @@ def list_(open_only: bool = typer.Option(False, "--open", help="Only open incide
 
 
 @incident.command("show")
-def show(incident_id: int, root: Path = RootOption) -> None:
-    """One incident with its playbook steps and clock, as JSON."""
+def show(incident_id: int, fmt: Format = FormatOption, root: Path = RootOption) -> None:
+    """One incident with its playbook steps and clock."""
     from secplan.cli._gov import open_store
     from secplan.human.incidents import show_incident
 
-    emit(show_incident(open_store(root), incident_id), Format.JSON)
+    emit_record(show_incident(open_store(root), incident_id), fmt, f"incident {incident_id}")
 
 
 @incident.command("timeline")

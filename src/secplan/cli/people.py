@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from secplan.cli._gov import DATE_FORMATS
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import Format, FormatOption, RootOption, emit, emit_record, err_console, simple_table
 
 people = typer.Typer(help="People, training and screening (status and dates only).", no_args_is_help=True)
 
@@ -91,12 +91,12 @@ def list_(fmt: Format = FormatOption, root: Path = RootOption) -> None:
 
 
 @people.command("show")
-def show(name: str, root: Path = RootOption) -> None:
-    """One person's record as JSON."""
+def show(name: str, fmt: Format = FormatOption, root: Path = RootOption) -> None:
+    """One person's record: role, assets, training, screening."""
     from secplan.cli._gov import open_store
     from secplan.human.people import show_person
 
-    emit(show_person(open_store(root), name), Format.JSON)
+    emit_record(show_person(open_store(root), name), fmt, name)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from secplan.cli._gov import DATE_FORMATS
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import Format, FormatOption, RootOption, emit, emit_record, err_console, simple_table
 
 vendors = typer.Typer(help="Third-party vendors: data shared, agreements, certifications, reviews.",
                       no_args_is_help=True)
@@ -71,12 +71,12 @@ def list_(fmt: Format = FormatOption, root: Path = RootOption) -> None:
 
 
 @vendors.command("show")
-def show(name: str, root: Path = RootOption) -> None:
-    """One vendor's record as JSON."""
+def show(name: str, fmt: Format = FormatOption, root: Path = RootOption) -> None:
+    """One vendor's record: data shared, agreement, certifications, reviews."""
     from secplan.cli._gov import open_store
     from secplan.compliance.vendors import show_vendor
 
-    emit(show_vendor(open_store(root), name), Format.JSON)
+    emit_record(show_vendor(open_store(root), name), fmt, name)
 
 
 def register(app: typer.Typer) -> None:
