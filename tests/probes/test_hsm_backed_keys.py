@@ -7,10 +7,10 @@ from .keyhelpers import project_keys
 ID = "hsm-backed-keys"
 
 
-def test_software_keys_are_no_evidence(project_dir, monkeypatch):
+def test_software_keys_leave_the_verdict_to_attestations(project_dir, monkeypatch):
     make_project(project_dir)
     project_keys(project_dir, monkeypatch).create("ds")
-    assert outcomes(run_probe(ID, project_dir)) == [Outcome.NO_EVIDENCE]
+    assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
 
 
 def test_pkcs11_key_is_positive_evidence(project_dir, monkeypatch):

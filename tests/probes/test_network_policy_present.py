@@ -14,6 +14,6 @@ def test_namespaces_without_policy(project_dir):
     assert any(r.outcome == Outcome.POSITIVE and "namespace a" in r.message for r in results)
 
 
-def test_without_kubernetes_a_person_must_attest(project_dir):
+def test_without_kubernetes_the_attestation_probe_decides(project_dir):
     make_project(project_dir, {"x.py": "pass\n"})
-    assert outcomes(run_probe(ID, project_dir)) == [Outcome.NO_EVIDENCE]
+    assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]

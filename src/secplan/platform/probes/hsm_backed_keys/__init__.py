@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
-from secplan.assess.interface import Result, no_evidence, not_applicable, positive
+from secplan.assess.interface import Result, not_applicable, positive
 from secplan.crypto.collect import KeysEvidence
 from secplan.crypto.keys.interface import KeyState
 
@@ -20,5 +20,5 @@ def run(ev: Evidence) -> Iterator[Result]:
                        key=key.id, details={"key": key.id, "token": key.ref.get("token")})
     if not hsm:
         providers = ", ".join(sorted({k.provider for k in active}))
-        yield no_evidence(f"{len(active)} active key(s) on {providers}, none in an HSM; create keys with "
-                          "--provider pkcs11 or attest hardware protection")
+        # Software keys are no evidence either way: the attestation probe asks for hardware evidence.
+        yield not_applicable(f"{len(active)} active key(s) on {providers}, none in an HSM")

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
-from secplan.assess.interface import Location, Result, negative, no_evidence, positive
+from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.platform.k8s import WORKLOAD_KINDS, kubernetes_documents
 
 
@@ -17,8 +17,8 @@ def run(ev: Evidence) -> Iterator[Result]:
         elif doc.get("kind") in WORKLOAD_KINDS:
             workloads.setdefault(namespace, path)
     if not workloads:
-        yield no_evidence("no Kubernetes workloads in the project: attest firewall and intrusion-detection "
-                          "reviews (`secplan attest PS-5`)")
+        yield not_applicable("no Kubernetes workloads in the project (firewall and intrusion-detection "
+                             "reviews are judged from attestations)")
         return
     for namespace, path in sorted(workloads.items()):
         if namespace in policies:
