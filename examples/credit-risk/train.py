@@ -34,7 +34,7 @@ def main(data_path: str, models_dir: str) -> None:
     model.fit(x_train, y_train)
     proba = model.predict_proba(x_test)[:, 1]
     metrics = {"accuracy": round(float(accuracy_score(y_test, proba > 0.5)), 4),
-               "roc_auc": round(float(roc_auc_score(y_test, proba)), 4), "test_rows": int(len(y_test))}
+               "roc_auc": round(float(roc_auc_score(y_test, proba)), 4), "test_rows": len(y_test)}
 
     out = Path(models_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -72,10 +72,9 @@ class Store:
         with self.engine.connect() as conn:
             if set(MigrationContext.configure(conn).get_current_heads()) == heads:
                 return
-        with self._migration_lock():
-            with self.engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "heads")
+        with self._migration_lock(), self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "heads")
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:
