@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from secplan.assess.evidence import Evidence, collector
+from secplan.assess.interface import Result, not_applicable
 from secplan.data.backup.engine import mtime_ns
 from secplan.data.backup.records import BackupRunRow
 from secplan.data.backup.restic import resolve_repository
@@ -59,3 +60,15 @@ def collect_backups(ev: Evidence) -> BackupEvidence:
             BackupRunRow.kind.in_(("verify", "drill"))).order_by(BackupRunRow.started, BackupRunRow.id)).all()
         runs = tuple(Run(r.kind, r.outcome, _utc(r.started), r.snapshot, json.loads(r.details)) for r in rows)
     return BackupEvidence(repository, runs)
+
+
+def nothing_to_judge(ev: Evidence) -> Result | None:
+    """Why the backup probes have nothing to judge (no data, or no repository: `backup-configured`
+    reports that one), or None when they do."""
+    from secplan.vocabulary import AssetKind
+
+    if not ev.assets_of(AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED):
+        return not_applicable("the project has no datasets or model artifacts to back up")
+    if not ev.plan.policy.backup.repository:
+        return not_applicable("no backup repository is declared (backup-configured reports it)")
+    return None

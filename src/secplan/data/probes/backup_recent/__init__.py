@@ -3,16 +3,14 @@
 from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
-from secplan.assess.interface import Location, Result, negative, not_applicable, positive
-from secplan.vocabulary import AssetKind
+from secplan.assess.interface import Location, Result, negative, positive
+from secplan.data.backup.collect import nothing_to_judge
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    if not ev.assets_of(AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED):
-        yield not_applicable("the project has no datasets or model artifacts to back up")
-        return
-    if not ev.plan.policy.backup.repository:
-        yield not_applicable("no backup repository is declared (backup-configured reports it)")
+    skip = nothing_to_judge(ev)
+    if skip is not None:
+        yield skip
         return
     backups = ev.get("backups")
     limit = ev.plan.policy.backup.max_age_days
