@@ -9,7 +9,7 @@ def test_card_in_folder_or_readme_section(project_dir):
     make_project(project_dir, {"a/m.onnx": b"\x08", "a/MODEL_CARD.md": "# card\n",
                                "b/m.safetensors": b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ",
                                "b/README.md": "## Intended use\nscoring\n",
-                               "c/m.pkl": b"\x80\x04N.", "c/README.md": "# weights\n"})
+                               "c/m.pkl": b"\x80\x04N.", "c/README.md": "# weights\nNo model card yet; intended use: tbd\n"})
     results = run_probe(ID, project_dir)
     assert [r.location.path for r in negatives(results)] == ["c"]
     assert sorted(r.location.path for r in results if r.outcome == Outcome.POSITIVE) == ["a/MODEL_CARD.md",

@@ -21,8 +21,9 @@ def _card_in(ev: Evidence, folder: str) -> str | None:
         if name in CARD_NAMES:
             return f.path
         if name == "readme.md":
-            text = (read_text(ev.root / f.path) or "").lower()
-            if any(marker in text for marker in README_MARKERS):
+            headings = [line.lower() for line in (read_text(ev.root / f.path) or "").splitlines()
+                        if line.startswith("#")]
+            if any(marker in heading for heading in headings for marker in README_MARKERS):
                 return f.path
     return None
 
