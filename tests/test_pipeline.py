@@ -107,3 +107,16 @@ def test_bad_baseline_is_an_input_error(project_dir, tmp_path):
     bad.write_text("{not json")
     result = CliRunner().invoke(app, ["assess", str(project_dir), "--baseline", str(bad), "--no-store"])
     assert result.exit_code == 2 and "not a secplan JSON report" in result.output
+
+
+def test_report_format_comes_from_the_suffix(project_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from secplan.cli.app import app
+
+    make_project(project_dir, {})
+    runner = CliRunner()
+    bad = runner.invoke(app, ["assess", str(project_dir), "--report", str(tmp_path / "r.pdf"), "--no-store"])
+    assert bad.exit_code == 2 and "cannot tell the report format" in bad.output
+    good = runner.invoke(app, ["assess", str(project_dir), "--report", str(tmp_path / "r.htm"), "--no-store"])
+    assert good.exit_code in (0, 1) and (tmp_path / "r.htm").read_text().startswith("<!")

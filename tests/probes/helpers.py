@@ -54,7 +54,6 @@ def chmod(root: Path, rel: str, mode: int) -> None:
 
 def collector_installed(name: str) -> bool:
     """Whether an engine registered the collector ``name`` (probes defer to that engine's probes)."""
-    from secplan.assess import evidence
+    from secplan.assess.evidence import installed_collectors
 
-    evidence._import_engines()
-    return name in evidence._COLLECTORS
+    return name in installed_collectors()

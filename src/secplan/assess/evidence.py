@@ -36,6 +36,12 @@ def collector(name: str) -> Callable[[Collector], Collector]:
     return register
 
 
+def installed_collectors() -> frozenset[str]:
+    """Names of the collectors the installed engines register (probes defer to those engines)."""
+    _import_engines()
+    return frozenset(_COLLECTORS)
+
+
 class CollectorUnavailable(LookupError):
     """No collector of that name is installed (an optional engine is missing)."""
 

@@ -31,21 +31,6 @@ class ReportFormat(StrEnum):
     HTML = "html"
 
 
-SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".html": "html", ".htm": "html", ".md": "markdown",
-                  ".xml": "junit", ".txt": "table"}
-
-
-def _report_targets(reports: list[Path]) -> list[tuple[str, Path]]:
-    targets = []
-    for path in reports:
-        fmt = SUFFIX_FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            raise InputError(f"--report {path}: cannot tell the format from the suffix "
-                             f"(use one of {', '.join(sorted(SUFFIX_FORMATS))})")
-        targets.append((fmt, path))
-    return targets
-
-
 def assess_command(
     directory: Path = typer.Argument(Path("."), help="The ML project to assess (where secplan.yaml is)."),
     fmt: ReportFormat = typer.Option(ReportFormat.TABLE, "--format", "-f", help="Report format on stdout or -o."),
@@ -63,7 +48,7 @@ def assess_command(
     from secplan.assess.pipeline import assess
     from secplan.assess.registry import all_probes
     from secplan.plan.loader import load_plan, plan_path
-    from secplan.report.writers import get_writer
+    from secplan.report.writers import format_for_path, get_writer
 
     root = directory.resolve()
     if not root.is_dir():
@@ -73,7 +58,7 @@ def assess_command(
 
         require_at(root, "write", "assessment")
     plan = load_plan(plan_path(root))
-    targets = _report_targets(report)
+    targets = [(format_for_path(path), path) for path in report]
     writers = {name: get_writer(name) for name in {fmt.value, *(t[0] for t in targets)}}
     ev = Evidence(root, plan, today=today.date() if today else None)
 

@@ -39,6 +39,20 @@ def get_writer(name: str) -> Writer:
     raise InputError(f"unknown report format {name!r}: choose one of {', '.join(FORMATS)}")
 
 
+#: Other suffixes people give report files, beyond each writer's own.
+SUFFIX_ALIASES = {".htm": "html"}
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """The format a report file's suffix names (``report.sarif`` -> ``sarif``); InputError when none does."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    by_suffix = {w.suffix: w.name for w in _WRITERS} | SUFFIX_ALIASES
+    if suffix not in by_suffix:
+        raise InputError(f"{os.fspath(path)}: cannot tell the report format from the suffix "
+                         f"(use one of {', '.join(sorted(by_suffix))})")
+    return by_suffix[suffix]
+
+
 def write_report(doc: AssessmentDoc, name: str, path: str | os.PathLike[str]) -> None:
     """Render first, then write atomically: a failing writer leaves no file and keeps the old one."""
     text = get_writer(name).render(doc)
