@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from secplan.documents import CONFIG_LIMITS, iter_yaml_nodes, parse_yaml_with_nodes
 from secplan.errors import InputError, SecplanError
 
 M = TypeVar("M", bound=BaseModel)
-MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_YAML_BYTES = CONFIG_LIMITS.max_bytes
 
 
 def read_yaml_text(path: Path, *, what: str, error: type[SecplanError] = InputError) -> str:
@@ -44,14 +45,10 @@ def parse_yaml_model(text: str, model: type[M], *, source: str, what: str,
                      error: type[SecplanError] = InputError, empty_ok: bool = False, prefix: bool = True) -> M:
     """Like :func:`load_yaml_model` for text already read. ``prefix`` starts messages with "invalid <what>"."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise error(f"{source}{line}: the {what} is not valid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise error(f"{source}: the {what} is not valid YAML: {exc}") from None
+        data, node = parse_yaml_with_nodes(text, source, CONFIG_LIMITS)
+    except InputError as exc:
+        raise error(exc.message.replace(": not valid YAML", f": the {what} is not valid YAML", 1),
+                    hint=exc.hint) from None
     if data is None and empty_ok:
         data = {}
     if not isinstance(data, dict):
@@ -70,23 +67,8 @@ def parse_yaml_model(text: str, model: type[M], *, source: str, what: str,
 
 
 def _line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:
-    """Map every key path in the YAML document to its 1-based line."""
-    index: dict[tuple[Any, ...], int] = {}
-
-    def walk(current: yaml.Node, path: tuple[Any, ...]) -> None:
-        index[path] = current.start_mark.line + 1
-        if isinstance(current, yaml.MappingNode):
-            for key_node, value_node in current.value:
-                child = (*path, key_node.value)
-                walk(value_node, child)
-                index[child] = key_node.start_mark.line + 1
-        elif isinstance(current, yaml.SequenceNode):
-            for position, item in enumerate(current.value):
-                walk(item, (*path, position))
-
-    if node is not None:
-        walk(node, ())
-    return index
+    """Map every key path in the YAML document to its 1-based line (a key's own line for mappings)."""
+    return {path: (key or value).start_mark.line + 1 for path, value, key in iter_yaml_nodes(node)}
 
 
 def _nearest_line(index: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
