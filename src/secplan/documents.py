@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from secplan.errors import InputError
 
@@ -210,3 +211,29 @@ def iter_yaml_nodes(node: yaml.Node | None) -> Iterator[tuple[tuple[Any, ...], y
             stack.extend(((*path, k.value), v, k) for k, v in reversed(current.value))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(((*path, i), v, None) for i, v in reversed(list(enumerate(current.value))))
+
+
+# -- shapes ----------------------------------------------------------------------------------------
+M = TypeVar("M", bound=BaseModel)
+_MAX_PROBLEMS = 20
+
+
+def validate_shape(model: type[M], data: Any, source: str,
+                   line_of: Callable[[tuple[Any, ...]], int | None] | None = None) -> M:
+    """``data`` as ``model``, or a :class:`DocumentError` naming each wrong field (and its line when
+    ``line_of`` can tell), so that a list where a mapping belongs never reaches code as an
+    ``AttributeError``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        problems = []
+        for item in errors[:_MAX_PROBLEMS]:
+            loc = tuple(item["loc"])
+            field = ".".join(str(part) for part in loc) or "(top level)"
+            line = line_of(loc) if line_of else None
+            where = f"{source}:{line}" if line else source
+            problems.append(f"{where}: {field}: {item['msg']}")
+        if len(errors) > _MAX_PROBLEMS:
+            problems.append(f"{source}: ... and {len(errors) - _MAX_PROBLEMS} more problems")
+        raise DocumentError("\n".join(problems)) from None

@@ -10,9 +10,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from secplan.documents import CONFIG_LIMITS, iter_yaml_nodes, parse_yaml_with_nodes
+from secplan.documents import (
+    CONFIG_LIMITS,
+    DocumentError,
+    iter_yaml_nodes,
+    parse_yaml_with_nodes,
+    validate_shape,
+)
 from secplan.errors import InputError, SecplanError
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,17 +59,18 @@ def parse_yaml_model(text: str, model: type[M], *, source: str, what: str,
         data = {}
     if not isinstance(data, dict):
         raise error(f"{source}:1: the {what} must be a mapping")
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def line_of(loc: tuple[Any, ...]) -> int:
+        if not lines:
+            lines.update(_line_index(node))
+        return _nearest_line(lines, loc)
+
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        lines = _line_index(node)
-        problems = []
-        for item in exc.errors():
-            loc = tuple(item["loc"])
-            field = ".".join(str(part) for part in loc) or "(top level)"
-            problems.append(f"{source}:{_nearest_line(lines, loc)}: {field}: {item['msg']}")
+        return validate_shape(model, data, source, line_of)
+    except DocumentError as exc:
         head = f"invalid {what}: " if prefix else ""
-        raise error(head + "\n".join(problems)) from None
+        raise error(head + exc.message) from None
 
 
 def _line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:

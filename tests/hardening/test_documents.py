@@ -20,14 +20,7 @@ from secplan.documents import (
     parse_yaml_with_nodes,
 )
 from secplan.errors import InputError
-
-
-def billion_laughs(levels: int = 9, fanout: int = 9) -> str:
-    lines = ['a0: &a0 "lol"']
-    for i in range(1, levels + 1):
-        refs = ", ".join(f"*a{i - 1}" for _ in range(fanout))
-        lines.append(f"a{i}: &a{i} [{refs}]")
-    return "\n".join(lines) + "\n"
+from tests.hardening.cases import billion_laughs
 
 
 def test_alias_bomb_is_refused_without_expanding_it():

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.hardening.test_documents import billion_laughs
+from tests.hardening.cases import billion_laughs
 
 
 @pytest.mark.parametrize("command", [["plan", "check"], ["assess", "--no-store"]])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from secplan.assess.evidence import Evidence
 from secplan.assess.files import read_text
+from secplan.documents import parse_yaml_all
+from secplan.errors import InputError
 from secplan.platform.config.kubernetes import WORKLOADS, pod_spec
 
 WORKLOAD_KINDS = WORKLOADS
@@ -23,8 +23,8 @@ def kubernetes_documents(ev: Evidence) -> Iterator[tuple[str, dict[str, Any]]]:
         if not text or "apiVersion" not in text:
             continue
         try:
-            docs = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
+            docs = parse_yaml_all(text, f.path)
+        except InputError:  # the platform scan reports the file; probes judge the others
             continue
         for doc in docs:
             if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:

@@ -7,17 +7,31 @@ guessing which version would be installed.
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-import yaml
 from packaging.requirements import InvalidRequirement, Requirement
+from pydantic import BaseModel
 
+from secplan.documents import parse_json, parse_toml, parse_yaml, validate_shape
+from secplan.errors import InputError
+from secplan.platform.manifest_models import (
+    CondaEnvironment,
+    CondaPip,
+    LockedPackage,
+    PipfileEntry,
+    PipfileLock,
+    PoetryDependency,
+    PoetryOrUvLock,
+    PyLock,
+    PyProject,
+)
 from secplan.platform.osv.model import canonical_name
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -106,69 +120,62 @@ def _rel(file: Path, root: Path) -> str:
         return file.name
 
 
-def _toml(file: Path) -> tuple[dict, str]:
+_PARSERS = {"toml": parse_toml, "json": parse_json, "yaml": lambda text, rel: parse_yaml(text, rel) or {}}
+
+
+def _document(file: Path, root: Path, model: type[M], syntax: str) -> tuple[M, str]:
+    """The manifest parsed as ``syntax`` (within limits) and validated as ``model``, and its text."""
+    rel = _rel(file, root)
     text = file.read_text(encoding="utf-8")
     try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{file.name}: invalid TOML: {exc}") from None
+        return validate_shape(model, _PARSERS[syntax](text, rel), rel), text
+    except InputError as exc:
+        raise ManifestError(exc.message) from None
 
 
-def _locked(file: Path, root: Path, key: str) -> Iterator[Dependency]:
-    data, text = _toml(file)
+def _locked(file: Path, root: Path, packages: list[LockedPackage], text: str) -> Iterator[Dependency]:
     rel = _rel(file, root)
-    for pkg in data.get(key) or []:
-        if not isinstance(pkg, dict) or "name" not in pkg:
-            raise ManifestError(f"{rel}: a [[{key}]] entry lacks a name")
-        version = pkg.get("version")
-        source = pkg.get("source") or {}
-        if not version or (isinstance(source, dict) and ({"editable", "virtual", "directory"} & source.keys())):
+    for pkg in packages:
+        if not pkg.version or pkg.local:
             continue
-        name = str(pkg["name"])
-        yield Dependency(canonical_name(name), str(version), f"{name}=={version}", rel,
-                         _line_of(text, f'name = "{name}"'))
+        yield Dependency(canonical_name(pkg.name), pkg.version, f"{pkg.name}=={pkg.version}", rel,
+                         _line_of(text, f'name = "{pkg.name}"'))
 
 
 def read_poetry_lock(file: Path, root: Path) -> Iterator[Dependency]:
-    return _locked(file, root, "package")
+    lock, text = _document(file, root, PoetryOrUvLock, "toml")
+    return _locked(file, root, lock.package, text)
 
 
-def read_uv_lock(file: Path, root: Path) -> Iterator[Dependency]:
-    return _locked(file, root, "package")
+read_uv_lock = read_poetry_lock
 
 
 def read_pylock(file: Path, root: Path) -> Iterator[Dependency]:
-    return _locked(file, root, "packages")
+    lock, text = _document(file, root, PyLock, "toml")
+    return _locked(file, root, lock.packages, text)
 
 
 def read_pipfile_lock(file: Path, root: Path) -> Iterator[Dependency]:
-    text = file.read_text(encoding="utf-8")
+    lock, text = _document(file, root, PipfileLock, "json")
     rel = _rel(file, root)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"{rel}: invalid JSON: {exc.msg} (line {exc.lineno})") from None
-    for section in ("default", "develop"):
-        for name, info in (data.get(section) or {}).items():
-            spec = str((info or {}).get("version", "")) if isinstance(info, dict) else ""
-            version = spec[2:] if spec.startswith("==") else None
-            if version is None and spec == "" and isinstance(info, dict) and ("git" in info or "path" in info):
+    for section in (lock.default, lock.develop):
+        for name, info in section.items():
+            entry = info if isinstance(info, PipfileEntry) else PipfileEntry(version=info)
+            spec = entry.version or ""
+            if spec == "" and (entry.git or entry.path):
                 continue
+            version = spec[2:] if spec.startswith("==") else None
             yield Dependency(canonical_name(name), version, f"{name}{spec}", rel, _line_of(text, f'"{name}"'))
 
 
 def read_environment_yml(file: Path, root: Path) -> Iterator[Dependency]:
     """conda environment files: only the ``pip:`` section holds PyPI packages."""
-    text = file.read_text(encoding="utf-8")
+    env, text = _document(file, root, CondaEnvironment, "yaml")
     rel = _rel(file, root)
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"{rel}: invalid YAML: {exc}") from None
-    for item in data.get("dependencies") or [] if isinstance(data, dict) else []:
-        if isinstance(item, dict):
-            for line in item.get("pip") or []:
-                line = str(line).strip()
+    for item in env.dependencies:
+        if isinstance(item, CondaPip):
+            for line in item.pip:
+                line = line.strip()
                 if line and not line.startswith("-"):
                     dep = parse_requirement_line(line, rel, _line_of(text, line))
                     if dep:
@@ -176,23 +183,22 @@ def read_environment_yml(file: Path, root: Path) -> Iterator[Dependency]:
 
 
 def read_pyproject(file: Path, root: Path) -> Iterator[Dependency]:
-    data, text = _toml(file)
+    pyproject, text = _document(file, root, PyProject, "toml")
     rel = _rel(file, root)
-    project = data.get("project") or {}
-    lines = list(project.get("dependencies") or [])
-    for extra in (project.get("optional-dependencies") or {}).values():
+    project = pyproject.project
+    lines = list(project.dependencies)
+    for extra in project.optional_dependencies.values():
         lines.extend(extra)
-    for group in (data.get("dependency-groups") or {}).values():
+    for group in pyproject.dependency_groups.values():
         lines.extend(x for x in group if isinstance(x, str))
     for line in lines:
-        dep = parse_requirement_line(str(line), rel, _line_of(text, str(line)))
-        if dep and dep.name != canonical_name(str(project.get("name", ""))):  # self-references such as demo[ml]
+        dep = parse_requirement_line(line, rel, _line_of(text, line))
+        if dep and dep.name != canonical_name(project.name):  # self-references such as demo[ml]
             yield dep
-    poetry = ((data.get("tool") or {}).get("poetry") or {})
-    for name, spec in (poetry.get("dependencies") or {}).items():
+    for name, spec in pyproject.tool.poetry.dependencies.items():
         if name.lower() == "python":
             continue
-        version_spec = spec.get("version", "") if isinstance(spec, dict) else str(spec)
+        version_spec = spec.version if isinstance(spec, PoetryDependency) else spec if isinstance(spec, str) else ""
         exact = re.fullmatch(r"=?=?\s*(\d[\w.!+-]*)", version_spec.strip())
         yield Dependency(canonical_name(name), exact.group(1) if exact else None, f"{name} {version_spec}".strip(),
                          rel, _line_of(text, f"{name} ="))

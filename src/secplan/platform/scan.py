@@ -6,19 +6,19 @@ and the other files are still scanned.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from secplan.assess.discover import discover
+from secplan.documents import parse_yaml_all
+from secplan.errors import InputError
 from secplan.platform import code, secrets
 from secplan.platform.config import dockerfile, kubernetes, mlservers, terraform
 from secplan.platform.findings import Finding
 from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
+from secplan.platform.notebook import Notebook, read_notebook
 from secplan.platform.osv.index import AdvisoryDatabase, open_database
 from secplan.platform.osv.match import match
 from secplan.vocabulary import AssetKind
@@ -112,9 +112,10 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
         try:
             if Scanner.VULN in enabled and reader_for(name):
                 result.dependencies.extend(read_manifest(path, root))
+            notebook = read_notebook(text, pf.path) if lower.endswith(".ipynb") else None
             if Scanner.SECRET in enabled:
-                if lower.endswith(".ipynb"):
-                    for member, chunk in secrets.notebook_texts(text):
+                if notebook is not None:
+                    for member, chunk in notebook.texts():
                         found.extend(secrets.scan_text(chunk, pf.path, member=member))
                 else:
                     found.extend(secrets.scan_text(text, pf.path))
@@ -123,13 +124,15 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
                 has_policy = has_policy or (lower.endswith((".yml", ".yaml")) and "kind: NetworkPolicy" in text)
             if Scanner.CODE in enabled and lower.endswith(".py"):
                 found.extend(code.check_python(text, pf.path))
-            if lower.endswith(".ipynb") and (Scanner.CODE in enabled or Scanner.CONFIG in enabled):
-                found.extend(_notebook_code(text, pf.path, enabled))
-        except ManifestError as exc:
-            result.warnings.append(str(exc))
+            if notebook is not None and (Scanner.CODE in enabled or Scanner.CONFIG in enabled):
+                found.extend(_notebook_code(notebook, pf.path, enabled))
+        except (ManifestError, InputError) as exc:
+            result.warnings.append(f"{exc}; skipped")
         except SyntaxError as exc:
             result.warnings.append(f"{pf.path}:{exc.lineno}: Python syntax error ({exc.msg}); code checks skipped")
-        except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
+        except (RecursionError, MemoryError):
+            result.warnings.append(f"{pf.path}: nested too deeply to analyse; skipped")
+        except ValueError as exc:
             result.warnings.append(f"{pf.path}: cannot parse ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})")
         result.findings.extend(found)
     if Scanner.CONFIG in enabled:
@@ -155,7 +158,7 @@ def _config(path: str, lower: str, text: str, workloads: list, tf_files: list) -
     elif base.endswith((".yml", ".yaml")):
         if "{{" in text and "/templates/" in f"/{path}":
             raise ValueError("Helm template; render it (helm template) to check it")
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = parse_yaml_all(text, path)
         if base.startswith(("docker-compose", "compose")):
             out.extend(kubernetes.check_compose(docs[0] if docs else None, text, path))
         elif _is_k8s(docs):
@@ -188,15 +191,10 @@ def _terraform(path: str, text: str, project_text: str, warnings: list[str]) -> 
     return list(terraform.check_terraform(doc, text, path, project_text=project_text))
 
 
-def _notebook_code(text: str, path: str, enabled: set[Scanner]) -> list[Finding]:
+def _notebook_code(notebook: Notebook, path: str, enabled: set[Scanner]) -> list[Finding]:
     """Code cells: shell escapes (``!cmd``) as commands, the rest through the AST checks."""
     out: list[Finding] = []
-    cells = json.loads(text).get("cells") or []
-    for index, cell in enumerate(cells, 1):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source") or ""
-        source = "".join(source) if isinstance(source, list) else str(source)
+    for index, source in notebook.code_cells():
         python_lines = []
         for number, line in enumerate(source.splitlines(), 1):
             stripped = line.lstrip()

@@ -162,19 +162,6 @@ def _secret(kind: str, severity: Severity, value: str, path: str, line: int, mem
                    fingerprint=fingerprint(value), extra={"secret_type": kind})
 
 
-def notebook_texts(raw: str) -> Iterator[tuple[str, str]]:
-    """(member, text) for each cell's source and text outputs; images and other binary outputs are skipped."""
-    data = json.loads(raw)
-    for index, cell in enumerate(data.get("cells") or [], 1):
-        source = cell.get("source") or ""
-        yield f"cell {index}", "".join(source) if isinstance(source, list) else str(source)
-        for output in cell.get("outputs") or []:
-            texts = [output.get("text"), (output.get("data") or {}).get("text/plain")]
-            for text in texts:
-                if text:
-                    yield f"cell {index} output", "".join(text) if isinstance(text, list) else str(text)
-
-
 # --- baseline ---------------------------------------------------------------------------------
 
 def load_baseline(path: Path) -> set[tuple[str, str]]:
