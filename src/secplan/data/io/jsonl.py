@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 from pyarrow import json as pajson
 
+from secplan.data.io.depth import DepthCheckedFile
 from secplan.data.io.interface import DEFAULT_BATCH_ROWS, Dataset, Format
 from secplan.data.io.nested import flatten_batch
 from secplan.data.io.problems import bad_input, check_encoding_head, locate_bad_utf8, spread_offsets
@@ -50,19 +51,20 @@ class JsonlDataset(Dataset):
         for offset in spread_offsets(self.size, _SAMPLE_PIECES):
             yield from self._read(self._piece(offset), per_piece, batch_rows)
 
-    def _whole(self) -> io.BytesIO | str:
-        return str(self.path)
+    def _whole(self) -> DepthCheckedFile:
+        return DepthCheckedFile(self.path, self.path)
 
-    def _piece(self, offset: int) -> io.BytesIO:
+    def _piece(self, offset: int) -> DepthCheckedFile:
         """Whole lines from ``offset`` on, at most one block (JSON Lines never has a newline inside a record)."""
         with self.path.open("rb") as handle:
             handle.seek(offset)
             data = handle.read(_BLOCK)
         start = data.find(b"\n") + 1 if offset else 0
         end = data.rfind(b"\n") + 1 or len(data)
-        return io.BytesIO(data[start:end] if end > start else b"")
+        piece = io.BytesIO(data[start:end] if end > start else b"")
+        return DepthCheckedFile(piece, self.path, offset=offset + start)
 
-    def _read(self, source: io.BytesIO | str, limit: int | None, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    def _read(self, source: DepthCheckedFile, limit: int | None, batch_rows: int) -> Iterator[pa.RecordBatch]:
         remaining = limit
         try:
             reader = pajson.open_json(source, read_options=pajson.ReadOptions(block_size=_BLOCK, use_threads=True))

@@ -21,6 +21,9 @@ _BY_SUFFIX = {
     ".jsonl": Format.JSONL,
     ".ndjson": Format.JSONL,
 }
+MAX_COLUMNS = 4096
+"""Columns a dataset may have: wide enough for real feature tables, bounded so that a crafted
+header cannot turn one small file into minutes of per-column work."""
 _UNSUPPORTED = {".gz", ".bz2", ".xz", ".zst", ".zip", ".xlsx", ".xls", ".avro", ".orc", ".feather", ".arrow"}
 
 
@@ -36,6 +39,16 @@ def detect_format(path: Path) -> Format:
     return _BY_SUFFIX.get(suffix, Format.TEXT)
 
 
+def _open(path: Path, chosen: Format) -> Dataset:
+    if chosen in (Format.CSV, Format.TSV):
+        return CsvDataset(path, chosen)
+    if chosen is Format.PARQUET:
+        return ParquetDataset(path)
+    if chosen is Format.JSONL:
+        return JsonlDataset(path)
+    return TextDataset(path)
+
+
 def open_dataset(path: str | os.PathLike[str], fmt: Format | str | None = None) -> Dataset:
     """Open ``path`` for reading; raises :class:`~secplan.errors.InputError` for anything unreadable."""
     path = Path(path)
@@ -44,14 +57,12 @@ def open_dataset(path: str | os.PathLike[str], fmt: Format | str | None = None) 
     if not path.is_file():
         raise bad_input(path, None, "not a regular file")
     try:
-        chosen = Format(fmt) if fmt is not None else detect_format(path)
-        if chosen in (Format.CSV, Format.TSV):
-            return CsvDataset(path, chosen)
-        if chosen is Format.PARQUET:
-            return ParquetDataset(path)
-        if chosen is Format.JSONL:
-            return JsonlDataset(path)
-        return TextDataset(path)
+        dataset = _open(path, Format(fmt) if fmt is not None else detect_format(path))
+        columns = len(dataset.schema)
+        if columns > MAX_COLUMNS:
+            raise bad_input(path, None, f"{columns} columns, more than the {MAX_COLUMNS} secplan reads "
+                            "(split the file, or keep the columns to check)")
+        return dataset
     except PermissionError:
         raise bad_input(path, None, "permission denied") from None
     except ValueError as exc:
