@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from secplan.errors import InputError
+from secplan.fsutil import PRIVATE_FILE, keep_private, private_dir, private_file
 
 STATE_DIR = ".secplan"
 DB_FILENAME = "secplan.db"
@@ -24,10 +25,8 @@ _MIGRATION_LOCK_KEY = 0x5EC9_1A40
 
 
 def state_dir(root: Path) -> Path:
-    """The project's private state folder (store, ledger key, caches), created 0700."""
-    path = root / STATE_DIR
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    """The project's private state folder (store, ledger key, caches), created or tightened to 0700."""
+    return private_dir(root / STATE_DIR)
 
 
 class Store:
@@ -45,7 +44,13 @@ class Store:
     @classmethod
     def for_project(cls, root: Path, *, migrate: bool = True) -> Store:
         home = state_dir(root.resolve())
-        url = os.environ.get(URL_ENV) or f"sqlite:///{home / DB_FILENAME}"
+        url = os.environ.get(URL_ENV)
+        if not url:
+            database = home / DB_FILENAME
+            private_file(database)  # SQLite gives its -wal and -shm files the database's mode
+            for companion in ("-wal", "-shm"):
+                keep_private(database.with_name(database.name + companion), PRIVATE_FILE)
+            url = f"sqlite:///{database}"
         return cls(url, home, migrate=migrate)
 
     @staticmethod
@@ -87,7 +92,7 @@ class Store:
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_KEY})
                     conn.commit()
         else:
-            with (self.home / "migrate.lock").open("a") as handle:
+            with private_file(self.home / "migrate.lock").open("a") as handle:
                 fcntl.flock(handle, fcntl.LOCK_EX)
                 try:
                     yield
@@ -115,10 +120,53 @@ def _make_engine(url: str) -> Engine:
             engine = create_engine(url, connect_args={"timeout": 60})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
-            return engine
-        return create_engine(url, pool_pre_ping=True)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # sqlalchemy.exc.ArgumentError and missing drivers
         raise InputError(f"cannot use database URL from {URL_ENV}: {type(exc).__name__}") from None
+    event.listen(engine, "handle_error", _explain_database_error)
+    return engine
+
+
+#: What SQLite says when a file is not a database, or no longer one (truncated, overwritten).
+_SQLITE_DAMAGE = ("file is not a database", "database disk image is malformed", "file is encrypted")
+
+
+def _explain_database_error(context) -> None:
+    """Turn a damaged or unreachable store into a message that says what to do (exit 2), instead of
+    an internal error with a driver's link. Credentials in the URL never appear in the message."""
+    exc = context.original_exception
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    engine = context.engine
+    if engine is None:
+        return
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if any(marker in text for marker in _SQLITE_DAMAGE):
+            raise StoreDamaged(
+                f"{path}: the secplan store is damaged ({text})",
+                hint="restore it from a backup (`secplan backup restore`), or move it aside to start a new "
+                     "store; check an exported audit trail with `secplan audit verify`",
+            ) from None
+        if "unable to open database file" in text or "readonly database" in text:
+            raise StoreDamaged(f"{path}: cannot open the secplan store ({text})",
+                               hint="check the folder's owner and permissions") from None
+    elif context.is_disconnect or isinstance(exc, _psycopg_operational()):
+        where = f"{engine.url.host or 'localhost'}:{engine.url.port or 5432}/{engine.url.database or ''}"
+        raise StoreDamaged(f"cannot reach the secplan store at {where} ({URL_ENV}): {text}",
+                           hint="check that the database server runs and accepts this user") from None
+
+
+def _psycopg_operational() -> tuple[type[BaseException], ...]:
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.OperationalError,)
+
+
+class StoreDamaged(InputError):
+    """The store cannot be read: not a database, truncated, or out of reach."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
