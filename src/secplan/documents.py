@@ -86,43 +86,47 @@ def check_structure(data: Any, source: str, limits: Limits = DEFAULT_LIMITS) -> 
 
 
 # -- JSON ------------------------------------------------------------------------------------------
-def parse_json(text: str | bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """``json.loads`` within the limits; errors name the line and column."""
+def _invalid(what: str | None, syntax: str) -> str:
+    return f"{what} is not valid {syntax}" if what else f"not valid {syntax}"
+
+
+def parse_json(text: str | bytes, source: str, limits: Limits = DEFAULT_LIMITS, *, what: str | None = None) -> Any:
+    """``json.loads`` within the limits; errors name the line and column (and ``what`` the file is)."""
     _check_size(text, source, limits)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        raise DocumentError(f"{source}:{exc.lineno}:{exc.colno}: {_invalid(what, 'JSON')}: {exc.msg}") from None
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"{source}: not UTF-8 JSON (byte {exc.start})") from None
+        raise DocumentError(f"{source}: {what or 'the document'} is not UTF-8 JSON (byte {exc.start})") from None
     except RecursionError:
         raise _too(source, f"nesting deeper than {limits.max_depth} levels") from None
     return check_structure(data, source, limits)
 
 
 # -- TOML ------------------------------------------------------------------------------------------
-def parse_toml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+def parse_toml(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *, what: str | None = None) -> dict[str, Any]:
     """``tomllib.loads`` within the limits (tomllib recurses on nested arrays and inline tables)."""
     _check_size(text, source, limits)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DocumentError(f"{source}: not valid TOML: {exc}") from None
+        raise DocumentError(f"{source}: {_invalid(what, 'TOML')}: {exc}") from None
     except RecursionError:
         raise _too(source, f"nesting deeper than {limits.max_depth} levels") from None
     return check_structure(data, source, limits)
 
 
 # -- YAML ------------------------------------------------------------------------------------------
-def _yaml_error(source: str, exc: yaml.YAMLError) -> DocumentError:
+def _yaml_error(source: str, exc: yaml.YAMLError, what: str | None) -> DocumentError:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        return DocumentError(f"{source}{line}: not valid YAML: {exc.problem or exc}")
-    return DocumentError(f"{source}: not valid YAML: {exc}")
+        return DocumentError(f"{source}{line}: {_invalid(what, 'YAML')}: {exc.problem or exc}")
+    return DocumentError(f"{source}: {_invalid(what, 'YAML')}: {exc}")
 
 
-def check_yaml_events(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_yaml_events(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *, what: str | None = None) -> None:
     """One pass over the parser's events (the parser is a state machine: no recursion) that
     measures depth, aliases and the node count each document would have once aliases are expanded.
 
@@ -160,36 +164,38 @@ def check_yaml_events(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -
             if count > limits.max_nodes:
                 raise _too(source, f"more than {limits.max_nodes} nodes once aliases are expanded")
     except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+        raise _yaml_error(source, exc, what) from None
 
 
-def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *, what: str | None = None) -> Any:
     """The one YAML document in ``text`` (safe loader), within the limits; None for an empty one."""
-    check_yaml_events(text, source, limits)
+    check_yaml_events(text, source, limits, what=what)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+        raise _yaml_error(source, exc, what) from None
 
 
-def parse_yaml_all(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> list[Any]:
+def parse_yaml_all(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *,
+                   what: str | None = None) -> list[Any]:
     """Every document of a multi-document YAML stream (Kubernetes, compose), empty ones dropped."""
-    check_yaml_events(text, source, limits)
+    check_yaml_events(text, source, limits, what=what)
     try:
         return [doc for doc in yaml.safe_load_all(text) if doc is not None]
     except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+        raise _yaml_error(source, exc, what) from None
 
 
-def parse_yaml_with_nodes(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, yaml.Node | None]:
+def parse_yaml_with_nodes(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *,
+                          what: str | None = None) -> tuple[Any, yaml.Node | None]:
     """The one document's data and its node graph (for line numbers), parsed once, within the limits."""
-    check_yaml_events(text, source, limits)
+    check_yaml_events(text, source, limits, what=what)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
-        raise _yaml_error(source, exc) from None
+        raise _yaml_error(source, exc, what) from None
     finally:
         loader.dispose()
 

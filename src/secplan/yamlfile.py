@@ -51,10 +51,9 @@ def parse_yaml_model(text: str, model: type[M], *, source: str, what: str,
                      error: type[SecplanError] = InputError, empty_ok: bool = False, prefix: bool = True) -> M:
     """Like :func:`load_yaml_model` for text already read. ``prefix`` starts messages with "invalid <what>"."""
     try:
-        data, node = parse_yaml_with_nodes(text, source, CONFIG_LIMITS)
+        data, node = parse_yaml_with_nodes(text, source, CONFIG_LIMITS, what=f"the {what}")
     except InputError as exc:
-        raise error(exc.message.replace(": not valid YAML", f": the {what} is not valid YAML", 1),
-                    hint=exc.hint) from None
+        raise error(exc.message, hint=exc.hint) from None
     if data is None and empty_ok:
         data = {}
     if not isinstance(data, dict):

@@ -9,12 +9,12 @@ e-mail address) ever enters a profile.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from secplan.documents import parse_json, validate_shape
 from secplan.errors import InputError
 from secplan.fsutil import atomic_write_text
 
@@ -144,14 +144,8 @@ def save_profile(profile: Profile, path: Path) -> None:
 
 def load_profile(path: Path) -> Profile:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline profile") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: baseline profile is not valid JSON: {exc}") from None
-    try:
-        return Profile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise InputError(f"{path}: not a secplan profile: {where}: {first['msg']}") from None
+    data = parse_json(text, str(path), what="baseline profile")
+    return validate_shape(Profile, data, f"{path}: not a secplan profile")

@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from secplan.documents import CONFIG_LIMITS, parse_json, parse_yaml
 from secplan.errors import InputError
 
 _COMMIT = set("0123456789abcdef")
@@ -20,19 +21,15 @@ _COMMIT = set("0123456789abcdef")
 
 def read_document(path: Path, what: str) -> dict[str, Any]:
     """A JSON or YAML mapping from ``path`` (parameters, metrics, card information)."""
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read {what} file ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: {what} file is not UTF-8 text") from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: {what} file is not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-                         f"{str(exc).splitlines()[0]}") from None
+    kind = f"{what} file"
+    data = parse_json(text, str(path), what=kind) if path.suffix.lower() == ".json" \
+        else parse_yaml(text, str(path), CONFIG_LIMITS, what=kind)
     if data is None:
         return {}
     if not isinstance(data, dict):
