@@ -10,6 +10,7 @@ from secplan.assess.files import read_text
 from secplan.documents import parse_yaml_all
 from secplan.errors import InputError
 from secplan.platform.config.kubernetes import WORKLOADS, pod_spec
+from secplan.platform.config.shapes import check_manifest_shape
 
 WORKLOAD_KINDS = WORKLOADS
 
@@ -26,12 +27,22 @@ def kubernetes_documents(ev: Evidence) -> Iterator[tuple[str, dict[str, Any]]]:
             docs = parse_yaml_all(text, f.path)
         except InputError:  # the platform scan reports the file; probes judge the others
             continue
-        for doc in docs:
-            if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
-                if doc["kind"] == "List":
-                    yield from ((f.path, item) for item in doc.get("items") or [] if isinstance(item, dict))
-                else:
-                    yield f.path, doc
+        for index, doc in enumerate(docs):
+            if not (isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc):
+                continue
+            items = doc.get("items") if doc["kind"] == "List" else [doc]
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and _well_shaped(item, f.path, index):
+                    yield f.path, item
+
+
+def _well_shaped(doc: dict[str, Any], path: str, index: int) -> bool:
+    """Wrongly typed documents are reported by the platform scan; the probes judge the others."""
+    try:
+        check_manifest_shape(doc, path, index)
+    except InputError:
+        return False
+    return True
 
 
 def iter_containers(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:

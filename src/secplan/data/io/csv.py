@@ -50,7 +50,10 @@ class CsvDataset(Dataset):
             text = first.decode("utf-8-sig").rstrip("\r")
         except UnicodeDecodeError as exc:
             raise bad_input(path, f"line 1 (byte {exc.start})", "header is not valid UTF-8") from None
-        names = next(pycsv.reader([text], delimiter=self.delimiter), [])
+        try:
+            names = next(pycsv.reader([text], delimiter=self.delimiter), [])
+        except pycsv.Error as exc:
+            raise bad_input(path, "line 1", f"header is not valid CSV ({exc})") from None
         if not names or all(not n.strip() for n in names):
             raise bad_input(path, "line 1", "no header row")
         seen: set[str] = set()
@@ -69,7 +72,7 @@ class CsvDataset(Dataset):
             self._schema = batch.schema if batch is not None else pa.schema([(n, pa.string()) for n in self.names])
         return self._schema
 
-    def iter_batches(
+    def _batches(
         self, sample_rows: int | None = None, *, strings: bool = False, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
         if sample_rows is None or self.size <= _BLOCK * _SAMPLE_PIECES:

@@ -41,7 +41,7 @@ class JsonlDataset(Dataset):
             self._schema = batch.schema if batch is not None else pa.schema([])
         return self._schema
 
-    def iter_batches(
+    def _batches(
         self, sample_rows: int | None = None, *, strings: bool = False, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
         if sample_rows is None or self.size <= _BLOCK:

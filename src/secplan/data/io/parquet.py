@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from secplan.data.io.interface import DEFAULT_BATCH_ROWS, Dataset, Format
+from secplan.data.io.interface import DEFAULT_BATCH_ROWS, Dataset, Format, validate_batch
 from secplan.data.io.nested import flatten_batch, flatten_schema
 from secplan.data.io.problems import bad_input
 
@@ -55,11 +55,11 @@ class ParquetDataset(Dataset):
         for group in groups:
             try:
                 for batch in self._file.iter_batches(batch_size=batch_rows, row_groups=[group]):
-                    yield flatten_batch(batch)
+                    yield validate_batch(self.path, flatten_batch(batch))
             except (pa.ArrowException, OSError) as exc:
                 raise bad_input(self.path, f"row group {group}", f"corrupt data ({exc})") from None
 
-    def iter_batches(
+    def _batches(
         self, sample_rows: int | None = None, *, strings: bool = False, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
         groups = self.sample_row_groups(sample_rows)

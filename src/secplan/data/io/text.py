@@ -35,7 +35,7 @@ class TextDataset(Dataset):
     def schema(self) -> pa.Schema:
         return SCHEMA
 
-    def iter_batches(
+    def _batches(
         self, sample_rows: int | None = None, *, strings: bool = False, batch_rows: int = DEFAULT_BATCH_ROWS
     ) -> Iterator[pa.RecordBatch]:
         """Text is always read from its start (offsets count characters from there); a sample is the

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from secplan.platform.config.mlservers import ML_PORTS, check_command, check_env
+from secplan.platform.config.shapes import check_compose_shape, check_manifest_shape
 from secplan.platform.findings import Finding, finding
 
 WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "ReplicationController"}
@@ -29,9 +30,10 @@ def pod_spec(doc: dict[str, Any]) -> dict[str, Any] | None:
 
 def check_manifest(docs: list[Any], text: str, path: str) -> Iterator[Finding]:
     """One YAML file's documents. Project-wide checks (NetworkPolicy) are in :func:`check_network_policies`."""
-    for doc in docs:
+    for index, doc in enumerate(docs):
         if not isinstance(doc, dict):
             continue
+        check_manifest_shape(doc, path, index)
         kind, name = doc.get("kind"), (doc.get("metadata") or {}).get("name", "?")
         anchor = _line(text, f"name: {name}") or 1
         if kind in WORKLOADS:
@@ -89,6 +91,7 @@ def check_network_policies(workloads: list[tuple[str, int | None]], has_policy: 
 
 
 def check_compose(doc: Any, text: str, path: str) -> Iterator[Finding]:
+    check_compose_shape(doc, path)
     services = (doc or {}).get("services") if isinstance(doc, dict) else None
     for name, svc in (services or {}).items():
         if not isinstance(svc, dict):
