@@ -1,10 +1,13 @@
 """Benchmark: secplan's secrets scan against detect-secrets (what users pick instead) on one generated tree.
 
-The tree mimics an ML repository: Python modules, notebooks (with base64 image outputs), YAML configs,
-.env files and lock files. Some files get exactly one planted credential of a known type (Hugging Face,
-OpenAI, Anthropic, W&B, Databricks, AWS, GCP, Azure, GitHub, GitLab, Slack, private keys, database
-URLs, generic passwords); the others get decoys that must not be reported (git SHAs, sha256
-digests, UUIDs, base64 images, placeholders, environment lookups). Both tools scan the same tree in
+The tree mimics an ML repository: Python modules, notebooks (with base64 image outputs), YAML and INI
+configs, .env files, shell scripts and Terraform. Some files get exactly one planted credential of a
+known type (Hugging Face, OpenAI, Anthropic, W&B, Databricks, AWS, GCP, Azure, GitHub, GitLab, Slack,
+PyPI, Groq, Stripe, private keys, database URLs and credentials in other URLs, generic passwords,
+unquoted values in .env/INI/YAML, Terraform variable defaults); the others get decoys that must not be
+reported (git SHAs, sha256 digests, UUIDs, base64 images, placeholders, environment lookups, lines
+with the allowlist comments of detect-secrets and gitleaks, vendors' documented example keys), and the
+tree holds a .env.example template, a docs page and a detect-secrets baseline. Both tools scan the same tree in
 the same run, each as its own process (start-up included).
 
 Scored per file: recall = planted files reported / planted files; false positives = files without a
@@ -61,7 +64,21 @@ def planted(rng: random.Random) -> dict[str, str]:
         "private-key": "-----BEGIN RSA PRIVATE KEY-----",
         "database-url": f'MLFLOW_TRACKING_URI = "postgresql://mlflow:{rnd(rng, 14)}@db.internal:5432/mlflow"',
         "generic-password": f'db_password = "{rnd(rng, 12)}#{rnd(rng, 6)}!"',
+        "url-credentials": f'INDEX_URL = "https://build:{rnd(rng, 14)}@pkgs.corp.internal/simple"',
+        "pypi-token": f'PYPI_TOKEN = "pypi-AgEIcHlwaS5vcmc{rnd(rng, 70, AN + "_-")}"',
+        "groq": f'GROQ_API_KEY = "gsk_{rnd(rng, 52)}"',
+        "stripe": f'STRIPE_KEY = "sk_live_{rnd(rng, 32)}"',
     }
+
+
+#: Credentials whose shape depends on the file they are in (a value is unquoted only in configuration).
+PLANTED_IN: dict[str, tuple[str, str]] = {
+    "env-unquoted-password": (".env", "DB_PASSWORD={}#{}!"),
+    "env-unquoted-token": (".env", "SERVICE_API_KEY={}{}"),
+    "ini-password": (".ini", "[database]\nhost = db.internal\npassword = {}{}"),
+    "yaml-unquoted-password": (".yaml", "database:\n  user: ml\n  password: {}{}"),
+    "terraform-variable": (".tf", 'variable "db_password" {{\n  type    = string\n  default = "{}{}"\n}}'),
+}
 
 
 def decoys(rng: random.Random) -> list[str]:
@@ -79,7 +96,25 @@ def decoys(rng: random.Random) -> list[str]:
         'secret_name = "prod/model-registry/credentials"',
         f"    lr = {rng.random():.6f}  # learning_rate_schedule_{rnd(rng, 6).lower()}",
         f'checkpoint = "s3://ml-models/{rnd(rng, 8).lower()}/epoch-{rng.randint(1, 99)}.safetensors"',
+        f'client = OpenAI(api_key="sk-proj-{rnd(rng, 48)}")  # pragma: allowlist secret',
+        f'GITHUB_TOKEN = "ghp_{rnd(rng, 36)}"  # gitleaks:allow',
+        'aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"',
+        'INDEX_URL = "https://build:${INDEX_TOKEN}@pkgs.corp.internal/simple"',
+        "TOKEN_TTL=3600",
+        "DB_PASSWORD=${DB_PASSWORD}",
     ]
+
+
+#: Files that hold secret-looking values that are not secrets: templates and baselines.
+def decoy_files(rng: random.Random) -> dict[str, str]:
+    return {
+        "deploy/.env.example": "OPENAI_API_KEY=sk-proj-" + "x" * 48 + "\nDB_PASSWORD=changeme\n"
+                               "SECRET_KEY=your-secret-key\nHF_TOKEN=hf_" + "x" * 34 + "\n",
+        "docs/setup.md": "Set `aws_access_key_id = AKIAIOSFODNN7EXAMPLE` and `password: <your password>`.\n",
+        ".secrets.baseline": json.dumps({"version": "1.5.0", "results": {"src/a.py": [
+            {"type": "Secret Keyword", "hashed_secret": rnd(rng, 40, "0123456789abcdef"), "line_number": 3}
+            for _ in range(20)]}}, indent=2),
+    }
 
 
 FILLER = [
@@ -104,13 +139,22 @@ def generate(root: Path, files: int, plant_ratio: float, seed: int) -> dict[str,
     """Write the tree; returns {relative path: planted type} for files with a plant."""
     rng = random.Random(seed)
     truth: dict[str, str] = {}
-    kinds = [("src", ".py"), ("notebooks", ".ipynb"), ("configs", ".yaml"), ("deploy", ".env"), ("scripts", ".sh")]
+    kinds = [("src", ".py"), ("notebooks", ".ipynb"), ("configs", ".yaml"), ("deploy", ".env"), ("scripts", ".sh"),
+             ("infra", ".tf"), ("configs", ".ini")]
+    for rel, text in decoy_files(rng).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
     for n in range(files):
         folder, suffix = kinds[n % len(kinds)]
         rel = f"{folder}/m{n // len(kinds) // 50:02d}/file_{n:05d}{suffix}"
         lines = [rng.choice(FILLER) for _ in range(rng.randint(20, 60))]
+        fitting = [k for k, (where, _) in PLANTED_IN.items() if where == suffix]
         if rng.random() < plant_ratio:
-            kind, line = rng.choice(sorted(planted(rng).items()))
+            if fitting and rng.random() < 0.5:
+                kind = rng.choice(fitting)
+                line = PLANTED_IN[kind][1].format(rnd(rng, 10), rnd(rng, 6))
+            else:
+                kind, line = rng.choice(sorted(planted(rng).items()))
             truth[rel] = kind
         else:
             line = rng.choice(decoys(rng))

@@ -3,12 +3,15 @@ the scanners rely on, so that a hostile or broken ``.ipynb`` is a located messag
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from secplan.documents import parse_json, validate_shape
+
+_TEXT_MIMES = {"application/json", "application/javascript", "application/x-javascript", "application/xml"}
 
 
 def _joined(value: Any) -> str:
@@ -33,9 +36,19 @@ class Output(BaseModel):
 
     _join = field_validator("text", mode="before")(_joined)
 
-    @property
-    def plain_text(self) -> str:
-        return _joined(self.data.get("text/plain")) if "text/plain" in self.data else ""
+    def data_texts(self) -> Iterator[str]:
+        """The textual representations of a rich output (text/*, JSON, JavaScript); images and
+        other binary representations are skipped."""
+        for mime, value in self.data.items():
+            if not (mime.startswith("text/") or mime in _TEXT_MIMES or mime.endswith("+json")):
+                continue
+            if isinstance(value, dict | list) and mime.endswith("json"):
+                yield json.dumps(value)
+            else:
+                try:
+                    yield _joined(value)
+                except ValueError:
+                    continue
 
 
 class Cell(BaseModel):
@@ -58,7 +71,7 @@ class Notebook(BaseModel):
         for index, cell in enumerate(self.cells, 1):
             yield f"cell {index}", cell.source
             for output in cell.outputs:
-                for text in (output.text, output.plain_text):
+                for text in (output.text, *output.data_texts()):
                     if text:
                         yield f"cell {index} output", text
 

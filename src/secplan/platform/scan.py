@@ -113,7 +113,7 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
             if Scanner.VULN in enabled and reader_for(name):
                 result.dependencies.extend(read_manifest(path, root))
             notebook = read_notebook(text, pf.path) if lower.endswith(".ipynb") else None
-            if Scanner.SECRET in enabled:
+            if Scanner.SECRET in enabled and not secrets.is_secrets_baseline(name, text):
                 if notebook is not None:
                     for member, chunk in notebook.texts():
                         found.extend(secrets.scan_text(chunk, pf.path, member=member))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,81 +18,60 @@ from pathlib import Path
 from secplan.errors import InputError
 from secplan.fsutil import atomic_write_text
 from secplan.platform.findings import Finding, finding
-from secplan.vocabulary import Severity
-
-
-@dataclass(frozen=True)
-class SecretRule:
-    name: str
-    pattern: re.Pattern[str]
-    severity: Severity = Severity.HIGH
-    group: int = 0
-    """The regex group holding the secret value itself."""
-    hints: tuple[str, ...] = ()
-    """Lower-case substrings one of which every match contains: a text without any skips the regex."""
-
-
-def _r(name: str, pattern: str, severity: Severity = Severity.HIGH, group: int = 0, *hints: str) -> SecretRule:
-    return SecretRule(name, re.compile(pattern), severity, group, hints)
-
-
-_Q = r"""["']?"""
-SECRET_RULES: tuple[SecretRule, ...] = (
-    _r("AWS access key id", r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b", Severity.HIGH, 1, "akia", "asia"),
-    _r("AWS secret access key",
-       r"(?i)aws_?secret_?(?:access_?)?key\w*" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
-       Severity.CRITICAL, 1, "secret"),
-    _r("GCP service-account private key", r'"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----[^"]{20,})"',
-       Severity.CRITICAL, 1, "private_key"),
-    _r("Google API key", r"\b(AIza[0-9A-Za-z_\-]{35})(?![0-9A-Za-z_\-])", Severity.HIGH, 1, "aiza"),
-    _r("Azure storage account key", r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)", Severity.CRITICAL, 1, "accountkey="),
-    _r("Azure client secret",
-       r"(?i)(?:azure|client)_?secret\w*" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"([A-Za-z0-9_~.\-]{3}8Q~[A-Za-z0-9_~.\-]{31,34})",
-       Severity.HIGH, 1, "8q~"),
-    _r("GitHub token", r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b", Severity.HIGH, 1, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    _r("GitLab token", r"\b(glpat-[A-Za-z0-9_\-]{20,})\b", Severity.HIGH, 1, "glpat-"),
-    _r("Slack token", r"\b(xox[abposr]-[0-9A-Za-z\-]{10,})\b", Severity.HIGH, 1, "xox"),
-    _r("Slack webhook", r"(https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{20,})", Severity.MEDIUM, 1, "hooks.slack.com"),
-    _r("Hugging Face token", r"\b(hf_[A-Za-z0-9]{34,40})\b", Severity.HIGH, 1, "hf_"),
-    _r("Anthropic API key", r"\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,})", Severity.HIGH, 1, "sk-ant-"),
-    _r("OpenAI API key",
-       r"\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48})(?![A-Za-z0-9_\-])",
-       Severity.HIGH, 1, "sk-"),
-    _r("Weights & Biases API key",
-       r"(?i)(?:wandb|wb)_?(?:api_?)?key\w*" + _Q + r"[ \t]*[:=(][ \t]*(?:key[ \t]*=[ \t]*)?" + _Q + r"([a-f0-9]{40}|local-[a-f0-9]{40})\b",
-       Severity.HIGH, 1, "key"),
-    _r("Weights & Biases API key", r"wandb\.login\([^)]*key\s*=\s*[\"']([a-f0-9]{40})[\"']", Severity.HIGH, 1, "key"),
-    _r("Databricks token", r"\b(dapi[a-f0-9]{32}(?:-\d)?)\b", Severity.HIGH, 1, "dapi"),
-    _r("Private key", r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)",
-       Severity.CRITICAL, 1, "private key"),
-    _r("Database URL with password",
-       r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql)(?:\+\w+)?://[^\s:/@\"']+:([^\s@/\"']{3,})@[\w.\-]+",
-       Severity.HIGH, 1, "://"),
+from secplan.platform.secret_rules import (
+    SECRET_RULES,
+    URL_CREDENTIALS,
+    is_documented_example,
+    is_placeholder,
+    looks_like_password,
+    looks_random,
 )
+from secplan.vocabulary import Severity
 
 # Generic assignments are found value-first (a quoted 16+ character value after `=` or `:`, a cheap
 # scan), then the name just before it is checked for a secret-like word.
 _ASSIGNED = re.compile(r"""[:=][ \t]*[rbf]?["']([^"'\s]{16,})["']""")
 _NAME_BEFORE = re.compile(r"""([\w.\-]{1,60})["']?[ \t]*$""")
-_SECRET_WORD = re.compile(r"(?i)secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential")
+# Unquoted values count only where a value is a value: .env, INI, YAML, shell, properties files.
+_UNQUOTED = re.compile(r"""(?m)^[ \t]*(?:export[ \t]+|set[ \t]+)?([\w.\-]{1,60})[ \t]*[:=][ \t]*([^\s"'#;&|`][^\s"';&|`]{5,199})(?:[ \t]+[#;].*)?[ \t]*$""")
+_SECRET_WORD = re.compile(r"(?i)secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential|private_?key")
+_PASSWORD_WORD = re.compile(r"(?i)passw(?:or)?d|pwd|secret")
 # Bounded repetitions keep every pattern linear on adversarial input (a 5 MiB dotted run, say).
 _NOT_A_VALUE_NAME = re.compile(
     r"(?i)(?:name|path|file|dir|url|uri|id|type|env|var|prefix|header|field|endpoint|pattern|regexp?|re|format|fmt|"
-    r"template)s?$"
+    r"template|length|len|size|ttl|timeout|expiry|expires|days|policy|mode|enabled|required)s?$"
 )
-_PLACEHOLDER = re.compile(
-    r"(?i)^(?:\$\{?[\w.]+\}?|<[^>]*>|\{\{.*\}\}|%\(?\w+\)?s?|x+|\*+|\.+|changeme|example\w*|dummy\w*|your[\w\-]*|"
-    r"(?:test|fake|sample|placeholder)[\w\-]*|none|null|redacted)$"
-)
-
-
+_TF_VARIABLE = re.compile(r'variable[ \t]+"([\w\-]{1,100})"[ \t]*\{')
+_TF_DEFAULT = re.compile(r'default[ \t]*=[ \t]*"([^"\n]{1,500})"')
+_SUPPRESS = re.compile(r"pragma:[ \t]*allowlist[ \t]+(nextline[ \t]+)?secret|gitleaks:allow")
+_DB_SCHEMES = re.compile(r"(?i)^(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|oracle|"
+                         r"snowflake|clickhouse|cockroachdb)(?:\+\w+)?$")
 _NEWLINE = re.compile(r"\n")
+_CONFIG_SUFFIXES = (".env", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", ".toml", ".sh", ".bash", ".zsh",
+                    ".tfvars", ".envrc", ".netrc", ".pgpass", ".npmrc", ".pypirc", ".service")
+_EXAMPLE_NAME = re.compile(r"(?i)(?:^|[._\-/])(?:examples?|samples?|templates?|dist|tmpl|skel)(?:$|[._\-])")
+_DOC_SUFFIXES = (".md", ".rst", ".adoc", ".txt")
 
 
-def entropy(text: str) -> float:
-    """Shannon entropy per character: random tokens score above ~3.5, words and identifiers below."""
-    counts = {c: text.count(c) for c in set(text)}
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+@dataclass(frozen=True)
+class FileContext:
+    """How to read values in a file: what counts as a value, and whether it is a template or docs."""
+
+    config: bool
+    """Unquoted ``NAME=value`` is a value (in code it is an expression)."""
+    example: bool
+    """A template or documentation: generic assignments and filler values are not secrets there."""
+    terraform: bool
+
+    @classmethod
+    def of(cls, path: str) -> FileContext:
+        name = path.rsplit("/", 1)[-1].lower()
+        in_docs = path.lower().startswith(("docs/", "doc/")) or "/docs/" in path.lower()
+        example = bool(_EXAMPLE_NAME.search(name)) or (in_docs and name.endswith(_DOC_SUFFIXES)) \
+            or name.endswith(_DOC_SUFFIXES[:3])
+        config = name.startswith(".env") or name.endswith(_CONFIG_SUFFIXES) or name in {"dockerfile", "procfile"} \
+            or name.rsplit(".", 1)[0].endswith(_CONFIG_SUFFIXES)
+        return cls(config=config, example=example, terraform=name.endswith(".tf"))
 
 
 def redact(value: str) -> str:
@@ -106,60 +84,138 @@ def fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _looks_generic_secret(value: str) -> bool:
-    if _PLACEHOLDER.match(value) or value.count("/") > 2:
-        return False
-    if re.fullmatch(r"[a-z0-9]+(?:[/\-_.:][a-z0-9]+)+", value):
-        return False  # lowercase paths, slugs, dotted names and UUIDs
-    if re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", value) or re.fullmatch(r"[A-Z_]+", value):
-        return False  # identifiers, dotted names, constants
-    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
-    return classes >= 2 and entropy(value) >= 3.5
-
-
 def scan_text(text: str, path: str, *, line_offset: int = 0, member: str | None = None) -> Iterator[Finding]:
     """Findings for every secret in ``text``; each value reported once per line.
 
     Each rule runs once over the whole text (the regex engine's loop, not Python's), and offsets are
-    mapped to line numbers afterwards: this is what makes large trees fast.
+    mapped to line numbers afterwards: this is what makes large trees fast. Lines marked with the
+    allowlist comments detect-secrets and gitleaks users already write are not reported.
     """
-    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-    seen: set[tuple[int, str]] = set()
-    hits: list[tuple[int, str, Severity, str]] = []
+    context = FileContext.of(path)
+    hits = _Hits(text)
     lowered = text.lower()
     for rule in SECRET_RULES:
         if rule.hints and not any(h in lowered for h in rule.hints):
             continue
         for match in rule.pattern.finditer(text):
             value = match.group(rule.group)
-            line = bisect.bisect_right(starts, match.start())
-            if (line, value) in seen or (rule.name == "Database URL with password" and _PLACEHOLDER.match(value)):
+            if not is_documented_example(value, filler=context.example):
+                hits.add(match.start(), rule.name, rule.severity, value)
+    if "://" in text:
+        for match in URL_CREDENTIALS.finditer(text):
+            scheme, password = match.group(1), match.group(3)
+            if is_placeholder(password) or is_documented_example(password, filler=context.example):
                 continue
-            seen.add((line, value))
-            hits.append((line, rule.name, rule.severity, value))
+            kind = "Database URL with password" if _DB_SCHEMES.match(scheme) else "Credentials in URL"
+            hits.add(match.start(3), kind, Severity.HIGH, password)
+    if not context.example:
+        _generic(text, context, hits)
+    suppressed = _suppressed_lines(text) if ("allowlist" in lowered or "gitleaks:allow" in lowered) else set()
+    for line, kind, severity, value in sorted(hits.found, key=lambda h: h[0]):
+        if line not in suppressed:
+            yield _secret(kind, severity, value, path, line + line_offset, member)
+
+
+class _Hits:
+    """Found values by line, each value once per line (a specific rule wins over a generic one)."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.found: list[tuple[int, str, Severity, str]] = []
+        self._seen: set[tuple[int, str]] = set()
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+    def add(self, offset: int, kind: str, severity: Severity, value: str, *, generic: bool = False) -> None:
+        line = self.line(offset)
+        if (line, value) in self._seen:
+            return
+        if generic and any(n == line and (value in v or v in value) for n, v in self._seen):
+            return
+        self._seen.add((line, value))
+        self.found.append((line, kind, severity, value))
+
+
+def _secret_name(name: str) -> re.Match[str] | None:
+    word = _SECRET_WORD.search(name)
+    if word is None or _NOT_A_VALUE_NAME.search(name[word.end():] or name):
+        return None
+    return word
+
+
+def _generic(text: str, context: FileContext, hits: _Hits) -> None:
+    """Values under secret-like names: quoted anywhere, unquoted in configuration files, and the
+    defaults of Terraform variables whose names say they are secrets."""
     for match in _ASSIGNED.finditer(text):
         value = match.group(1)
         before = _NAME_BEFORE.search(text, max(0, match.start() - 64), match.start())
-        if before is None:
-            continue
-        name = before.group(1)
-        word = _SECRET_WORD.search(name)
-        line = bisect.bisect_right(starts, match.start())
-        if word is None or _NOT_A_VALUE_NAME.search(name[word.end():] or name):
-            continue
-        if any(n == line and (value in v or v in value) for n, v in seen):
-            continue
-        if _looks_generic_secret(value):
-            seen.add((line, value))
-            hits.append((line, "High-entropy secret assignment", Severity.MEDIUM, value))
-    for line, kind, severity, value in sorted(hits, key=lambda h: h[0]):
-        yield _secret(kind, severity, value, path, line + line_offset, member)
+        if before is not None and _secret_name(before.group(1)) and looks_random(value) \
+                and not is_documented_example(value):
+            hits.add(match.start(1), "High-entropy secret assignment", Severity.MEDIUM, value, generic=True)
+    if context.config:
+        for match in _UNQUOTED.finditer(text):
+            name, value = match.group(1), match.group(2)
+            word = _secret_name(name)
+            if word is None or is_placeholder(value) or is_documented_example(value, filler=True):
+                continue
+            if looks_random(value):
+                hits.add(match.start(2), "High-entropy secret assignment", Severity.MEDIUM, value, generic=True)
+            elif _PASSWORD_WORD.search(word.group(0)) and looks_like_password(value):
+                hits.add(match.start(2), "Password in configuration", Severity.MEDIUM, value, generic=True)
+    if context.terraform:
+        for variable in _TF_VARIABLE.finditer(text):
+            if _secret_name(variable.group(1).replace("-", "_")) is None:
+                continue
+            body = text[variable.end(): _block_end(text, variable.end())]
+            default = _TF_DEFAULT.search(body)
+            if default and not is_placeholder(default.group(1)) and looks_like_password(default.group(1)):
+                hits.add(variable.end() + default.start(1), "Secret in a Terraform variable default", Severity.HIGH,
+                         default.group(1), generic=True)
+
+
+def _block_end(text: str, start: int, limit: int = 4000) -> int:
+    """The offset of the brace that closes the block opened just before ``start`` (bounded)."""
+    depth = 1
+    end = min(len(text), start + limit)
+    for index in range(start, end):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return end
+
+
+def _suppressed_lines(text: str) -> set[int]:
+    """1-based lines an allowlist comment covers: its own, or the next for ``nextline``."""
+    lines: set[int] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        marker = _SUPPRESS.search(line)
+        if marker:
+            lines.add(number + 1 if marker.group(1) else number)
+    return lines
 
 
 def _secret(kind: str, severity: Severity, value: str, path: str, line: int, member: str | None) -> Finding:
     preview = redact(value) if kind != "Private key" else "-----BEGIN … PRIVATE KEY-----"
     return finding("secret-in-code", path, line, f"{kind}: {preview}", severity=severity, member=member,
                    fingerprint=fingerprint(value), extra={"secret_type": kind})
+
+
+_BASELINE_NAMES = {".secrets.baseline", ".gitleaksignore", "gitleaks-baseline.json", ".gitleaks-baseline.json"}
+
+
+def is_secrets_baseline(name: str, text: str) -> bool:
+    """A baseline of detect-secrets, gitleaks or secplan: it holds hashes and fingerprints of
+    accepted findings, which look like secrets and are not."""
+    if name.lower() in _BASELINE_NAMES:
+        return True
+    head = text[:4096]
+    return '"hashed_secret"' in head or ('"accepted"' in head and '"fingerprint"' in head) \
+        or ('"RuleID"' in head and '"Fingerprint"' in head)
 
 
 # --- baseline ---------------------------------------------------------------------------------
