@@ -38,6 +38,8 @@ mutation = st.one_of(
 def _apply(raw: bytes, kind: str, where: int, value: int) -> bytes:
     at = where % (len(raw) + 1)
     if kind == "flip":
+        if not raw:  # nothing left to flip after an earlier cut
+            return raw
         at = where % len(raw)
         return raw[:at] + bytes([raw[at] ^ value]) + raw[at + 1 :]
     if kind == "cut":

@@ -52,9 +52,36 @@ def test_introduced_only_means_every_later_version() -> None:
     assert is_affected("99.0", aff([("introduced", "3.1")])) and not is_affected("3.0", aff([("introduced", "3.1")]))
 
 
-def test_unparseable_bound_or_version_is_not_guessed() -> None:
-    assert not is_affected("1.0", aff([("introduced", "0"), ("fixed", "not-a-version")]))
-    assert not is_affected("weird version", aff([("introduced", "0")]))
+def test_unparseable_bound_is_reported_not_called_clean() -> None:
+    """A bound that cannot be ordered cannot prove a version clean: the range counts as affecting."""
+    assert is_affected("1.0", aff([("introduced", "0"), ("fixed", "not-a-version")]))
+    assert not is_affected("weird version", aff([("introduced", "0")]))  # no order for the pin itself
+
+
+@pytest.mark.parametrize(("version", "expected"), [
+    ("0.5", True), ("1.9", True), ("2.0", False), ("2.5", False),
+])
+def test_limit_caps_a_range(version: str, expected: bool) -> None:
+    # OSV: a range applies only below one of its limits, whatever its other events say.
+    assert is_affected(version, aff([("introduced", "0"), ("limit", "2.0")])) is expected
+
+
+def test_several_limits_and_infinity() -> None:
+    two = aff([("introduced", "0"), ("limit", "1.0"), ("limit", "3.0")])
+    assert is_affected("2.0", two) and not is_affected("3.0", two)
+    assert is_affected("99", aff([("introduced", "1.0"), ("limit", "*")]))
+
+
+def test_limit_with_fixed_inside() -> None:
+    rng = aff([("introduced", "1.0"), ("fixed", "1.5"), ("introduced", "2.0"), ("limit", "2.5")])
+    assert [is_affected(v, rng) for v in ("0.9", "1.2", "1.5", "2.1", "2.5", "3.0")] == \
+        [False, True, False, True, False, False]
+
+
+def test_parse_record_keeps_limit_events() -> None:
+    rec = record("L", ranges=[{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"limit": "2.0"}]}])
+    adv = parse_record(rec)
+    assert adv is not None and adv.affected[0].events == ((("introduced", "0"), ("limit", "2.0")),)
 
 
 def record(id_: str, *, aliases=(), ranges=None, versions=(), severity=None, withdrawn=None, name="Py_Pkg", db=None):

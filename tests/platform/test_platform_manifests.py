@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from secplan.platform.manifests import ManifestError, read_manifest
+from secplan.platform.manifests import read_manifest
 from secplan.platform.scan import Scanner, scan_project
 
 
@@ -41,15 +41,22 @@ def test_requirements_include_cycle_and_missing_include(project_dir: Path, write
     write("requirements-a.txt", "-r requirements-b.txt\nnumpy==1.0\n")
     write("requirements-b.txt", "-r requirements-a.txt\nscipy==1.0\n")
     assert pins(read_manifest(project_dir / "requirements-a.txt", project_dir)) == {"numpy": "1.0", "scipy": "1.0"}
-    write("requirements-c.txt", "-r /etc/passwd\n")
-    with pytest.raises(ManifestError, match="not found in the project"):
-        read_manifest(project_dir / "requirements-c.txt", project_dir)
+    write("requirements-c.txt", "-r /etc/passwd\nscipy==1.1\n")
+    problems: list[str] = []
+    assert pins(read_manifest(project_dir / "requirements-c.txt", project_dir, problems)) == {"scipy": "1.1"}
+    assert problems == ["requirements-c.txt:1: included file /etc/passwd not found in the project"]
 
 
-def test_invalid_requirement_names_file_and_line(project_dir: Path, write) -> None:
-    write("requirements.txt", "numpy==1.0\nthis is not ][ valid\n")
-    with pytest.raises(ManifestError, match=r"requirements.txt:2"):
-        read_manifest(project_dir / "requirements.txt", project_dir)
+def test_one_unreadable_line_never_drops_the_rest(project_dir: Path, write) -> None:
+    write("requirements.txt", "numpy==1.0\nthis is not ][ valid\n-e git+https://github.com/org/lib.git#egg=lib\n"
+                              "git+https://github.com/org/other.git@v1.2#egg=other\n./vendored/pkg\n"
+                              "https://files.example.com/wheel-1.0-py3-none-any.whl\npandas==2.0.0\n")
+    problems: list[str] = []
+    assert pins(read_manifest(project_dir / "requirements.txt", project_dir, problems)) == {
+        "numpy": "1.0", "pandas": "2.0.0"}
+    assert [p.split(":")[1] for p in problems] == ["2", "3", "4", "5", "6"]
+    assert problems[0].startswith("requirements.txt:2: invalid requirement") and "still read" in problems[0]
+    assert "editable" in problems[1] and all("not checked against advisories" in p for p in problems[1:])
 
 
 def test_lock_files(project_dir: Path, write) -> None:

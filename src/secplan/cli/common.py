@@ -16,8 +16,10 @@ from rich.table import Table
 
 from secplan.fsutil import atomic_write_text
 
-console = Console()
-err_console = Console(stderr=True)
+# Messages are never wrapped: a path, an id or a key split over two lines breaks copy-paste and grep
+# in CI logs (tables choose their own layout).
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):

@@ -73,8 +73,15 @@ def parse_requirement_line(line: str, path: str, number: int | None) -> Dependen
     return Dependency(canonical_name(req.name), _pinned(req), line, path, number)
 
 
-def read_requirements(file: Path, root: Path, _seen: set[Path] | None = None) -> Iterator[Dependency]:
-    """requirements*.txt: continuations, comments, ``--hash`` options, ``-r``/``-c`` includes (relative to the file)."""
+_URL_OR_PATH = re.compile(r"^(?:[\w+.\-]+://|git\+|hg\+|svn\+|bzr\+|\.{0,2}/|~|[A-Za-z]:\\)|\.(?:whl|tar\.gz|zip)$")
+
+
+def read_requirements(file: Path, root: Path, problems: list[str] | None = None,
+                      _seen: set[Path] | None = None) -> Iterator[Dependency]:
+    """requirements*.txt: continuations, comments, ``--hash`` options, ``-r``/``-c`` includes (relative
+    to the file). A line that cannot be read (a typo, a missing include) or that installs from a URL
+    or a path is noted in ``problems`` and the rest of the file is still read."""
+    problems = problems if problems is not None else []
     seen = _seen if _seen is not None else set()
     real = file.resolve()
     if real in seen:
@@ -102,15 +109,35 @@ def read_requirements(file: Path, root: Path, _seen: set[Path] | None = None) ->
         if include:
             target = (file.parent / include.group(1)).resolve()
             if not target.is_relative_to(root.resolve()) or not target.is_file():
-                raise ManifestError(f"{rel}:{number}: included file {include.group(1)} not found in the project")
-            yield from read_requirements(target, root, seen)
+                problems.append(f"{rel}:{number}: included file {include.group(1)} not found in the project")
+                continue
+            yield from read_requirements(target, root, problems, seen)
             continue
-        if line.startswith("-"):  # -e, --index-url, --find-links ...: not a versioned requirement
+        editable = re.match(r"^(?:-e|--editable)\s*=?\s*(\S+)", line)
+        if editable:
+            problems.append(f"{rel}:{number}: {editable.group(1)} is installed from source (editable): "
+                            "not checked against advisories")
+            continue
+        if line.startswith("-"):  # --index-url, --find-links ...: options, not requirements
             continue
         line = re.sub(r"\s--hash[=\s]\S+", "", " " + line).strip()
+        if _URL_OR_PATH.search(line.split(";")[0].strip()):
+            problems.append(f"{rel}:{number}: {line.split(';')[0].strip()} is installed from a URL or path: "
+                            "not checked against advisories")
+            continue
+        yield from _one_line(line, rel, number, problems)
+
+
+def _one_line(line: str, rel: str, number: int | None, problems: list[str] | None) -> Iterator[Dependency]:
+    """One requirement; an unreadable one is noted and skipped, never the whole manifest."""
+    try:
         dep = parse_requirement_line(line, rel, number)
-        if dep:
-            yield dep
+    except ManifestError as exc:
+        if problems is not None:
+            problems.append(f"{exc}; the rest of the file is still read")
+        return
+    if dep:
+        yield dep
 
 
 def _rel(file: Path, root: Path) -> str:
@@ -142,7 +169,7 @@ def _locked(file: Path, root: Path, packages: list[LockedPackage], text: str) ->
                          _line_of(text, f'name = "{pkg.name}"'))
 
 
-def read_poetry_lock(file: Path, root: Path) -> Iterator[Dependency]:
+def read_poetry_lock(file: Path, root: Path, problems: list[str] | None = None) -> Iterator[Dependency]:
     lock, text = _document(file, root, PoetryOrUvLock, "toml")
     return _locked(file, root, lock.package, text)
 
@@ -150,12 +177,12 @@ def read_poetry_lock(file: Path, root: Path) -> Iterator[Dependency]:
 read_uv_lock = read_poetry_lock
 
 
-def read_pylock(file: Path, root: Path) -> Iterator[Dependency]:
+def read_pylock(file: Path, root: Path, problems: list[str] | None = None) -> Iterator[Dependency]:
     lock, text = _document(file, root, PyLock, "toml")
     return _locked(file, root, lock.packages, text)
 
 
-def read_pipfile_lock(file: Path, root: Path) -> Iterator[Dependency]:
+def read_pipfile_lock(file: Path, root: Path, problems: list[str] | None = None) -> Iterator[Dependency]:
     lock, text = _document(file, root, PipfileLock, "json")
     rel = _rel(file, root)
     for section in (lock.default, lock.develop):
@@ -168,7 +195,7 @@ def read_pipfile_lock(file: Path, root: Path) -> Iterator[Dependency]:
             yield Dependency(canonical_name(name), version, f"{name}{spec}", rel, _line_of(text, f'"{name}"'))
 
 
-def read_environment_yml(file: Path, root: Path) -> Iterator[Dependency]:
+def read_environment_yml(file: Path, root: Path, problems: list[str] | None = None) -> Iterator[Dependency]:
     """conda environment files: only the ``pip:`` section holds PyPI packages."""
     env, text = _document(file, root, CondaEnvironment, "yaml")
     rel = _rel(file, root)
@@ -177,12 +204,10 @@ def read_environment_yml(file: Path, root: Path) -> Iterator[Dependency]:
             for line in item.pip:
                 line = line.strip()
                 if line and not line.startswith("-"):
-                    dep = parse_requirement_line(line, rel, _line_of(text, line))
-                    if dep:
-                        yield dep
+                    yield from _one_line(line, rel, _line_of(text, line), problems)
 
 
-def read_pyproject(file: Path, root: Path) -> Iterator[Dependency]:
+def read_pyproject(file: Path, root: Path, problems: list[str] | None = None) -> Iterator[Dependency]:
     pyproject, text = _document(file, root, PyProject, "toml")
     rel = _rel(file, root)
     project = pyproject.project
@@ -192,9 +217,9 @@ def read_pyproject(file: Path, root: Path) -> Iterator[Dependency]:
     for group in pyproject.dependency_groups.values():
         lines.extend(x for x in group if isinstance(x, str))
     for line in lines:
-        dep = parse_requirement_line(line, rel, _line_of(text, line))
-        if dep and dep.name != canonical_name(project.name):  # self-references such as demo[ml]
-            yield dep
+        for dep in _one_line(line, rel, _line_of(text, line), problems):
+            if dep.name != canonical_name(project.name):  # self-references such as demo[ml]
+                yield dep
     for name, spec in pyproject.tool.poetry.dependencies.items():
         if name.lower() == "python":
             continue
@@ -204,7 +229,8 @@ def read_pyproject(file: Path, root: Path) -> Iterator[Dependency]:
                          rel, _line_of(text, f"{name} ="))
 
 
-READERS: dict[str, Callable[[Path, Path], Iterator[Dependency]]] = {
+Reader = Callable[[Path, Path, list[str] | None], Iterator[Dependency]]
+READERS: dict[str, Reader] = {
     "poetry.lock": read_poetry_lock,
     "uv.lock": read_uv_lock,
     "pylock.toml": read_pylock,
@@ -215,22 +241,23 @@ READERS: dict[str, Callable[[Path, Path], Iterator[Dependency]]] = {
 }
 
 
-def reader_for(name: str) -> Callable[[Path, Path], Iterator[Dependency]] | None:
+def reader_for(name: str) -> Reader | None:
     """The reader for a file name, or None when it is not a manifest we read."""
     lower = name.lower()
     if lower.startswith("requirements") and lower.endswith((".txt", ".in")):
-        return lambda f, r: read_requirements(f, r)
+        return read_requirements
     if re.fullmatch(r"pylock\.[\w-]+\.toml", lower):
         return read_pylock
     return READERS.get(lower)
 
 
-def read_manifest(file: Path, root: Path) -> list[Dependency]:
-    """All dependencies of one manifest; :class:`ManifestError` when it cannot be parsed."""
+def read_manifest(file: Path, root: Path, problems: list[str] | None = None) -> list[Dependency]:
+    """All dependencies of one manifest; :class:`ManifestError` when it cannot be parsed at all.
+    Lines that cannot be read are noted in ``problems`` and skipped."""
     reader = reader_for(file.name)
     if reader is None:
         return []
     try:
-        return list(reader(file, root))
+        return list(reader(file, root, problems))
     except UnicodeDecodeError:
         raise ManifestError(f"{_rel(file, root)}: not UTF-8 text") from None

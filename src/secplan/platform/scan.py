@@ -19,7 +19,7 @@ from secplan.platform.config import dockerfile, kubernetes, mlservers, terraform
 from secplan.platform.findings import Finding
 from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
 from secplan.platform.notebook import Notebook, read_notebook
-from secplan.platform.osv.index import AdvisoryDatabase, open_database
+from secplan.platform.osv.index import AdvisoryDatabase, DatabaseInfo, open_database
 from secplan.platform.osv.match import match
 from secplan.vocabulary import AssetKind
 
@@ -46,7 +46,8 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)
     files: int = 0
     dependencies: list[Dependency] = field(default_factory=list)
-    database: str | None = None
+    database: DatabaseInfo | None = None
+    """The advisory database the dependencies were matched against (None when none was needed)."""
 
     def to_json(self) -> dict:
         return {
@@ -54,7 +55,8 @@ class ScanResult:
             "warnings": self.warnings,
             "files_scanned": self.files,
             "dependencies": len(self.dependencies),
-            "osv_database": self.database,
+            "osv_database": self.database.describe() if self.database else None,
+            "osv_database_info": self.database.to_json() if self.database else None,
         }
 
 
@@ -111,7 +113,7 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
         found: list[Finding] = []
         try:
             if Scanner.VULN in enabled and reader_for(name):
-                result.dependencies.extend(read_manifest(path, root))
+                result.dependencies.extend(read_manifest(path, root, result.warnings))
             notebook = read_notebook(text, pf.path) if lower.endswith(".ipynb") else None
             if Scanner.SECRET in enabled and not secrets.is_secrets_baseline(name, text):
                 if notebook is not None:
@@ -142,7 +144,7 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
             result.findings.extend(_terraform(tf_path, tf_text, project_tf, result.warnings))
     if Scanner.VULN in enabled and result.dependencies:
         db = database or open_database(osv_db, result.warnings)
-        result.database = db.description
+        result.database = db.info
         unique = list(dict.fromkeys(result.dependencies))
         result.findings.extend(match(unique, db))
     result.findings = sorted(set(result.findings), key=lambda f: (-f.severity.rank, f.path, f.line or 0, f.rule,

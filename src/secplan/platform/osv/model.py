@@ -26,7 +26,7 @@ class Affected:
 
     package: str
     events: tuple[tuple[tuple[str, str], ...], ...]
-    """One tuple of (kind, version) events per ECOSYSTEM range, kind in introduced/fixed/last_affected."""
+    """One tuple of (kind, version) events per ECOSYSTEM range, kind in introduced/fixed/last_affected/limit."""
     versions: tuple[str, ...]
 
 
@@ -39,6 +39,8 @@ class Advisory:
     """None when the record carries no usable severity."""
     score: float | None
     affected: tuple[Affected, ...]
+    modified: str | None = None
+    """The record's ``modified`` time (RFC 3339): how current the database is."""
 
     def fixed_versions(self, package: str) -> list[str]:
         return sorted({v for a in self.affected if a.package == package
@@ -102,7 +104,7 @@ def parse_record(record: dict[str, Any]) -> Advisory | None:
             continue
         ranges = tuple(
             tuple((kind, str(value)) for event in rng.get("events") or [] for kind, value in event.items()
-                  if kind in ("introduced", "fixed", "last_affected"))
+                  if kind in ("introduced", "fixed", "last_affected", "limit"))
             for rng in entry.get("ranges") or [] if rng.get("type") == "ECOSYSTEM"
         )
         versions = tuple(str(v) for v in entry.get("versions") or [])
@@ -119,4 +121,5 @@ def parse_record(record: dict[str, Any]) -> Advisory | None:
         severity=severity,
         score=score,
         affected=tuple(affected),
+        modified=str(record["modified"]) if record.get("modified") else None,
     )

@@ -17,4 +17,4 @@ def run(ev: Evidence) -> Iterator[Result]:
     yield from found
     if pinned and not found:
         yield positive(f"{len(set((d.name, d.version) for d in pinned))} pinned dependencies have no known "
-                       f"advisory in {scan.database}")
+                       f"advisory in {scan.database.describe() if scan.database else 'the advisory database'}")
