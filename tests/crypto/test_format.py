@@ -10,8 +10,8 @@ import pytest
 from secplan.crypto.files import decrypt_file, encrypt_file, read_info
 from secplan.crypto.format import DATA_OFFSET, HEADER_SIZE, SLOT_SIZE, TAG_SIZE, KeySlot, parse_slot
 from secplan.crypto.keys.manager import KeyManager
-from secplan.crypto.magic import ENCRYPTED_MAGIC
 from secplan.errors import InputError, IntegrityError
+from secplan.filetypes import ENCRYPTED_MAGIC
 
 CHUNK = 1024
 

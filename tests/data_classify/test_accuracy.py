@@ -151,7 +151,7 @@ def test_process_pool_equals_one_process(tmp_path) -> None:
     """A full scan spread over worker processes by row group gives the one-process totals."""
     import pyarrow.parquet as pq
 
-    from secplan.data.classify.engine import Scanner
+    from secplan.data.classify.scanner import Scanner
     from secplan.data.io import open_dataset
 
     synth = Synth(seed=9)

@@ -11,10 +11,11 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-#: Bounded and reproducible in CI (the same 80 examples each run, each under the deadline); a longer,
+#: Bounded and reproducible in CI (the same 80 examples each run; no deadline: a loaded CI machine is
+#: slow on the first example, which imports and compiles the rules); a longer,
 #: random campaign: ``SECPLAN_FUZZ_EXAMPLES=5000 pytest tests/fuzz``.
 _CAMPAIGN = int(os.environ.get("SECPLAN_FUZZ_EXAMPLES", "0"))
-FUZZ = settings(max_examples=_CAMPAIGN or 80, deadline=5000, derandomize=not _CAMPAIGN,
+FUZZ = settings(max_examples=_CAMPAIGN or 80, deadline=None, derandomize=not _CAMPAIGN,
                 suppress_health_check=[HealthCheck.too_slow])
 
 _STRUCTURE = [b"[", b"]", b"{", b"}", b"\n", b":", b",", b'"', b"- ", b"&a ", b"*a", b"=", b"\x00", b"\xff",

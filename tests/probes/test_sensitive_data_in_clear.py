@@ -1,4 +1,4 @@
-from secplan.crypto.magic import ENCRYPTED_MAGIC
+from secplan.filetypes import ENCRYPTED_MAGIC
 from secplan.vocabulary import Outcome
 
 from .helpers import make_project, negatives, outcomes, run_probe

@@ -8,20 +8,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from secplan.crypto.magic import is_encrypted_header
+from secplan import filetypes
+from secplan.filetypes import Family
 from secplan.vocabulary import AssetKind
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".secplan", ".venv", "venv", "node_modules", "__pycache__",
              ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints", ".tox"}
-HEAD_BYTES = 64
-
-DATASET_SUFFIXES = {".csv", ".tsv", ".parquet", ".pq", ".jsonl", ".ndjson", ".feather", ".arrow", ".orc",
-                    ".avro", ".xlsx", ".xls", ".txt.gz", ".csv.gz", ".jsonl.gz"}
-MODEL_SUFFIXES = {".pkl", ".pickle", ".joblib", ".pt", ".pth", ".bin", ".ckpt", ".h5", ".hdf5", ".keras",
-                  ".onnx", ".gguf", ".safetensors", ".npy", ".npz", ".skops", ".ubj", ".model", ".mar",
-                  ".pb", ".tflite", ".dill", ".cloudpickle"}
-PICKLE_BASED_SUFFIXES = {".pkl", ".pickle", ".joblib", ".pt", ".pth", ".bin", ".ckpt", ".dill",
-                         ".cloudpickle", ".mar"}
 DEPENDENCY_NAMES = {"pyproject.toml", "poetry.lock", "uv.lock", "pylock.toml", "pipfile", "pipfile.lock",
                     "environment.yml", "environment.yaml", "setup.py", "setup.cfg", "conda.yaml"}
 DOCUMENT_SUFFIXES = {".md", ".rst", ".pdf", ".docx", ".txt", ".html"}
@@ -38,39 +30,19 @@ class ProjectFile:
     encrypted: bool = False
     """True when the file starts with secplan's encrypted-format magic."""
     magic: str | None = None
-    """A content hint from the first bytes: ``pickle``, ``zip``, ``hdf5``, ``gguf``, ``safetensors``, ``numpy``, ``onnx``?"""
-
-
-def _content_hint(head: bytes) -> str | None:
-    if not head:
-        return None
-    if head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5:
-        return "pickle"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "zip"
-    if head.startswith(b"\x89HDF\r\n\x1a\n"):
-        return "hdf5"
-    if head.startswith(b"GGUF"):
-        return "gguf"
-    if head.startswith(b"\x93NUMPY"):
-        return "numpy"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head[:2] == b"\x1f\x8b":
-        return "gzip"
-    if len(head) >= 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") < 100_000_000:
-        return "safetensors"
-    return None
+    """What the first bytes say the file is (:func:`secplan.filetypes.identify`): ``pickle``, ``zip``,
+    ``safetensors``, ``parquet``, ``png``, ``secplan-encrypted``...; None when they say nothing for sure."""
 
 
 def classify_file(rel: str, head: bytes) -> tuple[AssetKind, str | None]:
+    """The kind of a project file from its path and first bytes, and what those bytes say it is."""
     name = rel.rsplit("/", 1)[-1]
     lower = name.lower()
-    suffixes = "".join(Path(lower).suffixes[-2:])
-    suffix = Path(lower).suffix
-    hint = _content_hint(head)
-    if is_encrypted_header(head):
-        return AssetKind.ENCRYPTED, "secplan-encrypted"
+    suffix = filetypes.suffix(lower)
+    found = filetypes.identify(head)
+    hint = found.name if found is not None else None
+    if found is not None and found.family is Family.ENCRYPTED:
+        return AssetKind.ENCRYPTED, hint
     if (lower.startswith("requirements") and lower.endswith((".txt", ".in"))) or lower in DEPENDENCY_NAMES:
         return AssetKind.DEPENDENCIES, hint
     if lower.startswith("dockerfile") or lower.endswith(".dockerfile") or suffix in {".tf", ".hcl"}:
@@ -79,9 +51,9 @@ def classify_file(rel: str, head: bytes) -> tuple[AssetKind, str | None]:
         return AssetKind.INFRASTRUCTURE, hint
     if suffix == ".ipynb":
         return AssetKind.NOTEBOOK, hint
-    if suffix in MODEL_SUFFIXES or hint in {"pickle", "hdf5", "gguf", "numpy"}:
+    if suffix in filetypes.MODEL_SUFFIXES or (found is not None and found.family is Family.MODEL):
         return AssetKind.MODEL, hint
-    if suffix in DATASET_SUFFIXES or suffixes in DATASET_SUFFIXES or hint == "parquet":
+    if filetypes.is_dataset_name(lower) or (found is not None and found.family is Family.DATASET):
         return AssetKind.DATASET, hint
     if suffix in {".py", ".sh", ".r", ".scala", ".java", ".js", ".ts", ".go"}:
         return AssetKind.CODE, hint
@@ -109,7 +81,7 @@ def discover(root: Path, exclude: list[str] | None = None) -> list[ProjectFile]:
             try:
                 size = full.stat().st_size
                 with full.open("rb") as handle:
-                    head = handle.read(HEAD_BYTES)
+                    head = handle.read(filetypes.HEAD)
                     # Kubernetes manifests declare apiVersion near the top, not always in the first bytes.
                     if filename.lower().endswith((".yml", ".yaml")):
                         head += handle.read(4096)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
+
+from secplan import filetypes
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 
@@ -23,10 +24,6 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    yield from enumerate(text.splitlines(), start=1)
-
-
 def csv_header(path: Path) -> list[str]:
     """The header row of a CSV/TSV file (first 64 KiB), lower-cased; [] when unreadable."""
     try:
@@ -35,7 +32,7 @@ def csv_header(path: Path) -> list[str]:
     except OSError:
         return []
     first = head.splitlines()[0] if head else ""
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = "\t" if filetypes.table_format(path.name) == "tsv" else ","
     try:
         return [c.strip().lower() for c in next(csv.reader(io.StringIO(first), delimiter=delimiter))]
     except (StopIteration, csv.Error):
@@ -44,10 +41,10 @@ def csv_header(path: Path) -> list[str]:
 
 def column_names(path: Path) -> list[str]:
     """Column names of a tabular dataset (CSV, TSV, Parquet), lower-cased."""
-    suffix = path.suffix.lower()
-    if suffix in {".csv", ".tsv"}:
+    fmt = filetypes.table_format(path.name)
+    if fmt in ("csv", "tsv"):
         return csv_header(path)
-    if suffix in {".parquet", ".pq"}:
+    if fmt == "parquet":
         try:
             import pyarrow.parquet as pq
 

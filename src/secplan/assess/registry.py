@@ -83,7 +83,3 @@ def all_probes() -> tuple[Probe, ...]:
         raise ValueError(f"duplicate probe ids: {sorted(duplicates)}")
     order = {cid: n for n, cid in enumerate(control_ids())}
     return tuple(sorted(probes, key=lambda p: (order[p.definition.control], p.id)))
-
-
-def probes_for(control_id: str) -> list[Probe]:
-    return [p for p in all_probes() if p.definition.control == control_id]

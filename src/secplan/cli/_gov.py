@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import typer
-
 from secplan.errors import InputError
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -24,7 +22,3 @@ def open_store(root: Path):
 
 def day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
-
-
-def date_option(help_text: str, *names: str) -> typer.Option:
-    return typer.Option(None, *names, formats=DATE_FORMATS, help=help_text)

@@ -14,8 +14,8 @@ ENC_SUFFIX = ".enc"
 
 def _plain_files(paths: list[Path]) -> list[Path]:
     """Files to encrypt: the files named, and every file under a named folder not yet encrypted."""
-    from secplan.crypto.magic import ENCRYPTED_MAGIC
     from secplan.crypto.rotate import SKIP_DIRS
+    from secplan.filetypes import ENCRYPTED_MAGIC, is_encrypted
 
     out: list[Path] = []
     for path in paths:
@@ -28,7 +28,7 @@ def _plain_files(paths: list[Path]) -> list[Path]:
                 if SKIP_DIRS & set(file.relative_to(path).parts):
                     continue
                 with open(file, "rb") as handle:
-                    if handle.read(len(ENCRYPTED_MAGIC)) != ENCRYPTED_MAGIC:
+                    if not is_encrypted(handle.read(len(ENCRYPTED_MAGIC))):
                         out.append(file)
         else:
             raise InputError(f"{path}: no such file or folder")

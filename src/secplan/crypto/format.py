@@ -20,8 +20,8 @@ import json
 import struct
 from dataclasses import dataclass
 
-from secplan.crypto.magic import ENCRYPTED_MAGIC
 from secplan.errors import IntegrityError
+from secplan.filetypes import ENCRYPTED_MAGIC
 
 VERSION = 1
 ALG_AES_256_GCM = 1
@@ -32,7 +32,6 @@ MAX_CHUNK_SIZE = 1 << 26
 TAG_SIZE = 16
 NONCE_PREFIX_SIZE = 7
 FILE_ID_SIZE = 16
-DATA_KEY_SIZE = 32
 MAX_CHUNKS = 1 << 32
 
 HEADER_SIZE = 80

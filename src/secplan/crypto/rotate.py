@@ -14,8 +14,8 @@ from pathlib import Path
 from secplan.crypto.files import read_info, rewrap_file
 from secplan.crypto.keys.interface import KeyVersion
 from secplan.crypto.keys.manager import KeyManager, parse_ref
-from secplan.crypto.magic import ENCRYPTED_MAGIC
 from secplan.errors import SecplanError
+from secplan.filetypes import ENCRYPTED_MAGIC, is_encrypted
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".secplan", ".venv", "venv", "node_modules", "__pycache__"}
 
@@ -36,7 +36,7 @@ def encrypted_files(root: Path) -> Iterator[Path]:
             continue
         try:
             with open(path, "rb") as handle:
-                if handle.read(len(ENCRYPTED_MAGIC)) == ENCRYPTED_MAGIC:
+                if is_encrypted(handle.read(len(ENCRYPTED_MAGIC))):
                     yield path
         except OSError:
             continue

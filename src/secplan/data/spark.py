@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from secplan.data.classify.columns import Totals, add_counts, count_batches
-from secplan.data.classify.engine import Scanner, validation_stride
+from secplan.data.classify.scanner import Scanner, validation_stride
 from secplan.data.classify.text import FINDINGS_SCHEMA, find_in_batches
 from secplan.data.io import Dataset, Format
 from secplan.errors import InputError

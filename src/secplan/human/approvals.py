@@ -15,7 +15,6 @@ from secplan.errors import InputError, PermissionDenied
 from secplan.human.access import deny, require
 from secplan.human.audit import audit
 from secplan.human.domain import project_plan
-from secplan.human.rbac import KINDS
 from secplan.human.records import ApprovalRequest
 from secplan.plan.model import ApprovalPolicy
 from secplan.store.base import utcnow
@@ -27,11 +26,6 @@ if TYPE_CHECKING:
 def sensitive_actions(store: Store) -> list[str]:
     plan = project_plan(store)
     return list(plan.policy.approvals.two_person_rule if plan else ApprovalPolicy().two_person_rule)
-
-
-def _kind_of(target: str) -> str:
-    kind = target.split(":", 1)[0]
-    return kind if kind in KINDS else "approval"
 
 
 def request(store: Store, action: str, target: str, reason: str = "") -> int:

@@ -83,10 +83,3 @@ def load_catalogue() -> tuple[Control, ...]:
 
 def control_ids() -> tuple[str, ...]:
     return tuple(control.id for control in load_catalogue())
-
-
-def get_control(control_id: str) -> Control:
-    for control in load_catalogue():
-        if control.id == control_id.upper():
-            return control
-    raise KeyError(control_id)

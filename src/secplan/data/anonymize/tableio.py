@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secplan import filetypes
 from secplan.errors import InputError
 from secplan.fsutil import atomic_writer
 
 if TYPE_CHECKING:
     import pandas as pd
-
-WRITABLE = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -63,7 +62,7 @@ def _read_with_pyarrow(path: Path):
 
 
 def _kind(path: Path) -> str:
-    kind = WRITABLE.get(path.suffix.lower())
+    kind = filetypes.table_format(path.name)
     if kind is None:
         raise InputError(f"{path}: unsupported format {path.suffix or '(no suffix)'}; use .csv, .tsv, .parquet or .jsonl")
     return kind

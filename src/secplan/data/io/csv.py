@@ -13,8 +13,6 @@ from pyarrow import csv as pacsv
 from secplan.data.io.interface import DEFAULT_BATCH_ROWS, Dataset, Format
 from secplan.data.io.problems import bad_input, check_encoding_head, locate_bad_utf8, spread_offsets
 
-#: A row longer than this is reported as bad input rather than read (a "huge line").
-MAX_ROW_BYTES = 16 << 20
 _BLOCK = 1 << 20
 _SAMPLE_PIECES = 8
 

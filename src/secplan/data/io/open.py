@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from secplan import filetypes
 from secplan.data.io.csv import CsvDataset
 from secplan.data.io.interface import Dataset, Format
 from secplan.data.io.jsonl import JsonlDataset
@@ -12,31 +13,25 @@ from secplan.data.io.parquet import ParquetDataset
 from secplan.data.io.problems import bad_input
 from secplan.data.io.text import TextDataset
 
-_BY_SUFFIX = {
-    ".csv": Format.CSV,
-    ".tsv": Format.TSV,
-    ".tab": Format.TSV,
-    ".parquet": Format.PARQUET,
-    ".pq": Format.PARQUET,
-    ".jsonl": Format.JSONL,
-    ".ndjson": Format.JSONL,
-}
+_UNREAD = filetypes.DATASET_SUFFIXES | filetypes.ARCHIVE_SUFFIXES | filetypes.COMPRESSION_SUFFIXES
 MAX_COLUMNS = 4096
 """Columns a dataset may have: wide enough for real feature tables, bounded so that a crafted
 header cannot turn one small file into minutes of per-column work."""
-_UNSUPPORTED = {".gz", ".bz2", ".xz", ".zst", ".zip", ".xlsx", ".xls", ".avro", ".orc", ".feather", ".arrow"}
 
 
 def detect_format(path: Path) -> Format:
     """Parquet by its magic bytes, the rest by suffix; anything else that is text is read as text."""
     with path.open("rb") as handle:
-        head = handle.read(4)
-    if head == b"PAR1":
+        found = filetypes.identify(handle.read(filetypes.HEAD))
+    if found is not None and found.name == "parquet":
         return Format.PARQUET
-    suffix = path.suffix.lower()
-    if suffix in _UNSUPPORTED:
+    table = filetypes.table_format(path.name)
+    if table is not None:
+        return Format(table)
+    suffix = filetypes.suffix(path.name)
+    if suffix in _UNREAD:
         raise bad_input(path, None, f"{suffix} files are not supported yet; convert to CSV, Parquet or JSON Lines")
-    return _BY_SUFFIX.get(suffix, Format.TEXT)
+    return Format.TEXT
 
 
 def _open(path: Path, chosen: Format) -> Dataset:

@@ -1,7 +1,7 @@
 """Feed the assessment: scan the project's model artifacts once per run (``ev.get("model_scan")``).
 
 Files are chosen by content as well as by name: discovery's model files, plus any file whose first
-bytes say pickle, zip, numpy, HDF5, GGUF or safetensors, whatever its extension.
+bytes say model format, archive or compressed stream (:func:`secplan.filetypes.may_hold_model`).
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from secplan.assess.evidence import Evidence, collector
+from secplan.filetypes import may_hold_model
 from secplan.model.scan.result import FileResult, ScanReport
 from secplan.model.scan.scanner import ScanOptions, claim_external_data, scan_file
 from secplan.vocabulary import AssetKind
-
-CONTENT_HINTS = {"pickle", "zip", "numpy", "hdf5", "gguf", "safetensors", "gzip"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ def collect_model_scan(ev: Evidence) -> ModelScanEvidence:
     policy_path = ev.root / ".secplan" / "model-scan-policy.yml"
     options = ScanOptions(policy=load_policy(policy_path if policy_path.is_file() else None))
     chosen = {f.path for f in ev.files_of(AssetKind.MODEL)}
-    chosen |= {f.path for f in ev.files if f.magic in CONTENT_HINTS and f.kind is not AssetKind.ENCRYPTED}
+    chosen |= {f.path for f in ev.files if may_hold_model(f.path, f.magic) and f.kind is not AssetKind.ENCRYPTED}
     report = ScanReport([scan_file(ev.root / rel, options) for rel in sorted(chosen)])
     claim_external_data(report)
     results: dict[str, FileResult] = {}

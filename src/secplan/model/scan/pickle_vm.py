@@ -42,13 +42,6 @@ class Malformed(Exception):
     """The bytes are not a pickle a real unpickler would accept."""
 
 
-class Mark:
-    __slots__ = ()
-
-
-MARK = Mark()
-
-
 @dataclass(eq=False)
 class Global:
     module: str
@@ -299,10 +292,6 @@ class PickleMachine:
             if not stack:
                 raise Malformed("stack underflow")
             return stack.pop()
-
-        def text_arg() -> str:
-            raw = r.readline()
-            return raw[:-1].decode("latin-1")
 
         max_stack = lim.max_stack
         while True:

@@ -14,6 +14,8 @@ RULES: dict[str, str] = {
     "pickle-stacked": "The stream holds several pickles; all were analysed.",
     "pickle-malformed": "The bytes are not a pickle a real unpickler would accept.",
     "pickle-truncated": "The pickle ends before its STOP opcode.",
+    "not-a-model": "The content is not in a model format the scanner analyses (an image, a document, an "
+                   "executable, text named like a model).",
     "scan-limit": "A bound on size, opcodes or nesting was reached; the file could not be fully analysed.",
     "scan-error": "The file could not be analysed.",
     "container-bomb": "A compressed stream inflates past the size or ratio bound (decompression bomb).",
@@ -21,7 +23,8 @@ RULES: dict[str, str] = {
     "zip-malformed": "The zip directory or a local header cannot be read.",
     "zip-name-mismatch": "A member's local header and central directory disagree on its name.",
     "zip-crc-mismatch": "A member's CRC does not match its data.",
-    "zip-encrypted-flag": "A member is flagged encrypted but loaders read it in clear.",
+    "zip-encrypted-flag": "A member is flagged encrypted: loaders read it in clear, or it is ciphertext that "
+                          "cannot be analysed.",
     "zip-duplicate-name": "The archive lists the same member name more than once.",
     "zip-unsupported-member": "A zip member uses a compression method the scanner cannot read.",
     "numpy-malformed": "The .npy header is not what numpy writes.",

@@ -21,6 +21,13 @@ class Truncated(Exception):
     """The data ended before the structure did."""
 
 
+def is_seekable(handle: BinaryIO) -> bool:
+    try:
+        return bool(handle.seekable())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 class Reader:
     def __init__(self, handle: BinaryIO, *, limit: int | None = None, start: int = 0) -> None:
         self.handle = handle
@@ -29,10 +36,7 @@ class Reader:
         self.base = start
         """Absolute offset of ``buf[0]`` in the stream."""
         self.limit = limit
-        try:
-            self.seekable = bool(handle.seekable())
-        except (AttributeError, ValueError, OSError):
-            self.seekable = False
+        self.seekable = is_seekable(handle)
 
     @property
     def offset(self) -> int:
@@ -184,6 +188,33 @@ class Prefixed(io.RawIOBase):
             data, self.head = self.head[:n], self.head[n:]
             return data
         return self.handle.read(n)
+
+    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+
+class ZlibStream(io.RawIOBase):
+    """A raw zlib stream (joblib's default compressor) as a forward-only file."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        import zlib
+
+        self.raw, self.z, self.pending = raw, zlib.decompressobj(), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = CHUNK if n is None or n < 0 else n
+        while len(self.pending) < n and not self.z.eof:
+            chunk = self.z.unconsumed_tail or self.raw.read(1 << 16)
+            if not chunk:
+                break
+            self.pending += self.z.decompress(chunk, n)
+        data, self.pending = self.pending[:n], self.pending[n:]
+        return data
 
     def readinto(self, b: bytearray) -> int:  # type: ignore[override]
         data = self.read(len(b))

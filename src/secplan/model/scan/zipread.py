@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -208,7 +207,3 @@ def crc_of(stream: BinaryIO) -> int:
     for chunk in iter(lambda: stream.read(1 << 20), b""):
         crc = zlib.crc32(chunk, crc)
     return crc
-
-
-def iter_names(members: list[ZipMember]) -> Iterator[str]:
-    return (m.name for m in members)

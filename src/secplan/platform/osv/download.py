@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from secplan.errors import InputError
+from secplan.platform.osv.sources import EXPORT_SUFFIX
 
 OSV_PYPI_URL = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"
 MAX_BYTES = 2 * 1024**3
@@ -43,7 +44,7 @@ def downloaded(url: str, directory: Path, on_progress: Callable[[int, int | None
     """Download ``url`` into a temporary file in ``directory``; yields its path, removed afterwards."""
     _check_url(url)
     directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".osv-download.", suffix=".zip", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=".osv-download.", suffix=EXPORT_SUFFIX, dir=directory)
     try:
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response, os.fdopen(fd, "wb") as out:

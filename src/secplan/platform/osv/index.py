@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
+from secplan import filetypes
 from secplan.errors import InputError
 from secplan.platform.osv.model import Advisory, Affected, parse_record
 from secplan.platform.osv.sources import read_records
@@ -23,7 +24,6 @@ DB_ENV = "SECPLAN_OSV_DB"
 MAX_AGE_ENV = "SECPLAN_OSV_MAX_AGE_DAYS"
 DEFAULT_MAX_AGE_DAYS = 30
 INDEX_FORMAT = 2
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,8 @@ def open_database(path: Path | None = None, warnings: list[str] | None = None) -
     database: AdvisoryDatabase
     if path.is_file():
         with path.open("rb") as handle:
-            is_index = handle.read(16) == SQLITE_MAGIC
+            found = filetypes.identify(handle.read(filetypes.HEAD))
+        is_index = found is not None and found.name == "sqlite"
         database = SqliteIndex(path) if is_index else MemoryDatabase.from_source(path, warnings)
     else:
         database = MemoryDatabase.from_source(path, warnings)

@@ -12,6 +12,9 @@ from typing import Any
 
 from secplan.errors import InputError
 
+#: The suffix of OSV's bulk export (``all.zip``); a downloaded database is stored under it.
+EXPORT_SUFFIX = ".zip"
+
 
 def describe(source: Path) -> str:
     if source.is_dir():

@@ -4,21 +4,21 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.filetypes import table_format
 from secplan.vocabulary import AssetKind
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_DUPLICATE_SHARE = 0.01
-TABULAR = (".csv", ".tsv", ".parquet", ".pq")
 
 
 def duplicate_share(path) -> tuple[int, int]:
     """(rows, duplicate rows) of a tabular file, hashing whole rows with pandas (vectorised)."""
     import pandas as pd
 
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if table_format(path.name) == "parquet":
         frame = pd.read_parquet(path)
     else:
-        frame = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", low_memory=False)
+        frame = pd.read_csv(path, sep="\t" if table_format(path.name) == "tsv" else ",", low_memory=False)
     if frame.empty:
         return 0, 0
     hashes = pd.util.hash_pandas_object(frame, index=False)
@@ -33,7 +33,7 @@ def run(ev: Evidence) -> Iterator[Result]:
     declared = [a for a in datasets if "training" in a.uses]
     for asset in declared or datasets:
         path = ev.root / asset.path
-        if not path.is_file() or not path.name.lower().endswith(TABULAR):
+        if not path.is_file() or table_format(path.name) not in ("csv", "tsv", "parquet"):
             continue
         if asset.size > MAX_BYTES:
             yield no_evidence(f"{asset.path} is too large for this probe; validate it with `secplan data validate`")

@@ -3,12 +3,11 @@
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from secplan.assess.discover import MODEL_SUFFIXES, PICKLE_BASED_SUFFIXES
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.filetypes import DATA_ONLY_MODEL_SUFFIXES, MODEL_SUFFIXES, PICKLE_BASED_SUFFIXES
 from secplan.vocabulary import AssetKind
 
-SAFE_SUFFIXES = {".safetensors", ".onnx", ".gguf", ".skops", ".ubj", ".tflite"}
 SAFE_MAGIC = {"safetensors", "gguf", "secplan-encrypted"}
 
 
@@ -27,5 +26,5 @@ def run(ev: Evidence) -> Iterator[Result]:
         elif model.magic == "pickle" or suffix in PICKLE_BASED_SUFFIXES:
             yield negative(f"pickle-based model artifact ({suffix or model.magic}) executes code when loaded",
                            where, key=model.path)
-        elif suffix in SAFE_SUFFIXES or model.magic in SAFE_MAGIC:
+        elif suffix in DATA_ONLY_MODEL_SUFFIXES or model.magic in SAFE_MAGIC:
             yield positive(f"stored in a data-only format ({suffix or model.magic})", where)
