@@ -1,17 +1,59 @@
 """What probes are given and what they return.
 
 A probe is a small, self-describing check: its metadata lives in ``def.yml`` next to its code
-(see :mod:`secplan.assess.registry`) and its code is a function ``run(ev: Evidence) -> Iterable[Result]``.
-Probes never print, never write, and never load an artifact: they read evidence.
+(see :mod:`secplan.assess.registry`) and its code is a function ``run(ev: Evidence) -> Iterable[Result]``
+with the evidence it reads declared beside it: ``NEEDS = (KEY, ...)`` (it cannot judge without them)
+and ``OPTIONAL = (KEY, ...)`` (it judges differently when an engine provides them). Probes never print,
+never write, and never load an artifact: they read evidence.
+
+Evidence an engine computes is named by an :class:`EvidenceKey`: a name and the type its collector
+returns, so that a probe, its collector and a reader agree on what the evidence is, and a probe whose
+evidence no installed engine provides is known before it runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from secplan.vocabulary import Outcome, Severity
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EvidenceKey(Generic[T]):
+    """The name of one piece of engine evidence and the type its collector returns.
+
+    Keys live in the owning engine's ``evidence.py`` next to the frozen dataclass they name; that
+    module imports only core dependencies, so a probe can declare a key even when the engine's own
+    dependencies are not installed (the probe is then reported, not silently skipped).
+    """
+
+    name: str
+    type: type[T]
+    description: str = field(default="", compare=False)
+    """What the evidence is, in a few words (shown when no installed engine provides it)."""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceUnavailable(LookupError):
+    """No installed engine provides this evidence (an optional engine is missing or not written yet)."""
+
+    def __init__(self, key: EvidenceKey[Any]):
+        self.key = key
+        super().__init__(f"no installed engine provides {key.name}")
+
+
+class UndeclaredEvidence(LookupError):
+    """A probe read evidence it did not declare in ``NEEDS`` or ``OPTIONAL`` (a bug in the probe)."""
+
+    def __init__(self, key: EvidenceKey[Any], probe: str):
+        self.key = key
+        super().__init__(f"probe {probe} reads {key.name} without declaring it in NEEDS or OPTIONAL")
 
 
 @dataclass(frozen=True)
