@@ -32,7 +32,7 @@ ADD https://example.com/weights.tar.gz /models/
 CMD ["mlflow", "server", "--host", "0.0.0.0"]
 """
     found = list(check_dockerfile(text, "Dockerfile"))
-    assert rules(found) == ["dockerfile-add-url", "dockerfile-root-user", "dockerfile-secret-in-env",
+    assert rules(found) == ["dockerfile-add-url", "dockerfile-runs-as-root", "dockerfile-secret-in-env",
                             "dockerfile-secret-in-env", "dockerfile-unpinned-base", "dockerfile-unpinned-base",
                             "mlflow-no-auth"]
     assert {f.line for f in found if f.rule == "dockerfile-unpinned-base"} == {1, 3}

@@ -137,7 +137,7 @@ def findings_for(control: str, status: Status) -> list[FindingDoc]:
         return [
             finding(
                 control,
-                "dockerfile-root-user",
+                "dockerfile-runs-as-root",
                 7,
                 Severity.MEDIUM,
                 "Dockerfile runs as root",

@@ -98,7 +98,7 @@ def test_locations_are_relative_uris_with_lines(doc: AssessmentDoc) -> None:
     def physical(fid: str) -> dict:
         return results[fid]["locations"][0]["physicalLocation"]
 
-    dockerfile = physical("dockerfile-root-user/000000000007")
+    dockerfile = physical("dockerfile-runs-as-root/000000000007")
     assert dockerfile["artifactLocation"] == {"uri": "Dockerfile", "uriBaseId": "%SRCROOT%"}
     assert dockerfile["region"]["startLine"] == 12
     assert (

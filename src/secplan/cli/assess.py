@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,26 +13,22 @@ from secplan.cli.common import (
     console,
     emit,
     err_console,
+    format_option,
     progress,
     simple_table,
     write_output,
 )
 from secplan.errors import InputError
+from secplan.report.formats import choices
 from secplan.vocabulary import Severity
 
-
-class ReportFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    SARIF = "sarif"
-    JUNIT = "junit"
-    MARKDOWN = "markdown"
-    HTML = "html"
+ReportFormat = choices("table", "json", "sarif", "junit", "markdown", "html")
+"""Every report writer's format (secplan.report.writers.FORMATS; a test keeps them equal)."""
 
 
 def assess_command(
     directory: Path = typer.Argument(Path("."), help="The ML project to assess (where secplan.yaml is)."),
-    fmt: ReportFormat = typer.Option(ReportFormat.TABLE, "--format", "-f", help="Report format on stdout or -o."),
+    fmt: ReportFormat = format_option(ReportFormat, help="On stdout, or -o."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     report: list[Path] = typer.Option([], "--report", "-r", help="Also write a report; format from the suffix "
                                       "(.json .sarif .html .md .xml). Repeatable."),

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from secplan.fsutil import atomic_write_text
+from secplan.report.formats import choices, describe
+
+if TYPE_CHECKING:
+    from secplan.findings import Finding
 
 # Messages are never wrapped: a path, an id or a key split over two lines breaks copy-paste and grep
 # in CI logs (tables choose their own layout).
@@ -22,12 +26,16 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
+def format_option(formats: type[StrEnum], default: str = "table", help: str | None = None) -> Any:
+    """The ``--format/-f`` option: an enumerated choice from the one vocabulary
+    (:mod:`secplan.report.formats`), its help saying what each format is for."""
+    extra = f" {help}" if help else ""
+    return typer.Option(formats(default), "--format", "-f", help=describe(formats) + extra)
 
 
-FormatOption = typer.Option(Format.TABLE, "--format", "-f", help="table for people, json for scripts.")
+Format = choices("table", "json")
+"""The formats of commands that print records: a table for people, JSON for scripts."""
+FormatOption = format_option(Format)
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout.")
 RootOption = typer.Option(Path("."), "--root", "-C", help="Project root (where secplan.yaml is).")
 
@@ -63,6 +71,16 @@ def emit(
         write_output(capture.get(), output)
     else:
         console.print(rendered)
+
+
+def write_sarif(findings: Iterable[Finding], output: Path | None, **options: Any) -> None:
+    """SARIF through the one writer; what GitHub's limits made it drop is said on stderr too."""
+    from secplan.report.sarif import build_log
+
+    built = build_log(findings, **options)
+    for notice in built.notices:
+        err_console.print(f"warning: {notice}", markup=False, highlight=False)
+    write_output(built.text(), output)
 
 
 def simple_table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:

@@ -12,13 +12,24 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, OutputOption, emit, err_console, progress, simple_table
+from secplan.cli.common import (
+    OutputOption,
+    emit,
+    err_console,
+    format_option,
+    progress,
+    simple_table,
+    write_sarif,
+)
 from secplan.errors import InputError
+from secplan.report.formats import choices
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from secplan.data.classify import ClassifyReport
+
+ClassifyFormat = choices("table", "json", "sarif")
 
 data_app = typer.Typer(name="data", help="Data security: classify, anonymise, validate.", no_args_is_help=True)
 
@@ -31,7 +42,7 @@ class EngineChoice(StrEnum):
 @data_app.command("classify")
 def classify_command(
     paths: list[Path] = typer.Argument(..., help="Files or directories: CSV, TSV, Parquet, JSON Lines, text."),
-    fmt: Format = FormatOption,
+    fmt: ClassifyFormat = format_option(ClassifyFormat),
     output: Path | None = OutputOption,
     sample_rows: int | None = typer.Option(None, "--sample-rows", min=1,
                                            help="Rows to sample per dataset, spread through the file "
@@ -64,7 +75,12 @@ def classify_command(
                                 on_file=lambda p: bar.update(task, description=f"classifying {p.name}", advance=1))
     for problem in report.problems:
         err_console.print(f"error: {problem.message}", highlight=False, markup=False, soft_wrap=True)
-    if report.datasets or not report.problems:
+    if fmt == ClassifyFormat.SARIF:
+        from secplan.data.classify.levels import Levels
+
+        write_sarif(report.findings(Levels(options.overrides)), output, automation_id="secplan/data-classify/",
+                    base_uri=False)
+    elif report.datasets or not report.problems:
         emit(report.to_dict(), fmt, lambda: _table(report), output)
     if report.problems:
         raise typer.Exit(2)

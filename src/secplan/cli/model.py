@@ -11,21 +11,30 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from secplan.cli.common import err_console, progress, simple_table, to_json, write_output
+from secplan.cli.common import (
+    err_console,
+    format_option,
+    progress,
+    simple_table,
+    to_json,
+    write_output,
+    write_sarif,
+)
 from secplan.errors import InputError
+from secplan.report.formats import choices
 
 if TYPE_CHECKING:
     from secplan.model.scan.result import ScanReport
 
 model_app = typer.Typer(help="Model artifacts: scan for unsafe serialization.", no_args_is_help=True)
 
-FORMATS = ("table", "json", "sarif")
+ScanFormat = choices("table", "json", "sarif")
 
 
 @model_app.command("scan")
 def scan_command(
     paths: list[Path] = typer.Argument(..., help="Files or directories (walked) to scan."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or sarif."),
+    fmt: ScanFormat = format_option(ScanFormat),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
     policy_file: Path | None = typer.Option(None, "--policy", help="YAML policy extending the allowlist."),
     root: Path = typer.Option(Path("."), "--root", "-C", help="Project whose audit ledger records the scan."),
@@ -39,8 +48,6 @@ def scan_command(
     """
     from secplan.model.scan import ScanOptions, load_policy, scan_paths
 
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise InputError(f"no such file or directory: {', '.join(missing)}")
@@ -48,12 +55,10 @@ def scan_command(
     with progress() as bar:
         task = bar.add_task("scanning", total=None)
         report = scan_paths(paths, options, progress=lambda _p: bar.advance(task))
-    if fmt == "json":
+    if fmt == ScanFormat.JSON:
         write_output(to_json(report.to_dict()), output)
-    elif fmt == "sarif":
-        from secplan.model.scan.sarif import to_sarif
-
-        write_output(to_json(to_sarif(report)), output)
+    elif fmt == ScanFormat.SARIF:
+        write_sarif(report.findings(), output, automation_id="secplan/model-scan/", base_uri=False)
     else:
         _print_table(report, output)
     if record or (record is None and _has_store(root)):

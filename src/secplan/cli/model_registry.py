@@ -8,9 +8,21 @@ from pathlib import Path
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table, write_output
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    RootOption,
+    emit,
+    err_console,
+    format_option,
+    simple_table,
+    write_output,
+)
 from secplan.cli.data import data_app
 from secplan.cli.model import model_app
+from secplan.report.formats import choices
+
+CardFormat = choices("json", "markdown", "html")
 
 KeyOption = typer.Option("model-signing", "--key", "-k", help="Managed ecdsa-p256 key (NAME or NAME@vN).")
 
@@ -191,7 +203,7 @@ def diff_command(a: str = typer.Argument(..., help="NAME@V1"), b: str = typer.Ar
 
 @model_app.command("card")
 def card_command(ref: str = typer.Argument(..., help="NAME@VERSION"),
-                 fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, html or json."),
+                 fmt: CardFormat = format_option(CardFormat, "markdown"),
                  output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
                  root: Path = RootOption) -> None:
     """A model card generated from the registry (its digest is in the signed manifest)."""
@@ -200,7 +212,7 @@ def card_command(ref: str = typer.Argument(..., help="NAME@VERSION"),
 
     store = _store(root)
     version = get_version(store, ref, exact=True)
-    text_fmt = fmt.lower()
+    text_fmt = fmt.value
     card = build_card(version) | {"card_digest": card_digest(version)}
     card["status"] = {
         "signed": f"yes, key {version.signing_key}" if version.bundle else "no",

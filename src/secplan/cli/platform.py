@@ -3,36 +3,30 @@ probe live ML servers."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from secplan.cli.common import (
+    Format,
+    FormatOption,
     OutputOption,
     RootOption,
     emit,
     err_console,
+    format_option,
     simple_table,
-    to_json,
-    write_output,
+    write_sarif,
 )
 from secplan.errors import InputError
+from secplan.report.formats import choices
 from secplan.vocabulary import Severity
 
 platform_app = typer.Typer(help="Platform security: vulnerable dependencies, patches, secrets, configuration.",
                            no_args_is_help=True)
 
 
-class ScanFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    SARIF = "sarif"
-
-
-class TableFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
+ScanFormat = choices("table", "json", "sarif")
 
 
 def _scanners(value: str):
@@ -49,7 +43,7 @@ def scan(
     directory: Path = typer.Argument(Path("."), help="Project directory to scan."),
     osv_db: Path | None = typer.Option(None, "--osv-db", help="OSV index or source (default: $SECPLAN_OSV_DB, "
                                        "the index from `secplan db import`, else the small bundled fixture)."),
-    fmt: ScanFormat = typer.Option(ScanFormat.TABLE, "--format", "-f", help="table, json or sarif."),
+    fmt: ScanFormat = format_option(ScanFormat),
     output: Path | None = OutputOption,
     fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when a finding is at least this severe."),
     scanners: str = typer.Option("vuln,secret,config,code", "--scanners", help="Which scanners to run."),
@@ -80,9 +74,7 @@ def scan(
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True, soft_wrap=True)
     if fmt == ScanFormat.SARIF:
-        from secplan.platform.sarif import to_sarif
-
-        write_output(to_json(to_sarif(result.findings)), output)
+        write_sarif([f.to_finding() for f in result.findings], output, automation_id="secplan/platform-scan/")
     else:
         emit(result.to_json(), fmt, lambda: _findings_table(result), output)
     if any(f.severity.at_least(fail_on) for f in result.findings):
@@ -124,7 +116,7 @@ def _record(directory: Path, result, record: bool | None) -> None:
 @platform_app.command("patches")
 def patches(
     root: Path = RootOption,
-    fmt: TableFormat = typer.Option(TableFormat.TABLE, "--format", "-f", help="table or json."),
+    fmt: Format = FormatOption,
     output: Path | None = OutputOption,
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when a finding is past its SLA."),
 ) -> None:
@@ -160,7 +152,7 @@ def patches(
 @platform_app.command("probe")
 def probe(
     urls: list[str] = typer.Argument(..., help="Base URLs of ML servers to probe (only ones you are allowed to test)."),
-    fmt: TableFormat = typer.Option(TableFormat.TABLE, "--format", "-f", help="table or json."),
+    fmt: Format = FormatOption,
     fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when an open API is at least this severe."),
 ) -> None:
     """Check live Jupyter, MLflow, Ray and TorchServe servers for APIs open without authentication."""

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from secplan.cli.common import RootOption, err_console, write_output
+from secplan.cli.common import RootOption, err_console, format_option, write_output
+from secplan.report.formats import choices
 
-
-class FrameworkFormat(StrEnum):
-    HTML = "html"
-    MARKDOWN = "markdown"
-    JSON = "json"
+FrameworkFormat = choices("json", "markdown", "html")
 
 
 def report_command(
     framework: str | None = typer.Option(None, "--framework",
                                          help="nist-ai-rmf, iso-42001, owasp-ml, mitre-atlas or eu-ai-act."),
-    fmt: FrameworkFormat = typer.Option(FrameworkFormat.MARKDOWN, "--format", "-f"),
+    fmt: FrameworkFormat = format_option(FrameworkFormat, "markdown"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
     evidence_bundle: Path | None = typer.Option(None, "--evidence-bundle",
                                                 help="Write a zip for auditors: report, assessment, attestations, "

@@ -7,10 +7,12 @@ docs, SARIF and the probes the same names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from secplan import findings as common
 from secplan.vocabulary import Severity
 
 
@@ -51,6 +53,8 @@ class Finding:
     fingerprint: str | None = None
     """For secrets: a hash of the value, so a baseline can accept it without storing it."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    context: str | None = field(default=None, compare=False)
+    """The text of the line the finding is on (set by the scan; never for secrets), for the fingerprint."""
 
     @property
     def control(self) -> str:
@@ -78,6 +82,32 @@ class Finding:
         data.update(self.extra)
         return data
 
+    def subject(self) -> str:
+        """What the finding is about, without its line number: the secret's hash, the package and
+        advisory, the offending line's text, else the message."""
+        if self.fingerprint:
+            return self.fingerprint
+        if self.advisories:
+            return f"{self.package}:{self.advisories[0]}"
+        return self.context or self.message
+
+    def to_finding(self) -> common.Finding:
+        """This finding in the one finding model (SARIF and every other writer read that)."""
+        r = RULES[self.rule]
+        cell = self.member.split()[1] if self.member and self.member.startswith("cell ") else None
+        location = common.Location(self.path, self.line, member=self.member,
+                                  cell=int(cell) if cell and cell.isdigit() else None)
+        props: dict[str, Any] = {"category": str(self.category)}
+        if self.advisories:
+            props["advisories"] = list(self.advisories)
+        if self.package:
+            props["package"] = self.package
+        return common.Finding(rule=self.rule, control=r.control, severity=self.severity, message=self.message,
+                             location=location, remediation=r.remediation,
+                             fingerprint=common.fingerprint(self.rule, self.path, self.subject(),
+                                                           where=self.member or ""),
+                             properties=props)
+
 
 RULES: dict[str, Rule] = {}
 
@@ -104,8 +134,9 @@ rule("unpinned-requirement", V, LOW, "PS-2", "unpinned-dependencies",
 rule("secret-in-code", S, HIGH, "PS-7", "secret-in-code", "Credential committed to the project",
      "Revoke the credential, remove it from the history, and load it from a secret manager or the environment.")
 # Containers and clusters
-rule("dockerfile-root-user", C, MED, "PS-7", "dockerfile-runs-as-root", "Container runs as root",
-     "Add a non-root USER instruction before CMD/ENTRYPOINT.")
+# The same id and severity as the assessment probe that reports it (one name for one problem).
+rule("dockerfile-runs-as-root", C, HIGH, "PS-7", "dockerfile-runs-as-root", "Container runs as root",
+     "Add a non-root user and switch to it before CMD/ENTRYPOINT: `RUN useradd --uid 10001 app` then `USER 10001`.")
 rule("dockerfile-unpinned-base", C, MED, "PS-7", "insecure-config", "Base image not pinned (no tag or `latest`)",
      "Pin the base image to a version tag, better a digest (image@sha256:...).")
 rule("dockerfile-secret-in-env", C, HIGH, "PS-7", "insecure-config", "Secret passed through ENV or ARG",
@@ -114,11 +145,11 @@ rule("dockerfile-add-url", C, MED, "PS-7", "insecure-config", "ADD from a URL",
      "Download with a checksum check in RUN, or COPY a vetted file.")
 rule("k8s-privileged", C, HIGH, "PS-3", "privileged-container", "Privileged container or host namespaces",
      "Remove privileged: true and hostNetwork/hostPID/hostIPC; grant only needed capabilities.")
-rule("k8s-run-as-root", C, MED, "PS-3", "privileged-container", "Pod may run as root",
+rule("k8s-run-as-root", C, HIGH, "PS-3", "privileged-container", "Pod may run as root",
      "Set securityContext.runAsNonRoot: true and a non-zero runAsUser.")
 rule("k8s-no-resource-limits", C, LOW, "PS-7", "insecure-config", "Container without resource limits",
      "Set resources.limits for cpu and memory.")
-rule("k8s-no-network-policy", C, MED, "PS-5", "public-exposure-iac", "Workloads without any NetworkPolicy",
+rule("k8s-no-network-policy", C, HIGH, "PS-5", "public-exposure-iac", "Workloads without any NetworkPolicy",
      "Add a default-deny NetworkPolicy and allow only the traffic the workloads need.")
 rule("ml-port-public", C, HIGH, "PS-5", "public-exposure-iac", "ML server port published publicly",
      "Use a ClusterIP Service behind an authenticating ingress, or bind the port to 127.0.0.1.")
@@ -177,6 +208,13 @@ rule("tls-verify-disabled", K, MED, "PS-4", "insecure-config", "TLS certificate 
      "Keep verify=True; point verify at a CA bundle for private CAs.")
 rule("subprocess-shell", K, MED, "PS-7", "insecure-config", "subprocess with shell=True",
      "Pass an argument list and shell=False.")
+
+
+def rules() -> Iterator[common.Rule]:
+    """The platform rules in the one rule model (docs/rules.md, SARIF rule metadata)."""
+    for r in RULES.values():
+        yield common.Rule(r.id, r.title, r.control, r.severity, remediation=r.remediation,
+                         tags=("platform", str(r.category)))
 
 
 def finding(rule_id: str, path: str, line: int | None, message: str, *, severity: Severity | None = None,

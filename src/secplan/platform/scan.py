@@ -7,16 +7,17 @@ and the other files are still scanned.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from secplan.assess.discover import discover
 from secplan.documents import parse_yaml_all
 from secplan.errors import InputError
+from secplan.findings import normalise
 from secplan.platform import code, secrets
 from secplan.platform.config import dockerfile, kubernetes, mlservers, terraform
-from secplan.platform.findings import Finding
+from secplan.platform.findings import Category, Finding
 from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
 from secplan.platform.notebook import Notebook, read_notebook
 from secplan.platform.osv.index import AdvisoryDatabase, DatabaseInfo, open_database
@@ -136,7 +137,7 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
             result.warnings.append(f"{pf.path}: nested too deeply to analyse; skipped")
         except ValueError as exc:
             result.warnings.append(f"{pf.path}: cannot parse ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})")
-        result.findings.extend(found)
+        result.findings.extend(_with_context(found, text))
     if Scanner.CONFIG in enabled:
         result.findings.extend(kubernetes.check_network_policies(workloads, has_policy))
         project_tf = "\n".join(t for _, t in tf_files)
@@ -150,6 +151,19 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
     result.findings = sorted(set(result.findings), key=lambda f: (-f.severity.rank, f.path, f.line or 0, f.rule,
                                                                    f.message))
     return result
+
+
+def _with_context(found: list[Finding], text: str) -> list[Finding]:
+    """Findings with the text of their line, so fingerprints survive edits above them. Not for
+    secrets (their fingerprint is a hash of the value) nor notebook cells (lines count inside a cell)."""
+    lines = text.splitlines()
+    out = []
+    for f in found:
+        if (f.line and f.line <= len(lines) and f.category is not Category.SECRET
+                and not (f.member or "").startswith("cell ")):
+            f = replace(f, context=normalise(lines[f.line - 1]))
+        out.append(f)
+    return out
 
 
 def _config(path: str, lower: str, text: str, workloads: list, tf_files: list) -> list[Finding]:

@@ -21,6 +21,8 @@ class Writer(ABC):
     """The IANA media type of the output (for the server and for file suffix checks)."""
     suffix: ClassVar[str]
     """The usual file suffix, with its dot."""
+    notices: tuple[str, ...] = ()
+    """Warnings from the last :meth:`render` (what a format had to leave out), for stderr."""
 
     @abstractmethod
     def render(self, doc: AssessmentDoc) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from secplan import findings as common
 from secplan.data.classify.columns import ColumnResult
-from secplan.vocabulary import Classification
+from secplan.data.classify.levels import Levels
+from secplan.data.classify.rules import COLUMN_RULE, REMEDIATION, SEVERITY, TEXT_RULE
+from secplan.vocabulary import Classification, Severity
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,37 @@ class ClassifyReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"datasets": [d.to_dict() for d in self.datasets]}
+
+    def findings(self, levels: Levels | None = None) -> list[common.Finding]:
+        """One finding per column with sensitive data and per entity type in a text file (never the
+        matched text: a masked value in a code-scanning alert would still be a leak of its shape).
+        ``levels``: the plan's entity levels, as the classification used them."""
+        levels = levels or Levels()
+        out: list[common.Finding] = []
+        for d in self.datasets:
+            for c in d.columns:
+                if not c.entities or SEVERITY[c.classification] is Severity.INFO:
+                    continue
+                types = ", ".join(e.type for e in c.entities)
+                out.append(common.Finding(
+                    rule=COLUMN_RULE, control="DS-4", severity=SEVERITY[c.classification],
+                    message=f"column {c.name!r} holds {types}: {c.classification.value} data",
+                    location=common.Location(d.path, member=f"column {c.name}"), remediation=REMEDIATION,
+                    fingerprint=common.fingerprint(COLUMN_RULE, d.path, types, where=c.name),
+                    properties={"classification": c.classification.value,
+                                "entities": [e.type for e in c.entities]}))
+            by_type: dict[str, list[TextFinding]] = {}
+            for f in d.text_findings:
+                by_type.setdefault(f.type, []).append(f)
+            for kind, hits in sorted(by_type.items()):
+                level = levels.of(kind)
+                if SEVERITY[level] is Severity.INFO:
+                    continue
+                first = hits[0]
+                out.append(common.Finding(
+                    rule=TEXT_RULE, control="DS-4", severity=SEVERITY[level],
+                    message=f"{len(hits)} {kind} value(s) in text: {level.value} data",
+                    location=common.Location(d.path, offset=first.start, length=first.end - first.start),
+                    remediation=REMEDIATION, fingerprint=common.fingerprint(TEXT_RULE, d.path, kind),
+                    properties={"classification": level.value, "entity": kind, "count": len(hits)}))
+        return out

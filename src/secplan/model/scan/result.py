@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from secplan import findings as common
 from secplan.vocabulary import Severity
+
+CONTROL = "MS-6"
+"""Artifacts that run code when loaded are a deployment risk (secure deployment)."""
 
 
 class Verdict(StrEnum):
@@ -25,11 +29,12 @@ class Verdict(StrEnum):
 
 _RANK = {Verdict.SAFE: 0, Verdict.UNSUPPORTED: 1, Verdict.ERROR: 2, Verdict.SUSPICIOUS: 3, Verdict.UNSAFE: 4}
 
-#: The severity a finding of each verdict carries unless the rule says otherwise.
+#: The severity a finding of each verdict carries. An artifact that could not be fully analysed is
+#: high, as the assessment's model-artifact-unsafe probe rates it: one severity for one problem.
 VERDICT_SEVERITY = {
     Verdict.UNSAFE: Severity.CRITICAL,
     Verdict.SUSPICIOUS: Severity.HIGH,
-    Verdict.ERROR: Severity.MEDIUM,
+    Verdict.ERROR: Severity.HIGH,
     Verdict.UNSUPPORTED: Severity.LOW,
     Verdict.SAFE: Severity.INFO,
 }
@@ -114,3 +119,29 @@ class ScanReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"files": [r.to_dict() for r in self.files], "summary": self.summary()}
+
+    def findings(self) -> list[common.Finding]:
+        """Every finding worth an alert in the one finding model; informational notes (a safe
+        verdict) stay in the JSON report only."""
+        from secplan.model.scan.rules import remediation
+
+        out = []
+        for file in self.files:
+            for f in file.findings:
+                if f.verdict is Verdict.SAFE:
+                    continue
+                props: dict[str, Any] = {"verdict": str(f.verdict)}
+                if f.offset is not None:
+                    props["offset"] = f.offset
+                if f.symbol:
+                    props["symbol"] = f.symbol
+                # The symbol (or the message without offsets) names the problem; offsets move when a
+                # file is re-saved, the global a pickle imports does not.
+                context = f.symbol or common.without_numbers(f.message)
+                out.append(common.Finding(
+                    rule=f.rule, control=CONTROL, severity=f.severity, message=f.message,
+                    location=common.Location(file.path, member=f.member, offset=f.offset),
+                    remediation=remediation(f.rule),
+                    fingerprint=common.fingerprint(f.rule, file.path, context, where=f.member or ""),
+                    properties=props))
+        return out

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from secplan import findings as common
+from secplan.vocabulary import Severity
+
 RULES: dict[str, str] = {
     "pickle-dangerous-global": "The pickle imports a callable that runs code or reaches files, processes or the network.",
     "pickle-unknown-global": "The pickle imports a global that is not on the allowlist of what model checkpoints use.",
@@ -46,3 +51,38 @@ RULES: dict[str, str] = {
 
 def describe(rule: str) -> str:
     return RULES.get(rule, rule)
+
+
+#: Rules whose findings mean code runs on load (an unsafe verdict), and notes that are not problems.
+UNSAFE = frozenset({"pickle-dangerous-global", "pickle-indirect-call", "pickle-mutates-global", "keras-lambda",
+                    "keras-function", "onnx-external-data-outside", "container-bomb"})
+NOTES = frozenset({"pickle-stacked", "numpy-object-array", "onnx-external-data"})
+LIMITS = frozenset({"scan-limit", "scan-error", "container-depth", "not-a-model"})
+
+_DO_NOT_LOAD = ("Do not load the artifact. Obtain it from a trusted source or convert it to a data-only format "
+                "(safetensors, ONNX, GGUF); extend the allowlist in `.secplan/model-scan-policy.yml` only for "
+                "globals your team has reviewed.")
+_ANALYSE = ("Treat the artifact as unverified until it is analysed: split or unpack it within the scanner's "
+            "bounds, or convert it to a data-only format, and scan again.")
+
+
+def remediation(rule: str) -> str:
+    return _ANALYSE if rule in LIMITS else _DO_NOT_LOAD
+
+
+def _severity(rule: str) -> Severity:
+    if rule in UNSAFE:
+        return Severity.CRITICAL
+    if rule in NOTES:
+        return Severity.INFO
+    if rule == "not-a-model":
+        return Severity.LOW
+    return Severity.HIGH
+
+
+def rules() -> Iterator[common.Rule]:
+    """The scanner's rules in the one rule model. A finding's severity follows its verdict; the
+    rule's is the one it usually has (SARIF shows the worst one a run saw)."""
+    for rule_id, text in RULES.items():
+        yield common.Rule(rule_id, text.rstrip("."), "MS-6", _severity(rule_id), description=text,
+                          remediation=remediation(rule_id), tags=("model-scan",))

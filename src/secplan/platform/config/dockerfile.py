@@ -62,7 +62,7 @@ def check_dockerfile(text: str, path: str) -> Iterator[Finding]:
         if op in ("RUN", "CMD", "ENTRYPOINT"):
             yield from check_command(_exec_form(args), path, number)
     if last_from and (user is None or user[1] in ("root", "0")):
-        yield finding("dockerfile-root-user", path, user[0] if user else last_from,
+        yield finding("dockerfile-runs-as-root", path, user[0] if user else last_from,
                       "the final stage runs as root" + ("" if user else " (no USER instruction)"))
 
 
