@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,6 +22,10 @@ from secplan.cli.common import (
 from secplan.errors import InputError
 from secplan.report.formats import choices
 from secplan.vocabulary import Severity
+
+if TYPE_CHECKING:
+    from secplan.assess.result import AssessmentDoc
+    from secplan.report.interface import Writer
 
 ReportFormat = choices("table", "json", "sarif", "junit", "markdown", "html")
 """Every report writer's format (secplan.report.writers.FORMATS; a test keeps them equal)."""
@@ -73,17 +78,25 @@ def assess_command(
                outcome="failure" if doc.failed else "success")
 
     for name, path in targets:
-        write_output(writers[name].render(doc), path)
+        write_output(_render(writers[name], doc), path)
     if fmt == ReportFormat.TABLE and output is None:
         from secplan.report.table import render_rich
 
         for renderable in render_rich(doc):
             console.print(renderable)
     else:
-        write_output(writers[fmt.value].render(doc), output)
+        write_output(_render(writers[fmt.value], doc), output)
     if doc.failed:
         err_console.print(f"[red]failed:[/red] open findings at or above {fail_on} (see above); exit 1")
         raise typer.Exit(1)
+
+
+def _render(writer: Writer, doc: AssessmentDoc) -> str:
+    """The report's text; what the format had to leave out (GitHub's SARIF limits) is said on stderr."""
+    text = writer.render(doc)
+    for notice in writer.notices:
+        err_console.print(f"warning: {notice}", markup=False, highlight=False)
+    return text
 
 
 def history_command(

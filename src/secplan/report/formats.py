@@ -41,7 +41,7 @@ def choices(*names: str) -> type[StrEnum]:
 
 
 def describe(formats: type[StrEnum]) -> str:
-    """``table for people, json for scripts or sarif for code scanning.``"""
+    """``table for people, json for scripts or sarif for code scanning.`` (names stay lower case)."""
     parts = [f"{f.value} {PURPOSE[OutputFormat(f.value)]}" for f in formats]
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
-    return text[0].upper() + text[1:] + "."
+    return text + "."

@@ -27,5 +27,5 @@ def run(ev: Evidence) -> Iterator[Result]:
         text = f"{verdict} {result.format} artifact: {worst.message}"
         yield negative(text, Location(path, member=worst.member), severity=_SEVERITY[verdict],
                        key=f"{path}|{worst.rule}|{worst.symbol or ''}",
-                       details={"verdict": str(verdict), "format": result.format,
+                       details={"rule": worst.rule, "verdict": str(verdict), "format": result.format,
                                 "findings": [f.to_dict() for f in result.findings[:50]]})
