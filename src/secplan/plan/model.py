@@ -96,9 +96,18 @@ class AnonymisationPolicy(Strict):
 
 
 class EvaluationPolicy(Strict):
+    """Thresholds of ``secplan model evaluate`` and of the production promotion gate (MS-4, CS-2)."""
+
     min_accuracy: float | None = Field(None, ge=0, le=1)
-    max_attack_success_rate: float = Field(0.5, ge=0, le=1)
+    max_attack_success_rate: float = Field(0.5, ge=0, le=1, description="Share of rows a black-box evasion attack may flip within attack_epsilon.")
+    attack_epsilon: float = Field(0.25, gt=0, description="Largest move per feature, in standard deviations, that counts as a successful evasion.")
+    max_flip_rate: float = Field(0.1, ge=0, le=1, description="Share of predictions small perturbations may flip.")
     max_membership_advantage: float = Field(0.1, ge=0, le=1)
+    max_membership_auc: float = Field(0.6, ge=0, le=1, description="Membership-inference AUC above which training rows are exposed.")
+    max_extraction_fidelity: float | None = Field(None, ge=0, le=1, description="Fidelity a surrogate may reach from 500 queries (none: reported only).")
+    min_parity_ratio: float = Field(0.8, ge=0, le=1, description="Demographic-parity ratio (the four-fifths rule).")
+    max_equalized_odds_difference: float = Field(0.1, ge=0, le=1)
+    proxy_balanced_accuracy: float = Field(0.7, ge=0.5, le=1, description="Balanced accuracy at which an input counts as a proxy of a sensitive attribute.")
 
 
 class PeoplePolicy(Strict):

@@ -192,3 +192,28 @@ def verify_path(path: Path, bundle_json: str, public_pem: bytes, *, where: str =
     if change:
         raise IntegrityError(f"{path}: does not match the signed manifest: {change.describe(path.name)}")
     return verified
+
+
+EVALUATION_PREDICATE = "https://secplan.dev/model-evaluation/v1"
+
+
+def sign_statement(manager: KeyManager, key_ref: str, subject: str, root_digest: str, predicate_type: str,
+                   predicate: dict[str, Any]) -> str:
+    """An in-toto statement about a registered version (an evaluation, for example), signed like the lineage."""
+    from google.protobuf import json_format
+    from in_toto_attestation.v1 import resource_descriptor, statement
+
+    subject_pb = resource_descriptor.ResourceDescriptor(name=subject, digest={"sha256": root_digest}).pb
+    stmt = statement.Statement(subjects=[subject_pb], predicate_type=predicate_type,
+                               predicate=json.loads(json.dumps(predicate, default=str)))
+    return _bundle(manager, key_ref, json_format.MessageToJson(stmt.pb).encode("utf-8"))
+
+
+def verify_statement(bundle_json: str, public_pem: bytes, predicate_type: str) -> dict[str, Any]:
+    """The statement of a bundle from :func:`sign_statement`, after its signature verified."""
+    _verifier, payload = _open_bundle(bundle_json, public_pem, "attestation")
+    statement = json.loads(payload)
+    if statement.get("predicateType") != predicate_type:
+        raise IntegrityError(f"attestation: predicate type {statement.get('predicateType')!r}, "
+                             f"expected {predicate_type}")
+    return statement

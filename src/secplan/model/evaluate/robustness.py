@@ -1,0 +1,127 @@
+"""Robustness: perturbation stability and a budgeted black-box evasion attack.
+
+Perturbations: 1% relative noise and Gaussian noise of 5% of a column's spread on numeric features,
+and a swap of one categorical value; each reports the share of predictions that flip, and
+``perturbation_flip_rate`` is the worst of them. The attack is ART's HopSkipJump through a
+label-only ``BlackBoxClassifier`` on numeric features: an attack succeeds on a row when it flips
+the label with every feature moved by at most ``attack_epsilon`` of that feature's standard
+deviation. Gradient attacks (FGSM/PGD) need the model's gradients and the decision-tree attack its
+tree; the worker never hands the model's objects out, so both are left out of this black-box suite.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from secplan.model.evaluate.context import Context, rounded, same_labels
+
+SAMPLE = 500
+"""Test rows the perturbation checks use."""
+
+
+def _flip(ctx: Context, rows: pd.DataFrame, base: np.ndarray, changed: pd.DataFrame) -> float:
+    return float(1 - same_labels(ctx.model.predict(changed), base).mean())
+
+
+def perturbations(ctx: Context) -> dict[str, float]:
+    rows = ctx.test.sample(min(SAMPLE, len(ctx.test)), random_state=int(ctx.rng.integers(1 << 31)))
+    base = np.asarray(ctx.model.predict(rows))
+    out: dict[str, float] = {}
+    numeric = ctx.numeric
+    if numeric:
+        relative = rows.copy()
+        scale = 1 + ctx.rng.uniform(-0.01, 0.01, (len(rows), len(numeric)))
+        relative[numeric] = relative[numeric].to_numpy(dtype="float64") * scale
+        out["relative_1pct"] = _flip(ctx, rows, base, relative)
+        gaussian = rows.copy()
+        std = ctx.test[numeric].to_numpy(dtype="float64").std(axis=0)
+        gaussian[numeric] = gaussian[numeric].to_numpy(dtype="float64") + \
+            ctx.rng.normal(0, 1, (len(rows), len(numeric))) * std * 0.05
+        out["gaussian_5pct_std"] = _flip(ctx, rows, base, gaussian)
+    categorical = [c for c in ctx.test.columns if c not in numeric]
+    if categorical:
+        swapped = rows.copy()
+        for i in range(len(swapped)):
+            column = categorical[int(ctx.rng.integers(len(categorical)))]
+            values = ctx.test[column].dropna().unique()
+            if len(values) > 1:
+                current = swapped.iat[i, swapped.columns.get_loc(column)]
+                others = [v for v in values if v != current]
+                swapped.iat[i, swapped.columns.get_loc(column)] = others[int(ctx.rng.integers(len(others)))]
+        out["category_swap"] = _flip(ctx, rows, base, swapped)
+    return out
+
+
+def hop_skip_jump(ctx: Context) -> dict[str, Any]:
+    """Label-only evasion within the query budget; a skipped attack says why."""
+    name = "hop_skip_jump"
+    if ctx.task != "classification":
+        return {"name": name, "skipped": "a regression model has no label to flip"}
+    if len(ctx.numeric) != len(ctx.test.columns):
+        return {"name": name, "skipped": "the attack moves numeric features only; the model reads text columns"}
+    try:
+        from art.attacks.evasion import HopSkipJump
+        from art.estimators.classification import BlackBoxClassifier
+    except ImportError:
+        return {"name": name, "skipped": "needs the evaluate extra (adversarial-robustness-toolbox)"}
+    columns = list(ctx.test.columns)
+    x_all = ctx.test.to_numpy(dtype="float64")
+    classes = list(ctx.classes)
+    low, high = x_all.min(axis=0), x_all.max(axis=0)
+    std = np.where(x_all.std(axis=0) > 0, x_all.std(axis=0), 1.0)
+    per_row = 3 * (40 + 10) + 60  # max_iter * (max_eval + init_eval) plus the binary searches
+    n_rows = int(max(1, min(25, ctx.budget // per_row, len(x_all))))
+    rows = x_all[ctx.rng.choice(len(x_all), n_rows, replace=False)]
+    before = ctx.model.queries
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        labels = ctx.model.predict(pd.DataFrame(x, columns=columns))
+        onehot = np.zeros((len(x), len(classes)))
+        for j, c in enumerate(classes):
+            onehot[same_labels(labels, np.full(len(x), c)), j] = 1
+        return onehot
+
+    classifier = BlackBoxClassifier(predict, x_all.shape[1:], len(classes), clip_values=(low, high))
+    attack = HopSkipJump(classifier, targeted=False, norm=2, max_iter=3, max_eval=40, init_eval=10,
+                         init_size=20, verbose=False)
+    original = ctx.model.predict(pd.DataFrame(rows, columns=columns))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        adversarial = attack.generate(x=rows)
+    after = ctx.model.predict(pd.DataFrame(adversarial, columns=columns))
+    delta = adversarial - rows
+    flipped = ~same_labels(after, original)
+    scaled = np.abs(delta) / std
+    within = scaled.max(axis=1) <= float(ctx.thresholds.get("attack_epsilon", 0.25))
+    success = flipped & within
+    l2 = np.linalg.norm(delta[flipped] / std, axis=1) if flipped.any() else np.array([np.nan])
+    linf = scaled[flipped].max(axis=1) if flipped.any() else np.array([np.nan])
+    return {"name": name, "success_rate": float(success.mean()), "queries": int(ctx.model.queries - before),
+            "rows": n_rows, "label_flip_rate": rounded(flipped.mean()),
+            "median_l2": rounded(float(np.median(l2))), "median_linf": rounded(float(np.median(linf))),
+            "epsilon": float(ctx.thresholds.get("attack_epsilon", 0.25)), "units": "standard deviations"}
+
+
+def run(ctx: Context) -> dict[str, Any]:
+    ctx.progress("robustness")
+    kinds = perturbations(ctx)
+    flip_rate = max(kinds.values()) if kinds else 0.0
+    attack = hop_skip_jump(ctx)
+    checks = [{"threshold": "max_flip_rate", "limit": ctx.thresholds["max_flip_rate"], "value": rounded(flip_rate),
+               "passed": flip_rate <= ctx.thresholds["max_flip_rate"]}]
+    if "success_rate" in attack:
+        limit = ctx.thresholds["max_attack_success_rate"]
+        checks.append({"threshold": "max_attack_success_rate", "limit": limit,
+                       "value": rounded(attack["success_rate"]), "passed": attack["success_rate"] <= limit})
+        attack["success_rate"] = rounded(attack["success_rate"])
+    attacks = [attack] if "success_rate" in attack else []
+    return {"passed": all(c["passed"] for c in checks), "perturbation_flip_rate": rounded(flip_rate),
+            "perturbation": {k: rounded(v) for k, v in kinds.items()}, "attacks": attacks,
+            "skipped": [attack] if "skipped" in attack else [],
+            "not_run": {"fgsm_pgd": "needs the model's gradients, which a black-box worker does not expose",
+                        "decision_tree_attack": "needs the tree object, which stays inside the worker"},
+            "checks": checks}
