@@ -14,21 +14,22 @@ from typer._click.exceptions import ClickException  # typer vendors click; these
 from typer.core import TyperGroup
 
 from secplan import __version__
-from secplan.cli.common import err_console
+from secplan.cli import _conventions
+from secplan.cli.common import error_console, set_output_style
 from secplan.errors import SecplanError
 
 
 def report_error(exc: BaseException) -> int:
     """Print an error the way users see every error (no traceback) and return its exit code."""
     if isinstance(exc, SecplanError):
-        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
+        error_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
         if exc.hint:
-            err_console.print(f"hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
+            error_console.print(f"hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
-        err_console.print("interrupted")
+        error_console.print("interrupted")
         return 130
-    err_console.print(
+    error_console.print(
         f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
         "run again with SECPLAN_DEBUG=1 for details, and report it if it persists",
         highlight=False,
@@ -40,6 +41,10 @@ def report_error(exc: BaseException) -> int:
 class SecplanGroup(TyperGroup):
     """The root group: turns every error raised by a command into a message and an exit code, so
     that the console script, ``python -m secplan`` and tests invoking the app all behave alike."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _conventions.conventional_help(self)
 
     def invoke(self, ctx: typer.Context):
         try:
@@ -62,6 +67,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"[bold]Exit codes[/bold]: {_conventions.EXIT_CODES}.\n\n"
+           "Every command takes -h, --quiet and --no-color; a project is given as DIR or --root/-C DIR.",
 )
 
 
@@ -74,8 +82,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only results and errors: no messages."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colours (NO_COLOR=1 does the same)."),
 ) -> None:
     """secplan: assess an ML project against the plan, and enforce what software can enforce."""
+    set_output_style(quiet=quiet, no_color=no_color, reset=True)
 
 
 def _register_groups() -> None:
@@ -87,6 +98,7 @@ def _register_groups() -> None:
         register = getattr(module, "register", None)
         if register is not None:
             register(app)
+    _conventions.apply(app)
 
 
 _register_groups()
@@ -99,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
+        error_console.print("aborted")
         sys.exit(130)
     except ClickException as exc:
         exc.show()

@@ -15,7 +15,9 @@ from secplan.cli.common import (
     emit,
     err_console,
     format_option,
+    print_result,
     progress,
+    renamed_option,
     simple_table,
     write_output,
 )
@@ -38,56 +40,67 @@ def assess_command(
     report: list[Path] = typer.Option([], "--report", "-r", help="Also write a report; format from the suffix "
                                       "(.json .sarif .html .md .xml). Repeatable."),
     fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when an open finding is at or above this."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="A previous JSON report: only new findings fail."),
+    previous_report: Path | None = typer.Option(None, "--previous-report",
+                                                help="A previous JSON report: only findings new since it fail."),
+    baseline: Path | None = typer.Option(None, "--baseline", hidden=True, help="Old spelling of --previous-report."),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, show_default=False,
+                                     help="Open findings listed in the table [default: the 20 worst]."),
+    show_all: bool = typer.Option(False, "--all", help="List every open finding in the table."),
     store_result: bool = typer.Option(True, "--store/--no-store", help="Keep this assessment in the project's store."),
+    record: bool | None = typer.Option(None, "--record/--no-record", hidden=True, help="Old spelling of --store."),
     today: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], hidden=True,
                                              help="Assess as of this date (reproducible reports)."),
 ) -> None:
-    """Assess an ML project against the plan, control by control, and report its posture."""
+    """Assess an ML project against the plan, control by control, and report its posture.
+
+    Without a secplan.yaml, the project is assessed with the plan `secplan init` would write."""
     from secplan.assess.evidence import Evidence
     from secplan.assess.pipeline import assess
     from secplan.assess.registry import all_probes
-    from secplan.plan.loader import load_plan, plan_path
     from secplan.report.writers import format_for_path, get_writer
 
     root = directory.resolve()
     if not root.is_dir():
         raise InputError(f"{directory}: not a directory")
+    previous_report = renamed_option(previous_report, baseline, "--previous-report", "--baseline")
+    store_result = renamed_option(None, record, "--store", "--record") if record is not None else store_result
     if store_result:
         from secplan.human.access import require_at
 
         require_at(root, "write", "assessment")
-    plan = load_plan(plan_path(root))
+    plan = project_plan(root, directory)
     targets = [(format_for_path(path), path) for path in report]
     writers = {name: get_writer(name) for name in {fmt.value, *(t[0] for t in targets)}}
     ev = Evidence(root, plan, today=today.date() if today else None)
 
     with progress() as bar:
         task = bar.add_task("assessing", total=len(all_probes()))
-        doc = assess(root, plan, fail_on=fail_on, baseline=baseline, evidence=ev,
+        doc = assess(root, plan, fail_on=fail_on, baseline=previous_report, evidence=ev,
                      on_probe=lambda probe: bar.update(task, advance=1, description=probe.id))
 
     if store_result:
         from secplan.assess.history import save_assessment
-        from secplan.ledger import record
+        from secplan.ledger import record as ledger_record
 
         store = ev.store
         assessment_id = save_assessment(store, doc)
-        record(store, action="assess.run", obj=f"assessment:{assessment_id}",
-               details={"score": doc.score, "failed": doc.failed, "counts": {str(k): v for k, v in doc.counts.items()}},
-               outcome="failure" if doc.failed else "success")
+        ledger_record(store, action="assess.run", obj=f"assessment:{assessment_id}",
+                      details={"score": doc.score, "failed": doc.failed,
+                               "counts": {str(k): v for k, v in doc.counts.items()}},
+                      outcome="failure" if doc.failed else "success")
 
     for name, path in targets:
         write_output(_render(writers[name], doc), path)
-    if fmt == ReportFormat.TABLE and output is None:
-        from secplan.report.table import render_rich
+    table_above = fmt == ReportFormat.TABLE and output is None
+    if table_above:
+        from secplan.report.table import FINDINGS_LIMIT, render_rich
 
-        for renderable in render_rich(doc):
-            console.print(renderable)
+        print_result(*render_rich(doc, limit=None if show_all else limit or FINDINGS_LIMIT))
     else:
         write_output(_render(writers[fmt.value], doc), output)
     if doc.failed:
-        err_console.print(f"[red]failed:[/red] open findings at or above {fail_on} (see above); exit 1")
+        where = " (listed above)" if table_above and console.is_terminal else ""
+        err_console.print(f"[red]failed:[/red] open findings at or above {fail_on}{where}; exit 1", highlight=False)
         raise typer.Exit(1)
 
 
@@ -97,6 +110,20 @@ def _render(writer: Writer, doc: AssessmentDoc) -> str:
     for notice in writer.notices:
         err_console.print(f"warning: {notice}", markup=False, highlight=False)
     return text
+
+
+def project_plan(root: Path, directory: Path):
+    """The project's plan, or the one ``secplan init`` would write when it has none (said on stderr)."""
+    from secplan.cli.plan import starting_plan
+    from secplan.plan.loader import load_plan, parse_plan, plan_path
+
+    path = plan_path(root)
+    if path.exists():
+        return load_plan(path)
+    plan = parse_plan(starting_plan(root), f"{path} (the plan `secplan init` would write)")
+    err_console.print(f"note: no secplan.yaml in {directory}: assessed with the plan `secplan init {directory}` "
+                      "would write; run it to keep and edit that plan", highlight=False, markup=False)
+    return plan
 
 
 def history_command(

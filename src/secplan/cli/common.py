@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -10,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from secplan.fsutil import atomic_write_text
 from secplan.report.formats import choices, describe
@@ -24,6 +26,25 @@ if TYPE_CHECKING:
 # in CI logs (tables choose their own layout).
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+#: Errors are shown even under ``--quiet``.
+error_console = Console(stderr=True, soft_wrap=True)
+
+
+def set_output_style(quiet: bool = False, no_color: bool = False, reset: bool = False) -> None:
+    """``--quiet``: only results (stdout) and errors; ``--no-color`` (or ``NO_COLOR``): no colours.
+
+    The root command resets both for each run (``reset``); a command's own options only switch
+    them on, so ``secplan --quiet assess`` and ``secplan assess -q`` agree."""
+    if reset:
+        err_console.quiet = False
+        no_color = no_color or bool(os.environ.get("NO_COLOR"))
+        for each in (console, err_console, error_console):
+            each.no_color = no_color
+    if quiet:
+        err_console.quiet = True
+    if no_color:
+        for each in (console, err_console, error_console):
+            each.no_color = True
 
 
 def format_option(formats: type[StrEnum], default: str = "table", help: str | None = None) -> Any:
@@ -54,6 +75,45 @@ def write_output(text: str, output: Path | None) -> None:
         err_console.print(f"wrote {output}")
 
 
+def _cell(value: Any) -> str:
+    text = value.plain if isinstance(value, Text) else str(value)
+    return " ".join(text.split("\n")).rstrip()
+
+
+def plain_text(renderable: Any) -> str:
+    """A table as aligned columns, one row a line, never wrapped or cut, no borders or colours:
+    what CI logs and ``grep`` need. Groups and texts are flattened the same way."""
+    if isinstance(renderable, Group):
+        return "".join(plain_text(part) for part in renderable.renderables)
+    if isinstance(renderable, Table):
+        columns = renderable.columns
+        rows = [[_cell(c) for c in column._cells] for column in columns]
+        lines: list[list[str]] = []
+        if renderable.show_header and any(column.header for column in columns):
+            lines.append([_cell(column.header) for column in columns])
+        lines += [list(row) for row in zip(*rows, strict=True)] if rows else []
+        widths = [max((len(line[i]) for line in lines), default=0) for i in range(len(columns))]
+        out = [_cell(renderable.title)] if renderable.title else []
+        out += ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines]
+        return "".join(line + "\n" for line in out)
+    if isinstance(renderable, Text | str):
+        return _cell(renderable) + "\n"
+    wide = Console(width=100_000, color_system=None, force_terminal=False, soft_wrap=True)
+    with wide.capture() as capture:
+        wide.print(renderable)
+    return "\n".join(line.rstrip() for line in capture.get().splitlines()) + "\n"
+
+
+def print_result(*renderables: Any) -> None:
+    """Results on stdout: rich on a terminal, :func:`plain_text` in pipes and logs."""
+    if console.is_terminal:
+        for renderable in renderables:
+            console.print(renderable)
+        return
+    sys.stdout.write("".join(plain_text(r) for r in renderables))
+    sys.stdout.flush()
+
+
 def emit(
     data: Any,
     fmt: Format | str,
@@ -66,11 +126,9 @@ def emit(
         return
     rendered = table()
     if output is not None:
-        with console.capture() as capture:
-            console.print(rendered)
-        write_output(capture.get(), output)
+        write_output(plain_text(rendered), output)
     else:
-        console.print(rendered)
+        print_result(rendered)
 
 
 def write_sarif(findings: Iterable[Finding], output: Path | None, **options: Any) -> None:
@@ -105,9 +163,21 @@ def progress(transient: bool = True) -> Progress:
     )
 
 
+def renamed_option(new: Any, old: Any, new_name: str, old_name: str) -> Any:
+    """The value of an option that replaced an old spelling, which still works with a note on stderr."""
+    if old is None:
+        return new
+    if new is not None:
+        from secplan.errors import InputError
+
+        raise InputError(f"{old_name} is the old spelling of {new_name}; give only {new_name}")
+    err_console.print(f"note: {old_name} is deprecated; use {new_name}", highlight=False, markup=False)
+    return old
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print an error and exit with ``code`` (no traceback)."""
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    error_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 

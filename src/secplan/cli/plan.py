@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from secplan.cli.common import err_console, to_json, write_output
-from secplan.errors import InputError
+from secplan.errors import InputError, SecplanError
 
 plan_app = typer.Typer(help="The plan file: its schema, and checking it.", no_args_is_help=True)
 
@@ -32,6 +32,42 @@ def check_command(directory: Path = typer.Argument(Path("."))) -> None:
     err_console.print(f"ok: {plan.project.name}: {len(plan.assets)} assets, {len(plan.waivers)} waivers")
 
 
+def detected_classifications(root: Path) -> dict[str, str]:
+    """Asset path -> the level ``data classify`` finds in a sample of each discovered dataset, for
+    datasets where it finds something above public (an unreadable one is left to the owner)."""
+    from secplan.assess.discover import discover
+    from secplan.data.classify.engine import ClassifyOptions, classify_dataset
+    from secplan.vocabulary import AssetKind, Classification
+
+    found: dict[str, str] = {}
+    options = ClassifyOptions()
+    for item in discover(root):
+        if item.kind is not AssetKind.DATASET:
+            continue
+        try:
+            level = classify_dataset(root / item.path, options).classification
+        except SecplanError:
+            continue
+        if level is not Classification.PUBLIC:
+            found[item.path] = level.value
+    return found
+
+
+def starting_plan(root: Path, owner: str | None = None) -> str:
+    """The plan ``secplan init`` writes for ``root`` (and ``assess`` uses when there is none)."""
+    from secplan.identity import current_actor
+    from secplan.plan.init import render_plan
+
+    return render_plan(root, owner or current_actor(), detected_classifications(root))
+
+
+def next_steps(directory: Path) -> list[str]:
+    """The three commands a newcomer runs after ``init``."""
+    where = "" if directory == Path(".") else f" {directory}"
+    return [f"secplan plan check{where}", f"secplan assess{where} --report report.html",
+            f"secplan assess{where} --fail-on high --report report.sarif   # the CI gate"]
+
+
 def init_command(
     directory: Path = typer.Argument(Path("."), help="An existing project."),
     owner: str = typer.Option(None, "--owner", help="Default owner for the project and its assets."),
@@ -39,8 +75,6 @@ def init_command(
 ) -> None:
     """Discover a project's assets and write a commented secplan.yaml."""
     from secplan.fsutil import atomic_write_text
-    from secplan.identity import current_actor
-    from secplan.plan.init import render_plan
     from secplan.plan.loader import parse_plan, plan_path
 
     root = directory.resolve()
@@ -49,10 +83,12 @@ def init_command(
     target = plan_path(root)
     if target.exists() and not force:
         raise InputError(f"{target} exists; use --force to overwrite it")
-    text = render_plan(root, owner or current_actor())
+    text = starting_plan(root, owner)
     parse_plan(text, str(target))  # what we write must load
     atomic_write_text(target, text)
-    err_console.print(f"wrote {target}")
+    err_console.print(f"wrote {target}; next:", highlight=False)
+    for step in next_steps(directory):
+        err_console.print(f"  {step}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from secplan.assess.discover import discover
@@ -16,7 +17,10 @@ def _q(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid YAML scalar, whatever it contains
 
 
-def render_plan(root: Path, owner: str) -> str:
+def render_plan(root: Path, owner: str, classifications: Mapping[str, str] | None = None) -> str:
+    """The plan text; ``classifications`` (asset path -> level, from ``data classify``) are written
+    in, the rest of what an owner must decide is left commented out."""
+    found = classifications or {}
     files = [f for f in discover(root) if f.kind in DECLARED_KINDS]
     lines = [
         "# secplan plan file: what this project is, what it holds, and the policy secplan checks it against.",
@@ -39,8 +43,11 @@ def render_plan(root: Path, owner: str) -> str:
         lines.append(f"  - path: {_q(f.path)}")
         lines.append(f"    kind: {f.kind.value}")
         lines.append(f"    owner: {_q(owner)}")
-        if f.kind in (AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED):
+        if f.path in found:
+            lines.append(f"    classification: {found[f.path]}   # what `secplan data classify` found; raise it if needed")
+        elif f.kind in (AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED):
             lines.append("    # classification: confidential")
+        if f.kind in (AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED):
             lines.append("    # retention_days: 365")
             lines.append("    # uses: [training]")
     lines += [

@@ -79,7 +79,8 @@ def controls_table(doc: AssessmentDoc) -> Table:
     return table
 
 
-def findings_table(doc: AssessmentDoc, limit: int = FINDINGS_LIMIT) -> RenderableType | None:
+def findings_table(doc: AssessmentDoc, limit: int | None = FINDINGS_LIMIT) -> RenderableType | None:
+    """The worst ``limit`` open findings (every one when ``limit`` is None)."""
     found = view.open_findings_by_severity(doc)
     if not found:
         return None
@@ -89,6 +90,7 @@ def findings_table(doc: AssessmentDoc, limit: int = FINDINGS_LIMIT) -> Renderabl
     table.add_column("Finding", overflow="fold")
     table.add_column("Location")
     table.add_column("Message", ratio=2)
+    limit = len(found) if limit is None else limit
     for item in found[:limit]:
         table.add_row(
             severity_text(item.finding.severity),
@@ -99,14 +101,15 @@ def findings_table(doc: AssessmentDoc, limit: int = FINDINGS_LIMIT) -> Renderabl
         )
     if len(found) <= limit:
         return table
-    more = Text(f"... and {len(found) - limit} more open findings (all are in --format json, html or sarif)")
+    more = Text(f"... and {len(found) - limit} more open findings (list them with --all or --limit N; "
+                "every one is in --format json, html or sarif)")
     return Group(table, more)
 
 
-def render_rich(doc: AssessmentDoc) -> list[RenderableType]:
+def render_rich(doc: AssessmentDoc, limit: int | None = FINDINGS_LIMIT) -> list[RenderableType]:
     """The report as renderables, in reading order, for ``console.print(*render_rich(doc))``."""
     parts: list[RenderableType] = [summary_table(doc), Text(), controls_table(doc)]
-    found = findings_table(doc)
+    found = findings_table(doc, limit)
     if found is not None:
         parts += [Text(), found]
     return parts
