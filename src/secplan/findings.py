@@ -43,7 +43,7 @@ class Location:
     column: int | None = None
     """1-based column on ``line``."""
     cell: int | None = None
-    """For notebooks: the 0-based index of the cell (``line`` then counts inside the cell)."""
+    """For notebooks: the 1-based index of the cell, as notebook viewers number them (``line`` then counts inside the cell)."""
     member: str | None = None
     """A place inside the file that has no line: an archive member, a column, a manifest field."""
     offset: int | None = None

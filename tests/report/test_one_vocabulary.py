@@ -138,3 +138,40 @@ def test_an_unknown_format_is_a_usage_error_naming_the_choices(project: Path,
         code, out, err = run(capsys, *args, "-f", "xml")
         assert code == 2 and out == "", args
         assert "xml" in err and "sarif" in err and "Traceback" not in err, args
+
+
+NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Train\n"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": ["import torch\n", "model = torch.load('m.pt')\n"]},
+    ],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def test_locations_carry_columns_and_notebook_cells(project_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project_dir / "train.py").write_text("import torch\nnom = 'é'; m = torch.load(p)\n", encoding="utf-8")
+    (project_dir / "train.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "json", "--no-record")
+    by_path = {f["path"]: f for f in json.loads(out)["findings"] if f["rule"] == "torch-load-unsafe"}
+    assert by_path["train.py"]["line"] == 2 and by_path["train.py"]["column"] == 16  # characters, not bytes
+    _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "sarif", "--no-record")
+    locations = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["locations"][0]
+                 for r in valid(json.loads(out))["runs"][0]["results"]}
+    assert locations["train.py"]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 16}
+    cell = locations["train.ipynb"]
+    assert cell["physicalLocation"]["region"] == {"startLine": 1}  # a cell's line is not a line of the file
+    assert cell["logicalLocations"][0]["name"].startswith("cell 2, line 2")  # the second cell, 1-based
+
+
+def test_a_path_that_is_not_utf8_is_percent_encoded_as_its_bytes() -> None:
+    from secplan.findings import Finding, Location
+    from secplan.report.sarif import artifact_uri, build_log
+    from secplan.vocabulary import Severity
+
+    odd = b"data/caf\xe9.csv".decode("utf-8", "surrogateescape")
+    assert artifact_uri(odd) == "data/caf%E9.csv"
+    log = build_log([Finding("sensitive-data-in-column", "DS-4", Severity.HIGH, "m", Location(odd))]).log
+    text = json.dumps(log)  # serialisable: no lone surrogate reaches the document
+    assert "caf%E9.csv" in text and valid(log)

@@ -82,19 +82,10 @@ def scan(
 
 
 def _findings_table(result):
-    """Findings for people: where and what on one line each, the message given the room."""
-    from rich.table import Table
+    from secplan.report.table import engine_findings_table
 
-    table = Table(title=f"{len(result.findings)} finding(s) in {result.files} file(s)", header_style="bold",
-                  expand=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("control", no_wrap=True)
-    table.add_column("rule / where", overflow="fold", ratio=3)
-    table.add_column("message", overflow="fold", ratio=5)
-    for f in result.findings:
-        where = f"{f.path}:{f.line or ''}" + (f" [{f.member}]" if f.member else "")
-        table.add_row(str(f.severity), f.control, f"{f.rule}\n{where}", f.message)
-    return table
+    return engine_findings_table([f.to_finding() for f in result.findings],
+                          f"{len(result.findings)} finding(s) in {result.files} file(s)")
 
 
 def _record(directory: Path, result, record: bool | None) -> None:

@@ -54,9 +54,17 @@ def _is_const(node: ast.expr | None, value: object) -> bool:
     return isinstance(node, ast.Constant) and node.value is value
 
 
+def _column(lines: list[str], node: ast.expr) -> int | None:
+    """1-based column in characters (ast counts UTF-8 bytes)."""
+    if not 0 < node.lineno <= len(lines):
+        return None
+    return len(lines[node.lineno - 1].encode("utf-8")[: node.col_offset].decode("utf-8", "ignore")) + 1
+
+
 def check_python(source: str, path: str, *, line_offset: int = 0, member: str | None = None) -> Iterator[Finding]:
     """Findings for one module (or notebook cell). Raises SyntaxError for code that does not parse."""
     tree = ast.parse(source)
+    lines = source.splitlines()
     visitor = _Aliases()
     visitor.visit(tree)
     aliases = visitor.names
@@ -65,9 +73,10 @@ def check_python(source: str, path: str, *, line_offset: int = 0, member: str | 
             continue
         name = _dotted(node.func, aliases) or ""
         line = node.lineno + line_offset
+        column = _column(lines, node)
 
-        def hit(rule: str, message: str, _line: int = line) -> Finding:
-            return finding(rule, path, _line, message, member=member)
+        def hit(rule: str, message: str, _line: int = line, _column: int | None = column) -> Finding:
+            return finding(rule, path, _line, message, member=member, column=_column)
 
         if name == "torch.load" and not _is_const(_kw(node, "weights_only"), True):
             yield hit("torch-load-unsafe", "torch.load without weights_only=True can execute code from the file")

@@ -53,6 +53,8 @@ class Finding:
     fingerprint: str | None = None
     """For secrets: a hash of the value, so a baseline can accept it without storing it."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    column: int | None = field(default=None, compare=False)
+    """1-based column (in characters) where the offending expression starts, when the scanner knows it."""
     context: str | None = field(default=None, compare=False)
     """The text of the line the finding is on (set by the scan; never for secrets), for the fingerprint."""
 
@@ -79,6 +81,8 @@ class Finding:
         }
         if self.member:
             data["member"] = self.member
+        if self.column:
+            data["column"] = self.column
         data.update(self.extra)
         return data
 
@@ -95,7 +99,7 @@ class Finding:
         """This finding in the one finding model (SARIF and every other writer read that)."""
         r = RULES[self.rule]
         cell = self.member.split()[1] if self.member and self.member.startswith("cell ") else None
-        location = common.Location(self.path, self.line, member=self.member,
+        location = common.Location(self.path, self.line, self.column, member=self.member,
                                   cell=int(cell) if cell and cell.isdigit() else None)
         props: dict[str, Any] = {"category": str(self.category)}
         if self.advisories:

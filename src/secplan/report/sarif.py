@@ -246,13 +246,16 @@ def _result(finding: Finding, index: int, base_uri: bool) -> dict[str, Any]:
 
 def _location(loc: Location | None, base_uri: bool) -> dict[str, Any]:
     """A file location. GitHub anchors alerts to a line, so a finding without a line or a byte
-    offset points at line 1; a notebook cell and an archive member are logical locations."""
+    offset points at line 1; a notebook cell and an archive member are logical locations. A line
+    inside a notebook cell is not a line of the .ipynb file: the cell's logical location names it."""
     loc = loc or Location(view.PLAN_FILE)
     artifact: dict[str, Any] = {"uri": artifact_uri(loc.path) if base_uri else _plain_uri(loc.path)}
     if base_uri:
         artifact["uriBaseId"] = SRCROOT
     region: dict[str, Any]
-    if loc.line:
+    if loc.cell is not None:
+        region = {"startLine": 1}
+    elif loc.line:
         region = {"startLine": loc.line} | ({"startColumn": loc.column} if loc.column else {})
     elif loc.offset is not None and loc.member is None:
         region = {"byteOffset": loc.offset} | ({"byteLength": loc.length} if loc.length is not None else {})
@@ -261,7 +264,8 @@ def _location(loc: Location | None, base_uri: bool) -> dict[str, Any]:
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
     logical = []
     if loc.cell is not None:
-        logical.append({"name": f"cell {loc.cell}", "kind": "element"})
+        where = f", line {loc.line}" + (f", column {loc.column}" if loc.column else "") if loc.line else ""
+        logical.append({"name": f"cell {loc.cell}{where}", "kind": "element"})
     if loc.member and not (loc.cell is not None and loc.member.startswith("cell ")):
         logical.append({"name": loc.member, "kind": "member"})
     if logical:

@@ -6,6 +6,7 @@ content as plain text for ``-o FILE`` and pipes. Colours come from :mod:`secplan
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.console import Console, Group, RenderableType
@@ -13,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from secplan.assess.result import AssessmentDoc
+from secplan.findings import Finding, worst_first
 from secplan.report import view
 from secplan.report.interface import Writer
 from secplan.report.palette import (
@@ -35,6 +37,19 @@ def status_text(status: Status) -> Text:
 
 def severity_text(severity: Severity) -> Text:
     return Text(severity.value, style=f"bold {SEVERITY_COLOURS[severity]}")
+
+
+def engine_findings_table(findings: Sequence[Finding], title: str) -> Table:
+    """Any engine's findings for people: severity, control, rule and place, message; worst first.
+    The message gets the room, and ids and paths fold rather than being cut."""
+    table = Table(title=title, header_style="bold", expand=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("control", no_wrap=True)
+    table.add_column("rule / where", overflow="fold", ratio=3)
+    table.add_column("message", overflow="fold", ratio=5)
+    for f in worst_first(findings):
+        table.add_row(severity_text(f.severity), f.control, f"{f.rule}\n{f.location or ''}", f.message)
+    return table
 
 
 def summary_table(doc: AssessmentDoc) -> Table:
