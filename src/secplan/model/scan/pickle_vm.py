@@ -132,6 +132,9 @@ class PickleMachine:
         self.limits = limits or Limits()
         self.out = PickleOutcome()
         self._reported: set[tuple[str, str]] = set()
+        self._unlisted: dict[str, tuple[Global, str]] = {}
+        """Globals off the allowlist, judged when the scan ends: by then it is known whether the
+        pickle only keeps them as values (a score function, a dtype) or calls them."""
 
     # -- findings ---------------------------------------------------------------------------------
 
@@ -149,10 +152,28 @@ class PickleMachine:
         if judgement is Judgement.UNSAFE:
             self._add("pickle-dangerous-global", Verdict.UNSAFE, f"{how} {g.fq}: {why}", g.offset, g.fq)
         elif judgement is Judgement.SUSPICIOUS:
-            self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"{how} {g.fq}: {why}", g.offset, g.fq)
+            self._unlisted.setdefault(g.fq, (g, f"{how} {g.fq}: {why}"))
+
+    def _invoked(self, g: Global) -> None:
+        """``g`` is called, or handed to a call that may call it (``copyreg._reconstructor(cls, ...)``)."""
+        pending = self._unlisted.pop(g.fq, None)
+        if pending is not None:
+            self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"calls {pending[1]}", g.offset, g.fq)
+
+    def _judge_unlisted(self) -> None:
+        """What was imported off the allowlist and never called: a value of a library whose functions
+        and classes are harmless to hold (``SelectKBest(score_func=f_classif)``) is fine; others are not."""
+        for g, message in self._unlisted.values():
+            if not self.policy.referenced_safely(g.module, g.name):
+                self._add("pickle-unknown-global", Verdict.SUSPICIOUS, message, g.offset, g.fq)
+        self._unlisted.clear()
 
     def _on_call(self, func: Any, args: Any, offset: int, kind: str) -> Call:
+        for arg in args if isinstance(args, tuple) else ():
+            if isinstance(arg, Global):
+                self._invoked(arg)
         if isinstance(func, Global):
+            self._invoked(func)
             if func.fq == "builtins.getattr" and isinstance(args, tuple) and len(args) >= 2:
                 target, attr = args[0], args[1]
                 if isinstance(target, Global) and isinstance(attr, str):
@@ -186,6 +207,7 @@ class PickleMachine:
             self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
         except RecursionError:
             self._add("scan-limit", Verdict.ERROR, "nesting too deep to analyse", reader.offset, dedupe=False)
+        self._judge_unlisted()
         return out
 
     def _scan_stacked(self, reader: Reader) -> None:
@@ -264,6 +286,7 @@ class PickleMachine:
             raise
         except ScanLimit as exc:
             self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+        self._judge_unlisted()
         return self.out
 
     # -- the machine ------------------------------------------------------------------------------

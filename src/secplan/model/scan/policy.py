@@ -62,7 +62,11 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "torch.nn.parameter:Parameter", "torch.nn.parameter:Buffer",
     "torch.nn.modules.*:[A-Z]*", "torch.optim.*:[A-Z]*",
     # scikit-learn estimators and the helpers their pickles use.
-    "sklearn.*:[A-Z]*", "sklearn.*:__pyx_unpickle_*",
+    "sklearn.*:[A-Z]*", "sklearn.*:_[A-Z]*", "sklearn.*:__pyx_unpickle_*",
+    "sklearn.neighbors._*:newObj", "sklearn.metrics._dist_metrics:newObj",  # Cython trees: obj.__new__(obj)
+    # scipy containers that fitted estimators hold (sparse matrices, splines).
+    "scipy.sparse._*:*_matrix", "scipy.sparse._*:*_array",
+    "scipy.interpolate._*:BSpline", "scipy.interpolate._*:PPoly", "scipy.interpolate._*:CubicSpline",
     # XGBoost estimators and boosters (the booster state is raw bytes).
     "xgboost.sklearn:[A-Z]*", "xgboost.core:Booster",
     # pandas frames, indexes and their internal rebuild helpers.
@@ -78,6 +82,15 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "transformers.training_args:[A-Z]*", "transformers.training_args_seq2seq:[A-Z]*",
     "transformers.trainer_utils:[A-Z]*", "transformers.debug_utils:DebugOption",
     "transformers.utils.generic:[A-Z]*",
+)
+
+#: Libraries whose functions and classes a pickle may hold as plain values without calling them: an
+#: estimator's ``score_func=f_classif``, ``pooling_func=numpy.mean`` or ``dtype=numpy.float64``.
+#: Holding is not calling; the dangerous list still wins, so ``numpy.load`` held as a value is unsafe.
+REFERENCE_OK: tuple[str, ...] = (
+    "numpy:*", "numpy.*:*", "scipy.*:*", "sklearn.*:*", "pandas:*", "pandas.*:*", "torch:*",
+    "torch.nn.*:*", "xgboost.*:*", "lightgbm.*:*", "catboost.*:*", "builtins:*", "math:*",
+    "operator:*", "_operator:*", "functools:partial", "collections:*",
 )
 
 #: Everything that runs code, loads more pickles, or reaches files, processes or the network.
@@ -148,6 +161,11 @@ class Policy:
             if _allow_match(pattern, module, name):
                 return Judgement.SAFE, f"allowed by {pattern}"
         return Judgement.SUSPICIOUS, "not on the allowlist of globals that model checkpoints use"
+
+    def referenced_safely(self, module: str, name: str) -> bool:
+        """A global off the allowlist that a pickle only holds as a value (never calls) is harmless
+        when it belongs to one of the :data:`REFERENCE_OK` libraries."""
+        return "." not in name and any(_allow_match(p, module, name) for p in REFERENCE_OK)
 
     def keras_module_allowed(self, module: str) -> bool:
         return any(module == m or module.startswith(m + ".") for m in self.keras_modules)
