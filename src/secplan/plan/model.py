@@ -110,6 +110,27 @@ class EvaluationPolicy(Strict):
     proxy_balanced_accuracy: float = Field(0.7, ge=0.5, le=1, description="Balanced accuracy at which an input counts as a proxy of a sensitive attribute.")
 
 
+class MonitoringPolicy(Strict):
+    """Thresholds of the live-traffic monitors (MS-5) and the gateway's guards (MS-2, MS-6). The
+    defaults are calibrated so that replayed held-out traffic raises no alert (tests/monitor)."""
+
+    window: int = Field(500, ge=50, description="Requests per drift window (sliding, per model).")
+    drift_alpha: float = Field(0.01, gt=0, lt=1, description="Benjamini-Hochberg-corrected p-value below which a feature may drift ...")
+    drift_psi: float = Field(0.2, ge=0, description="... when its PSI is at least this ...")
+    drift_wasserstein: float = Field(0.2, ge=0, description="... or its normalised Wasserstein distance is at least this.")
+    prediction_psi: float = Field(0.25, ge=0, description="PSI of predicted classes against the training labels that is prediction drift.")
+    ood_score: float = Field(4.0, gt=0, description="Out-of-distribution score (-log10 p) above which a request is out of distribution.")
+    ood_rate: float = Field(0.05, gt=0, le=1, description="Share of out-of-distribution requests in a window that raises an alert.")
+    client_window: int = Field(200, ge=20, description="Recent queries kept per client for the query-pattern detectors.")
+    client_min_queries: int = Field(50, ge=10, description="Queries a client makes before its patterns are judged.")
+    extraction_offmanifold_rate: float = Field(0.3, gt=0, le=1, description="Share of a client's queries off the training data's joint distribution that is extraction.")
+    prada_delta: float = Field(0.8, gt=0, lt=1, description="Shapiro-Wilk W of a client's query distances below which PRADA flags extraction.")
+    near_duplicate_rate: float = Field(0.2, gt=0, le=1, description="Share of a client's queries that nearly repeat an earlier one, for evasion.")
+    boundary_probe_rate: float = Field(0.1, gt=0, le=1, description="Share of a client's queries that flip the label of a near neighbour, for evasion.")
+    budget_burn: float = Field(0.8, gt=0, le=1, description="Share of a client's query budget used that raises a budget alert.")
+    cut_off_extraction: bool = Field(False, description="Refuse further requests from a client with an open extraction alert.")
+
+
 class PeoplePolicy(Strict):
     training_valid_days: int = Field(365, ge=1, description="How long a training completion counts (HS-1).")
     screening_level_for_restricted: Literal["basic", "standard", "enhanced"] = Field("standard", description="Screening level required for access to restricted assets (HS-2).")
@@ -142,6 +163,7 @@ class Policy(Strict):
     retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
     anonymisation: AnonymisationPolicy = Field(default_factory=AnonymisationPolicy)
     evaluation: EvaluationPolicy = Field(default_factory=EvaluationPolicy)
+    monitoring: MonitoringPolicy = Field(default_factory=MonitoringPolicy)
     people: PeoplePolicy = Field(default_factory=PeoplePolicy)
     incidents: IncidentPolicy = Field(default_factory=IncidentPolicy)
     approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)

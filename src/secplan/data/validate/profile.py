@@ -48,6 +48,13 @@ class ColumnProfile(BaseModel):
     length: dict[str, float] | None = None
 
 
+class Correlation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    columns: list[str]
+    matrix: list[list[float]]
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,6 +65,9 @@ class Profile(BaseModel):
     duplicate_share: float
     label: str | None = None
     columns: dict[str, ColumnProfile]
+    correlation: Correlation | None = Field(
+        None, description="Correlation of the numeric columns' normal scores (a Gaussian copula): the joint "
+                          "shape the gateway's out-of-distribution score checks requests against.")
 
 
 def column_type(col: pd.Series) -> ColumnType:
@@ -134,8 +144,34 @@ def build_profile(df: pd.DataFrame, dataset: str, *, label: str | None = None) -
         rows=len(df),
         duplicate_share=round(float(exact_duplicates(df).mean()) if len(df) else 0.0, 6),
         label=label,
-        columns={str(name): profile_column(df[name]) for name in df.columns},
+        columns=(columns := {str(name): profile_column(df[name]) for name in df.columns}),
+        correlation=copula_correlation(df, columns, label),
     )
+
+
+#: Columns beyond this are left out of the joint profile (its matrix grows with the square).
+MAX_CORRELATED = 64
+
+
+def copula_correlation(df: pd.DataFrame, columns: dict[str, ColumnProfile], label: str | None) -> Correlation | None:
+    """Pearson correlation of each continuous column's normal scores (ranks mapped through the normal
+    quantile function): aggregates only, robust to any marginal shape. ``None`` below two columns."""
+    import numpy as np
+    from scipy.stats import norm, rankdata
+
+    names = [n for n, c in columns.items() if c.quantiles and not c.categories and n != label][:MAX_CORRELATED]
+    if len(names) < 2 or len(df) < 10:
+        return None
+    scores = []
+    for name in names:
+        values = df[name].to_numpy(dtype="float64", na_value=np.nan) if columns[name].type != "datetime" \
+            else numeric_view(df[name].fillna(df[name].min()))
+        filled = np.where(np.isnan(values), np.nanmedian(values), values)
+        scores.append(norm.ppf(rankdata(filled) / (len(filled) + 1)))
+    matrix = np.corrcoef(np.vstack(scores))
+    matrix = np.nan_to_num(matrix, nan=0.0)
+    np.fill_diagonal(matrix, 1.0)
+    return Correlation(columns=names, matrix=[[round(float(v), 6) for v in row] for row in matrix])
 
 
 def save_profile(profile: Profile, path: Path) -> None:
