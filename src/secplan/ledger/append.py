@@ -1,6 +1,8 @@
 """Appending to the ledger: entries, their chain and tree, and a signed checkpoint, in one transaction.
 
-Appends are serialised (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+Concurrent callers in one process are group-committed (``sequencer.py``): one transaction and one
+checkpoint per batch, each caller returning only when its entries are committed. Batches are
+serialised (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
 advisory lock), so concurrent processes cannot fork the chain. Each append costs O(log n): it
 extends the Merkle frontier saved with the newest checkpoint rather than rehashing the tree.
 Before extending, it checks that the head it builds on is authentic, and refuses to write on top
@@ -21,6 +23,7 @@ from secplan.identity import current_actor
 from secplan.ledger.entry import GENESIS_PREV, Action, canonical_bytes, format_timestamp, validate
 from secplan.ledger.merkle import Frontier, leaf_hash
 from secplan.ledger.records import CHECKPOINTS, ENTRIES
+from secplan.ledger.sequencer import Sequencer, sequencer_for
 from secplan.ledger.signing import (
     KEY_ENV,
     Checkpoint,
@@ -59,7 +62,10 @@ def record(
 
 
 def record_many(store: Store, actions: Iterable[Action]) -> list[int]:
-    """Append several actions in one transaction under one checkpoint; returns their sequence numbers."""
+    """Append several actions with consecutive sequence numbers; returns them once committed.
+
+    Safe to call from many threads at once: concurrent calls are group-committed (one transaction
+    and one signed checkpoint per batch, see ``secplan.ledger.sequencer``)."""
     default_actor = current_actor()
     prepared = []
     for item in actions:
@@ -68,61 +74,121 @@ def record_many(store: Store, actions: Iterable[Action]) -> list[int]:
         prepared.append((item, actor, details, outcome))
     if not prepared:
         return []
-    files = LedgerFiles.for_home(store.home)
-    with store.session() as session:
-        conn = session.connection()
-        if store.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK_KEY})
-        key, head = _open_head(conn, files)
-        timestamp = format_timestamp(utcnow())
-        frontier, prev = head.frontier, head.last_hash
-        rows = []
-        for item, actor, details, outcome in prepared:
-            seq = frontier.size + 1
-            digest = leaf_hash(
-                canonical_bytes(seq, timestamp, actor, item.action, item.obj, details, outcome, prev)
-            )
-            frontier.append(digest)
-            entry_hash = digest.hex()
-            rows.append(
+    return sequencer_for(store, lambda: Sequencer(_Writer(store).write)).submit(prepared)
+
+
+class _Writer:
+    """Writes one batch per transaction for one store; remembers the head it wrote last.
+
+    When the database's newest checkpoint is still the one this process signed, the next batch
+    continues from memory instead of re-reading and re-verifying the head (the costly part of a
+    small append); any other head is loaded and checked in full."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._key: tuple[tuple[int, int, int, int], Ed25519PrivateKey] | None = None
+        self._head: tuple[Checkpoint, _Head] | None = None
+
+    def write(self, prepared: list) -> list[int]:
+        store = self.store
+        files = LedgerFiles.for_home(store.home)
+        try:
+            return self._write(store, files, prepared)
+        except BaseException:
+            self._head = None
+            raise
+
+    def _write(self, store: Store, files: LedgerFiles, prepared: list) -> list[int]:
+        with store.session() as session:
+            conn = session.connection()
+            if store.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK_KEY})
+            key, head = self._open(conn, files)
+            timestamp = format_timestamp(utcnow())
+            frontier, prev = head.frontier, head.last_hash
+            rows = []
+            for item, actor, details, outcome in prepared:
+                seq = frontier.size + 1
+                digest = leaf_hash(
+                    canonical_bytes(seq, timestamp, actor, item.action, item.obj, details, outcome, prev)
+                )
+                frontier.append(digest)
+                entry_hash = digest.hex()
+                rows.append(
+                    {
+                        "seq": seq,
+                        "ts": timestamp,
+                        "actor": actor,
+                        "action": item.action,
+                        "object": item.obj,
+                        "details": details,
+                        "outcome": outcome,
+                        "prev_hash": prev,
+                        "entry_hash": entry_hash,
+                    }
+                )
+                prev = entry_hash
+            conn.execute(insert(ENTRIES), rows)
+            checkpoint = sign(key, frontier.size, frontier.root().hex(), timestamp)
+            conn.execute(
+                insert(CHECKPOINTS),
                 {
-                    "seq": seq,
-                    "ts": timestamp,
-                    "actor": actor,
-                    "action": item.action,
-                    "object": item.obj,
-                    "details": details,
-                    "outcome": outcome,
-                    "prev_hash": prev,
-                    "entry_hash": entry_hash,
-                }
+                    "tree_size": checkpoint.tree_size,
+                    "root_hash": checkpoint.root_hash,
+                    "ts": checkpoint.timestamp,
+                    "frontier": json.dumps([h.hex() for h in frontier.hashes]),
+                    "key_id": checkpoint.key_id,
+                    "signature": checkpoint.signature,
+                },
             )
-            prev = entry_hash
-        conn.execute(insert(ENTRIES), rows)
-        checkpoint = sign(key, frontier.size, frontier.root().hex(), timestamp)
-        conn.execute(
-            insert(CHECKPOINTS),
-            {
-                "tree_size": checkpoint.tree_size,
-                "root_hash": checkpoint.root_hash,
-                "ts": checkpoint.timestamp,
-                "frontier": json.dumps([h.hex() for h in frontier.hashes]),
-                "key_id": checkpoint.key_id,
-                "signature": checkpoint.signature,
-            },
-        )
-    mirror_if_newer(files, checkpoint)
-    return [row["seq"] for row in rows]
+        self._head = (checkpoint, _Head(frontier.copy(), prev))
+        mirror_if_newer(files, checkpoint)
+        return [row["seq"] for row in rows]
+
+    def _open(self, conn: Connection, files: LedgerFiles) -> tuple[Ed25519PrivateKey, _Head]:
+        key = self._load_key(files)
+        if self._head is not None and key is not None:
+            known, head = self._head
+            newest = conn.execute(
+                select(
+                    CHECKPOINTS.c.tree_size,
+                    CHECKPOINTS.c.signature,
+                    select(func.max(ENTRIES.c.seq)).scalar_subquery(),
+                ).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
+            ).first()
+            mirror = read_mirror(files)
+            mirror_ok = mirror is None or mirror.tree_size < known.tree_size or mirror == known
+            if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) and mirror_ok:
+                if mirror is not None and mirror.tree_size < known.tree_size:
+                    _check_mirror(conn, files, mirror, known)
+                return key, _Head(head.frontier.copy(), head.last_hash)
+        self._head = None
+        return _open_head(conn, files, key)
+
+    def _load_key(self, files: LedgerFiles) -> Ed25519PrivateKey | None:
+        """The signing key, read again only when its file changed (or its mode: a widened mode is refused)."""
+        try:
+            info = files.key.stat()
+        except FileNotFoundError:
+            self._key = None
+            return None
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode)
+        if self._key is not None and self._key[0] == stamp:
+            return self._key[1]
+        key = load_key(files)
+        self._key = None if key is None else (stamp, key)
+        return key
 
 
-def _open_head(conn: Connection, files: LedgerFiles) -> tuple[Ed25519PrivateKey, _Head]:
+def _open_head(
+    conn: Connection, files: LedgerFiles, key: Ed25519PrivateKey | None
+) -> tuple[Ed25519PrivateKey, _Head]:
     """The key and the authenticated end of the ledger to append to. O(log n): index look-ups only."""
     newest = conn.execute(
         select(CHECKPOINTS).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
     ).mappings().first()
     last_seq = conn.execute(select(func.max(ENTRIES.c.seq))).scalar()
     mirror = read_mirror(files)
-    key = load_key(files)
     if newest is None:
         if last_seq is not None:
             raise IntegrityError(f"the audit ledger has {last_seq} entries but no signed checkpoint", hint=_HINT)

@@ -1,0 +1,110 @@
+"""Group commit: appends from many threads of one process share one transaction and one checkpoint.
+
+A server records every request; one transaction and one signature per request would cap it at the
+database's commit rate. Instead each caller queues its prepared entries and waits. Whichever caller
+finds no batch being written becomes the writer: it takes everything queued so far (up to
+``MAX_BATCH`` entries), writes it in one transaction under one signed checkpoint, and wakes the
+callers it wrote for. Nobody returns before their entries are committed, and a failed transaction
+fails every caller in it (none of their entries was written). There is no background thread, so
+there is nothing to start or stop, and a lone caller (the CLI) simply writes a batch of one.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+
+MAX_BATCH = 5000
+"""Entries per transaction at most: bounds the memory and the lock time of one batch."""
+
+
+class _Request(Generic[Item]):
+    __slots__ = ("done", "error", "items", "result")
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = items
+        self.done = False
+        self.result: list[int] = []
+        self.error: BaseException | None = None
+
+
+class Sequencer(Generic[Item]):
+    """Collects appends from concurrent callers and hands them to ``write`` in batches.
+
+    ``write(items)`` must write all ``items`` durably (one transaction) and return their sequence
+    numbers in order, or raise.
+    """
+
+    def __init__(self, write: Callable[[list[Item]], list[int]]) -> None:
+        self._write = write
+        self._cond = threading.Condition()
+        self._queue: list[_Request[Item]] = []
+        self._busy = False
+
+    def submit(self, items: Sequence[Item]) -> list[int]:
+        """Append ``items`` (consecutive sequence numbers) and return their numbers once committed."""
+        request: _Request[Item] = _Request(items)
+        with self._cond:
+            self._queue.append(request)
+            while self._busy and not request.done:
+                self._cond.wait()
+            if request.done:
+                return _outcome(request)
+            self._busy = True
+            batch = self._take()
+        try:
+            self._run(batch)
+        finally:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+        return _outcome(request)
+
+    def _take(self) -> list[_Request[Item]]:
+        """The queued requests to write now, oldest first, up to ``MAX_BATCH`` entries (at least one)."""
+        count, taken = 0, 0
+        for taken, request in enumerate(self._queue, start=1):  # noqa: B007 (taken is used after the loop)
+            count += len(request.items)
+            if count >= MAX_BATCH:
+                break
+        batch, self._queue = self._queue[:taken], self._queue[taken:]
+        return batch
+
+    def _run(self, batch: list[_Request[Item]]) -> None:
+        items = [item for request in batch for item in request.items]
+        try:
+            seqs = self._write(items)
+        except BaseException as exc:  # every caller in the batch learns that nothing was written
+            for request in batch:
+                request.error = exc
+        else:
+            start = 0
+            for request in batch:
+                request.result = seqs[start : start + len(request.items)]
+                start += len(request.items)
+        with self._cond:
+            for request in batch:
+                request.done = True
+
+
+def _outcome(request: _Request) -> list[int]:
+    if request.error is not None:
+        raise request.error
+    return request.result
+
+
+_SEQUENCERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+def sequencer_for(owner: object, make: Callable[[], Sequencer]) -> Sequencer:
+    """The one sequencer of ``owner`` (a store), created on first use; it goes away with the owner."""
+    with _REGISTRY_LOCK:
+        found = _SEQUENCERS.get(owner)
+        if found is None:
+            found = _SEQUENCERS[owner] = make()
+        return found
