@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from secplan import filetypes
+from secplan.fsutil import utf8_path_or_file
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 
@@ -48,7 +49,7 @@ def column_names(path: Path) -> list[str]:
         try:
             import pyarrow.parquet as pq
 
-            return [name.lower() for name in pq.read_schema(path).names]
+            return [name.lower() for name in pq.read_schema(utf8_path_or_file(path)).names]
         except Exception:  # corrupt or unreadable parquet: no columns to report
             return []
     return []

@@ -109,7 +109,7 @@ class Result:
         if subject is None:
             where = f"{self.location.path}|{self.location.member or ''}" if self.location else ""
             subject = f"{where}|{self.message}"
-        digest = hashlib.sha256(f"{probe_id}\x00{subject}".encode()).hexdigest()[:12]
+        digest = hashlib.sha256(f"{probe_id}\x00{subject}".encode("utf-8", "surrogateescape")).hexdigest()[:12]
         return f"{probe_id}/{digest}"
 
 

@@ -22,6 +22,7 @@ from secplan.assess.result import (
     WaiverDoc,
 )
 from secplan.assess.score import control_status, mean
+from secplan.fsutil import path_text, safe_text
 from secplan.plan.catalogue import load_catalogue
 from secplan.plan.model import Plan, Waiver
 from secplan.vocabulary import Outcome, Pillar, Severity, Status
@@ -44,7 +45,9 @@ def _finding(probe: Probe, result: Result) -> FindingDoc:
     d = probe.definition
     location = None
     if result.location is not None:
-        location = LocationDoc(path=result.location.path, line=result.location.line, member=result.location.member)
+        member = result.location.member
+        location = LocationDoc(path=path_text(result.location.path), line=result.location.line,
+                               member=safe_text(member) if member is not None else None)
     negative = result.outcome == Outcome.NEGATIVE
     return FindingDoc(
         id=result.fingerprint(d.id),
@@ -52,7 +55,7 @@ def _finding(probe: Probe, result: Result) -> FindingDoc:
         control=d.control,
         severity=result.severity or d.severity,
         outcome=result.outcome,
-        message=result.message,
+        message=safe_text(result.message),
         location=location,
         state="open" if negative else None,
         remediation=d.remediation if negative else None,

@@ -17,20 +17,21 @@ from secplan import __version__
 from secplan.cli import _conventions
 from secplan.cli.common import error_console, set_output_style
 from secplan.errors import SecplanError
+from secplan.fsutil import safe_text
 
 
 def report_error(exc: BaseException) -> int:
     """Print an error the way users see every error (no traceback) and return its exit code."""
     if isinstance(exc, SecplanError):
-        error_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
+        error_console.print(f"[red]error:[/red] {escape(safe_text(exc.message))}", highlight=False, soft_wrap=True)
         if exc.hint:
-            error_console.print(f"hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
+            error_console.print(f"hint: {escape(safe_text(exc.hint))}", highlight=False, soft_wrap=True)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         error_console.print("interrupted")
         return 130
     error_console.print(
-        f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+        f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(safe_text(str(exc)))}\n"
         "run again with SECPLAN_DEBUG=1 for details, and report it if it persists",
         highlight=False,
         soft_wrap=True,

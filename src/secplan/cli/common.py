@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from secplan.fsutil import atomic_write_text
+from secplan.fsutil import atomic_write_text, document_safe, path_text, safe_text
 from secplan.report.formats import choices, describe
 
 if TYPE_CHECKING:
@@ -62,8 +62,20 @@ RootOption = typer.Option(Path("."), "--root", "-C", help="Project root (where s
 
 
 def to_json(data: Any) -> str:
-    """Stable, readable JSON for documents and scripts."""
-    return json.dumps(data, indent=2, sort_keys=False, default=str, ensure_ascii=False) + "\n"
+    """Stable, readable JSON for documents and scripts (paths escaped as :func:`~secplan.fsutil.path_text` does)."""
+    text = json.dumps(data, indent=2, sort_keys=False, default=_json_default, ensure_ascii=False) + "\n"
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an OS name that is not UTF-8 somewhere in the data
+        text = json.dumps(document_safe(data), indent=2, sort_keys=False, default=_json_default,
+                          ensure_ascii=False) + "\n"
+    return text
+
+
+def _json_default(value: Any) -> str:
+    return path_text(value) if isinstance(value, os.PathLike) else str(value)
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -141,12 +153,17 @@ def write_sarif(findings: Iterable[Finding], output: Path | None, **options: Any
     write_output(built.text(), output)
 
 
+def _cell(value: Any) -> str:
+    """A table cell: paths as documents write them, and no OS byte that a terminal cannot show."""
+    return path_text(value) if isinstance(value, os.PathLike) else safe_text(str(value))
+
+
 def simple_table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
     table = Table(title=title, header_style="bold", show_lines=False)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*("" if cell is None else _cell(cell) for cell in row))
     return table
 
 

@@ -22,6 +22,7 @@ from secplan.cli.common import (
     write_sarif,
 )
 from secplan.errors import InputError
+from secplan.fsutil import path_text, safe_text
 from secplan.report.formats import choices
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def classify_command(
         report = classify_paths(paths, options, engine=engine.value, workers=workers,
                                 on_file=lambda p: bar.update(task, description=f"classifying {p.name}", advance=1))
     for problem in report.problems:
-        err_console.print(f"error: {problem.message}", highlight=False, markup=False, soft_wrap=True)
+        err_console.print(f"error: {safe_text(problem.message)}", highlight=False, markup=False, soft_wrap=True)
     if fmt == ClassifyFormat.SARIF:
         from secplan.data.classify.levels import Levels
 
@@ -99,7 +100,7 @@ def _plan_overrides(root: Path) -> dict:
 def _table(report: ClassifyReport) -> Table | str:
     rows = []
     for dataset in report.datasets:
-        rows.append((dataset.path, dataset.format, "", dataset.classification.value, f"{dataset.rows_scanned} rows"))
+        rows.append((path_text(dataset.path), dataset.format, "", dataset.classification.value, f"{dataset.rows_scanned} rows"))
         for column in dataset.columns:
             if column.entities:
                 found = ", ".join(f"{e.type} ({e.match_ratio:.0%}, conf {e.confidence:.2f})" for e in column.entities)

@@ -21,6 +21,7 @@ from secplan.cli.common import (
     write_sarif,
 )
 from secplan.errors import InputError
+from secplan.fsutil import path_text
 from secplan.report.formats import choices
 
 if TYPE_CHECKING:
@@ -77,12 +78,12 @@ def _record(root: Path, report: ScanReport) -> None:
     from secplan.store.db import Store
 
     summary = report.summary()
-    files = [{"path": f.path, "format": f.format, "verdict": str(f.verdict),
+    files = [{"path": path_text(f.path), "format": f.format, "verdict": str(f.verdict),
               "rules": sorted({x.rule for x in f.findings})} for f in report.files[:200]]
     store = Store.for_project(root)
     try:
         outcome = "success" if report.exit_code() == 0 else "failure"
-        record(store, action="model.scan", obj=f"model:{report.files[0].path}" if len(report.files) == 1
+        record(store, action="model.scan", obj=f"model:{path_text(report.files[0].path)}" if len(report.files) == 1
                else f"models:{len(report.files)}", details={"summary": summary, "files": files}, outcome=outcome)
     finally:
         store.dispose()

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from secplan.errors import InputError
+from secplan.fsutil import document_safe, safe_text
 from secplan.ledger.merkle import leaf_hash
 
 FORMAT_VERSION = 1
@@ -39,6 +40,14 @@ class Action:
     details: dict[str, Any] | None = None
     outcome: str = ActionOutcome.SUCCESS
     actor: str | None = None
+
+    def __post_init__(self) -> None:
+        # A file name the OS allows but that is not UTF-8 is recorded escaped (secplan.fsutil), never
+        # refused: an action that cannot be ledgered is not done, so refusing here would undo it.
+        if isinstance(self.obj, str):
+            object.__setattr__(self, "obj", safe_text(self.obj))
+        if isinstance(self.details, dict):
+            object.__setattr__(self, "details", document_safe(self.details))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from secplan.assess.interface import ProbeDef
 from secplan.assess.result import AssessmentDoc, ControlDoc, FindingDoc
 from secplan.findings import Finding, Location, Rule, get_rule, worst_first
 from secplan.findings import fingerprint as make_fingerprint
+from secplan.fsutil import path_uri, text_path
 from secplan.report import view
 from secplan.report.interface import Writer
 from secplan.vocabulary import Severity
@@ -89,9 +90,13 @@ def render(log: Mapping[str, Any]) -> str:
 
 def artifact_uri(path: str) -> str:
     """A relative, percent-encoded URI with forward slashes, as SARIF consumers resolve against the root.
-    Bytes that are not UTF-8 (kept by ``surrogateescape``) are percent-encoded as the bytes they are."""
-    raw = path.replace("\\", "/").lstrip("/").encode("utf-8", "surrogateescape")
-    return quote(raw, safe="/")
+    Bytes that are not UTF-8 (kept by ``surrogateescape``, or escaped by :func:`secplan.fsutil.path_text`
+    as documents write them) are percent-encoded as the bytes they are."""
+    try:
+        return path_uri(text_path(path).lstrip("/"))
+    except ValueError:  # not from path_text: a Windows-style path
+        raw = path.replace("\\", "/").lstrip("/").encode("utf-8", "surrogateescape")
+        return quote(raw, safe="/")
 
 
 def rule_name(rule_id: str) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from secplan import filetypes
 from secplan.errors import InputError
-from secplan.fsutil import atomic_writer
+from secplan.fsutil import atomic_writer, utf8_path_or_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,11 +52,11 @@ def _read_with_pyarrow(path: Path):
         raise InputError(f"{path}: file is empty")
     try:
         if kind == "parquet":
-            return pq.read_table(path)
+            return pq.read_table(utf8_path_or_file(path))
         if kind == "jsonl":
-            return pajson.read_json(path)
+            return pajson.read_json(utf8_path_or_file(path))
         delimiter = "\t" if kind == "tsv" else ","
-        return pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=delimiter))
+        return pacsv.read_csv(utf8_path_or_file(path), parse_options=pacsv.ParseOptions(delimiter=delimiter))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read as {kind}: {exc}") from None
 

@@ -9,6 +9,7 @@ from secplan import findings as common
 from secplan.data.classify.columns import ColumnResult
 from secplan.data.classify.levels import Levels
 from secplan.data.classify.rules import COLUMN_RULE, REMEDIATION, SEVERITY, TEXT_RULE
+from secplan.fsutil import path_text
 from secplan.vocabulary import Classification, Severity
 
 
@@ -41,7 +42,7 @@ class DatasetResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``secplan data classify --format json`` (docs/data-classification.md)."""
         return {
-            "path": self.path,
+            "path": path_text(self.path),
             "format": self.format,
             "classification": self.classification.value,
             "columns": [

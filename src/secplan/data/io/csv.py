@@ -6,12 +6,14 @@ import csv as pycsv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 from pyarrow import csv as pacsv
 
 from secplan.data.io.interface import DEFAULT_BATCH_ROWS, Dataset, Format
 from secplan.data.io.problems import bad_input, check_encoding_head, locate_bad_utf8, spread_offsets
+from secplan.fsutil import utf8_path_or_file
 
 _BLOCK = 1 << 20
 _SAMPLE_PIECES = 8
@@ -146,9 +148,9 @@ class CsvDataset(Dataset):
                 raise _Misaligned from exc
             raise self._explain(exc, problem) from None
 
-    def _source(self, offset: int, length: int | None) -> str | io.BytesIO | None:
+    def _source(self, offset: int, length: int | None) -> str | IO[bytes] | None:
         if offset == 0 and length is None:
-            return str(self.path)
+            return utf8_path_or_file(self.path)
         with self.path.open("rb") as handle:
             handle.seek(offset)
             data = handle.read(length if length is not None else -1)

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from secplan.data.io.interface import DEFAULT_BATCH_ROWS, Dataset, Format, validate_batch
 from secplan.data.io.nested import flatten_batch, flatten_schema
 from secplan.data.io.problems import bad_input
+from secplan.fsutil import utf8_path_or_file
 
 #: A sample reads at least this many row groups (when the file has them), so it is not just the head.
 _MIN_SPREAD = 8
@@ -24,7 +25,7 @@ class ParquetDataset(Dataset):
         if path.stat().st_size == 0:
             raise bad_input(path, None, "file is empty")
         try:
-            self._file = pq.ParquetFile(path)
+            self._file = pq.ParquetFile(utf8_path_or_file(path))
         except (pa.ArrowException, OSError) as exc:
             raise bad_input(path, "footer", f"not a readable Parquet file ({exc})") from None
         self._schema = flatten_schema(self._file.schema_arrow)
