@@ -33,11 +33,17 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, **plan
     return root
 
 
-def run_probe(probe_id: str, root: Path, today: dt.date | None = None) -> list[Result]:
+def run_probe(probe_id: str, root: Path, today: dt.date | None = None,
+              provided: dict[Any, Any] | None = None) -> list[Result]:
+    """Run one probe as `assess` does; ``provided`` hands in engine evidence ({KEY: value}) directly."""
     plan = parse_plan((root / "secplan.yaml").read_text(encoding="utf-8"))
-    ev = Evidence(root, plan, today=today)
+    ev = Evidence(root, plan, today=today, provided=provided)
     probe = next(p for p in all_probes() if p.id == probe_id)
-    return list(probe.run(ev))
+    if probe.unavailable(ev) or probe.problem:  # the pipeline's error result, as `assess` reports it
+        from secplan.assess.pipeline import run_probe as run_in_pipeline
+
+        return run_in_pipeline(probe, ev)[0]
+    return list(probe.run(probe.view(ev)))
 
 
 def outcomes(results: list[Result]) -> list[Outcome]:
@@ -53,7 +59,7 @@ def chmod(root: Path, rel: str, mode: int) -> None:
 
 
 def collector_installed(name: str) -> bool:
-    """Whether an engine registered the collector ``name`` (probes defer to that engine's probes)."""
+    """Whether an installed engine provides the evidence key ``name`` (probes defer to that engine's probes)."""
     from secplan.assess.evidence import installed_collectors
 
     return name in installed_collectors()

@@ -9,7 +9,7 @@ def test_hub_and_api_clients_are_found(project_dir):
     make_project(project_dir, {"a.py": "from transformers import AutoModel\nm = AutoModel.from_pretrained('x/y')\n",
                                "b.py": "from openai import OpenAI\n"})
     results = run_probe(ID, project_dir)
-    if collector_installed("governance"):
+    if collector_installed("compliance_records"):
         assert results == []
     else:
         assert outcomes(results) == [Outcome.NO_EVIDENCE]

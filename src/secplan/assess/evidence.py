@@ -1,49 +1,75 @@
 """Evidence: everything probes may read about a project, gathered once and shared.
 
-Engines plug in as *collectors*: named functions registered with :func:`collector` that compute a
-piece of evidence (a model scan, a data classification, records from the store) the first time a
-probe asks for it. A collector that fails raises; the pipeline turns that into an ``error`` result
-for the probes that needed it, and the rest of the assessment goes on.
+The project itself (its files, plan, assets and store) is on every :class:`Evidence`. What an
+engine computes (a model scan, a data classification, records from the store) is named by an
+:class:`~secplan.assess.interface.EvidenceKey` and computed by the engine's *collector*, registered
+with :func:`collector` in the engine's ``collect`` module, the first time a probe asks for it.
+A collector must return the key's type. A collector that fails raises; the pipeline turns that into
+an ``error`` result for the probes that needed it, and the rest of the assessment goes on.
+
+Probes see a view (:meth:`Evidence.for_probe`) that only hands out the keys they declared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from secplan.assess.discover import ProjectFile, classify_file, discover
+from secplan.assess.interface import EvidenceKey, EvidenceUnavailable, UndeclaredEvidence
 from secplan.plan.model import Asset, Plan
 from secplan.vocabulary import AssetKind, Classification
 
 if TYPE_CHECKING:
     from secplan.store.db import Store
 
+T = TypeVar("T")
 Collector = Callable[["Evidence"], Any]
-_COLLECTORS: dict[str, Collector] = {}
+_COLLECTORS: dict[str, tuple[EvidenceKey[Any], Collector]] = {}
 
 
-def collector(name: str) -> Callable[[Collector], Collector]:
-    """Register an evidence collector under ``name`` (import-time, in the engine's module)."""
+def collector(key: EvidenceKey[T]) -> Callable[[Callable[[Evidence], T]], Callable[[Evidence], T]]:
+    """Register the collector of ``key`` (import-time, in the engine's ``collect`` module).
 
-    def register(func: Collector) -> Collector:
-        _COLLECTORS[name] = func
+    One collector per key: a second one, or one that names the key with another type, is a bug
+    and fails at import.
+    """
+    if not isinstance(key, EvidenceKey):
+        raise TypeError(f"@collector takes an EvidenceKey, not {type(key).__name__}")
+
+    def register(func: Callable[[Evidence], T]) -> Callable[[Evidence], T]:
+        known = _COLLECTORS.get(key.name)
+        if known is not None:
+            same = f"{known[1].__module__}.{known[1].__qualname__}" == f"{func.__module__}.{func.__qualname__}"
+            if known[0] != key or not same:
+                raise TypeError(f"evidence {key.name} already has a collector "
+                                f"({known[1].__module__}.{known[1].__qualname__} returning {known[0].type.__name__})")
+        _COLLECTORS[key.name] = (key, func)
         return func
 
     return register
 
 
-def installed_collectors() -> frozenset[str]:
-    """Names of the collectors the installed engines register (probes defer to those engines)."""
+def installed_keys() -> frozenset[EvidenceKey[Any]]:
+    """The evidence keys that the installed engines provide."""
     _import_engines()
-    return frozenset(_COLLECTORS)
+    return frozenset(key for key, _ in _COLLECTORS.values())
 
 
-class CollectorUnavailable(LookupError):
-    """No collector of that name is installed (an optional engine is missing)."""
+def installed_collectors() -> frozenset[str]:
+    """Names of the evidence keys the installed engines provide."""
+    return frozenset(key.name for key in installed_keys())
+
+
+def is_installed(key: EvidenceKey[Any]) -> bool:
+    """True when an installed engine's collector provides ``key`` (with ``key``'s type)."""
+    _import_engines()
+    known = _COLLECTORS.get(key.name)
+    return known is not None and known[0] == key
 
 
 @dataclass(frozen=True)
@@ -67,12 +93,15 @@ class AssetView:
 class Evidence:
     """The evidence of one assessment run."""
 
-    def __init__(self, root: Path, plan: Plan, *, today: dt.date | None = None, store: Store | None = None):
+    def __init__(self, root: Path, plan: Plan, *, today: dt.date | None = None, store: Store | None = None,
+                 provided: Mapping[EvidenceKey[Any], Any] | None = None):
         self.root = root.resolve()
         self.plan = plan
         self.today = today or dt.date.today()
         self._store = store
         self._cache: dict[str, Any] = {}
+        for key, value in (provided or {}).items():
+            self.provide(key, value)
 
     @functools.cached_property
     def files(self) -> list[ProjectFile]:
@@ -96,15 +125,36 @@ class Evidence:
 
         return self._store is not None or Store.exists_for(self.root)
 
-    def get(self, name: str) -> Any:
-        """The evidence collected by collector ``name``, computed once per run."""
-        if name not in self._cache:
+    def provide(self, key: EvidenceKey[T], value: T) -> None:
+        """Hand in evidence gathered elsewhere (a service's live records, a test's data) instead of
+        running the key's collector; it must have the key's type."""
+        _check_type(key, value, "the value provided")
+        self._cache[key.name] = value
+
+    def provides(self, key: EvidenceKey[Any]) -> bool:
+        """True when :meth:`get` can return ``key``: it was provided, or an installed engine collects it."""
+        return key.name in self._cache or is_installed(key)
+
+    def get(self, key: EvidenceKey[T]) -> T:
+        """The evidence named by ``key``, computed once per run by its collector.
+
+        Raises :class:`EvidenceUnavailable` when no installed engine provides it.
+        """
+        if not isinstance(key, EvidenceKey):
+            raise TypeError(f"evidence is read by EvidenceKey, not by {type(key).__name__}")
+        if key.name not in self._cache:
             _import_engines()
-            func = _COLLECTORS.get(name)
-            if func is None:
-                raise CollectorUnavailable(f"no collector named {name!r} is installed")
-            self._cache[name] = func(self)
-        return self._cache[name]
+            known = _COLLECTORS.get(key.name)
+            if known is None or known[0] != key:
+                raise EvidenceUnavailable(key)
+            value = known[1](self)
+            _check_type(key, value, f"the collector {known[1].__module__}.{known[1].__qualname__}")
+            self._cache[key.name] = value
+        return self._cache[key.name]
+
+    def for_probe(self, probe: str, declared: Iterable[EvidenceKey[Any]]) -> Evidence:
+        """A view for one probe: the same project and cache, but only the ``declared`` keys."""
+        return ProbeEvidence(self, probe, declared)
 
     @functools.cached_property
     def assets(self) -> list[AssetView]:
@@ -156,9 +206,67 @@ class Evidence:
         )
 
 
+class ProbeEvidence(Evidence):
+    """What one probe sees: the project as :class:`Evidence` has it, and the engine evidence it declared.
+
+    Reading an undeclared key raises :class:`UndeclaredEvidence`, so a probe's ``NEEDS`` and
+    ``OPTIONAL`` stay the truth about what it reads (and what the registry checks is installed).
+    """
+
+    def __init__(self, base: Evidence, probe: str, declared: Iterable[EvidenceKey[Any]]):
+        self._base = base
+        self._probe = probe
+        self._declared = {key.name: key for key in declared}
+        self.root = base.root
+        self.plan = base.plan
+        self.today = base.today
+
+    @property
+    def files(self) -> list[ProjectFile]:  # type: ignore[override]
+        return self._base.files
+
+    @property
+    def assets(self) -> list[AssetView]:  # type: ignore[override]
+        return self._base.assets
+
+    @property
+    def store(self) -> Store:
+        return self._base.store
+
+    @property
+    def has_store(self) -> bool:
+        return self._base.has_store
+
+    def provide(self, key: EvidenceKey[T], value: T) -> None:
+        raise TypeError(f"probe {self._probe} cannot provide evidence; probes only read it")
+
+    def provides(self, key: EvidenceKey[Any]) -> bool:
+        self._check_declared(key)
+        return self._base.provides(key)
+
+    def get(self, key: EvidenceKey[T]) -> T:
+        self._check_declared(key)
+        return self._base.get(key)
+
+    def for_probe(self, probe: str, declared: Iterable[EvidenceKey[Any]]) -> Evidence:
+        return self._base.for_probe(probe, declared)
+
+    def _check_declared(self, key: EvidenceKey[Any]) -> None:
+        if not isinstance(key, EvidenceKey):
+            raise TypeError(f"evidence is read by EvidenceKey, not by {type(key).__name__}")
+        if self._declared.get(key.name) != key:
+            raise UndeclaredEvidence(key, self._probe)
+
+
+def _check_type(key: EvidenceKey[Any], value: Any, source: str) -> None:
+    if not isinstance(value, key.type):
+        raise TypeError(f"{source} returned {type(value).__name__} for {key.name}, not {key.type.__name__}")
+
+
 #: Modules that register collectors. One list, so that a reader finds every engine feeding the assessment.
 ENGINE_MODULES: list[str] = [
     "secplan.human.collect",
+    "secplan.compliance.collect",
     "secplan.platform.collect",
     "secplan.data.validate.collect",
     "secplan.crypto.collect",

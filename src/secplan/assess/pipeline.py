@@ -7,10 +7,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from secplan import __version__
-from secplan.assess.evidence import CollectorUnavailable, Evidence
-from secplan.assess.interface import Result
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import EvidenceKey, EvidenceUnavailable, Result
 from secplan.assess.registry import Probe, all_probes
 from secplan.assess.result import (
     AssessmentDoc,
@@ -31,14 +32,24 @@ ProgressCallback = Callable[[Probe], None]
 
 
 def run_probe(probe: Probe, ev: Evidence) -> tuple[list[Result], str | None]:
-    """Run one probe; an exception becomes one ``error`` result, never a crash of the assessment."""
-    try:
-        return list(probe.run(ev)), None
-    except CollectorUnavailable as exc:
-        message = f"an engine this probe needs is not installed ({exc})"
-    except Exception as exc:  # a probe bug or unreadable evidence must not stop the other 31 controls
-        message = f"{type(exc).__name__}: {exc}"
+    """Run one probe on the evidence it declared; a probe that cannot run (a bad declaration, needed
+    evidence no installed engine provides, an exception) gives one ``error`` result, never a crash."""
+    if probe.problem:
+        message = probe.problem
+    elif missing := probe.unavailable(ev):
+        message = "; ".join(_unavailable_message(k) for k in missing)
+    else:
+        try:
+            return list(probe.run(probe.view(ev))), None
+        except EvidenceUnavailable as exc:  # an OPTIONAL key read without asking ev.provides() first
+            message = _unavailable_message(exc.key)
+        except Exception as exc:  # a probe bug or unreadable evidence must not stop the other 31 controls
+            message = f"{type(exc).__name__}: {exc}"
     return [Result(Outcome.ERROR, f"probe {probe.id} could not run: {message}")], message
+
+
+def _unavailable_message(key: EvidenceKey[Any]) -> str:
+    return f"no installed engine provides {key.name}" + (f": {key.description}" if key.description else "")
 
 
 def _finding(probe: Probe, result: Result) -> FindingDoc:

@@ -2,8 +2,13 @@
 
 Each probe is a package ``<pillar>/probes/<probe_name>/`` holding ``def.yml`` (its metadata: id,
 control, severity, title, rationale, implementation, remediation) and ``__init__.py`` with
-``run(ev: Evidence) -> Iterable[Result]``. Adding a probe = adding such a folder under one of the
-packages below; the catalogue of probes is derived from the folders, not typed into code.
+``run(ev: Evidence) -> Iterable[Result]`` beside ``NEEDS`` and ``OPTIONAL``, the evidence keys it
+reads. Adding a probe = adding such a folder under one of the packages below; the catalogue of probes
+is derived from the folders, not typed into code.
+
+Declarations are checked when the probes are registered: a probe whose ``NEEDS`` no installed engine
+provides is known here (:meth:`Probe.unavailable`) and reported as an ``error`` result naming the
+missing evidence, never run to a silent ``manual``.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
+from types import ModuleType
+from typing import Any
 
 import yaml
 
-from secplan.assess.evidence import Evidence
-from secplan.assess.interface import ProbeDef, Result
+from secplan.assess.evidence import Evidence, is_installed
+from secplan.assess.interface import EvidenceKey, ProbeDef, Result
 from secplan.plan.catalogue import control_ids
 from secplan.vocabulary import Severity
 
@@ -37,10 +44,46 @@ REQUIRED_FIELDS = ("id", "control", "severity", "title", "rationale", "implement
 class Probe:
     definition: ProbeDef
     run: Callable[[Evidence], Iterable[Result]]
+    """Call it with :meth:`view`'s evidence, not the whole of it."""
+    needs: tuple[EvidenceKey[Any], ...] = ()
+    """Engine evidence the probe cannot judge without."""
+    optional: tuple[EvidenceKey[Any], ...] = ()
+    """Engine evidence the probe uses when an installed engine provides it."""
+    problem: str | None = None
+    """What is wrong with the probe's declarations (it then never runs)."""
 
     @property
     def id(self) -> str:
         return self.definition.id
+
+    def unavailable(self, ev: Evidence | None = None) -> list[EvidenceKey[Any]]:
+        """The needed keys that no installed engine provides (nor ``ev``, when given, was handed)."""
+        return [k for k in self.needs if not (ev.provides(k) if ev is not None else is_installed(k))]
+
+    def view(self, ev: Evidence) -> Evidence:
+        """The evidence this probe may read: the project, and only the keys it declared."""
+        return ev.for_probe(self.id, self.needs + self.optional)
+
+
+def _declared(module: ModuleType, name: str) -> tuple[tuple[EvidenceKey[Any], ...], str | None]:
+    """A probe module's ``NEEDS`` or ``OPTIONAL`` as keys, or what is wrong with it."""
+    where = f"{module.__name__}.{name}"
+    if not hasattr(module, name):
+        return (), (f"{where} is not declared" if name == "NEEDS" else None)
+    value = getattr(module, name)
+    if not isinstance(value, tuple) or not all(isinstance(k, EvidenceKey) for k in value):
+        return (), f"{where} must be a tuple of EvidenceKey"
+    return value, None
+
+
+def load_probe(module: ModuleType) -> Probe:
+    """The probe a package defines, with its declarations checked."""
+    needs, bad_needs = _declared(module, "NEEDS")
+    optional, bad_optional = _declared(module, "OPTIONAL")
+    problem = bad_needs or bad_optional
+    if problem is None and {k.name for k in needs} & {k.name for k in optional}:
+        problem = f"{module.__name__} declares a key both in NEEDS and in OPTIONAL"
+    return Probe(load_definition(module.__name__), module.run, needs, optional, problem)
 
 
 def load_definition(package: str) -> ProbeDef:
@@ -76,7 +119,7 @@ def all_probes() -> tuple[Probe, ...]:
             if not info.ispkg:
                 continue
             module = importlib.import_module(f"{package_name}.{info.name}")
-            probes.append(Probe(load_definition(module.__name__), module.run))
+            probes.append(load_probe(module))
     ids = [p.id for p in probes]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
+from secplan.compliance.evidence import COMPLIANCE_RECORDS
 from secplan.vocabulary import Severity
 
 
 def attestation_results(ev: Evidence, control: str, what: str) -> Iterator[Result]:
     """A current, valid attestation is evidence; an invalid signature is a critical finding; expired
     ones are findings unless a newer current one replaces them; none at all needs a person."""
-    rows = [a for a in ev.get("governance").attestations if a["control"] == control]
+    rows = [a for a in ev.get(COMPLIANCE_RECORDS).attestations if a["control"] == control]
     if not rows:
         yield no_evidence(f"no attestation of {what}: record one with `secplan attest {control} "
                           "--statement ... --evidence ... --expires ...`")

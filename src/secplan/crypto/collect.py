@@ -5,38 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from secplan.assess.evidence import Evidence, collector
+from secplan.crypto.evidence import KEYS, EncryptedFile, KeysEvidence
 from secplan.crypto.keys.interface import KeyVersion
 from secplan.crypto.keys.keystore import Keystore, default_keystore_path
 from secplan.errors import SecplanError
 from secplan.vocabulary import AssetKind
-
-
-@dataclass(frozen=True)
-class EncryptedFile:
-    path: str
-    """Relative to the project root."""
-    kek_id: str | None
-    """The KEK id of the file's current key slot; ``None`` when no slot could be read."""
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
-class KeysEvidence:
-    keystore: Path
-    exists: bool
-    file_mode: int | None
-    dir_mode: int | None
-    in_project: bool
-    """True when the keystore lies inside the project tree."""
-    keys: tuple[KeyVersion, ...]
-    files: tuple[EncryptedFile, ...]
-
-    def version(self, kek_id: str) -> KeyVersion | None:
-        return next((k for k in self.keys if k.id == kek_id), None)
 
 
 def gather(root: Path, encrypted_paths: list[str]) -> KeysEvidence:
@@ -59,7 +35,7 @@ def gather(root: Path, encrypted_paths: list[str]) -> KeysEvidence:
     return KeysEvidence(path, exists, file_mode, dir_mode, in_project, keys, tuple(files))
 
 
-@collector("keys")
+@collector(KEYS)
 def collect_keys(ev: Evidence) -> KeysEvidence:
     return gather(ev.root, [f.path for f in ev.files_of(AssetKind.ENCRYPTED)])
 
@@ -68,4 +44,4 @@ def key_age_days(key: KeyVersion, today: dt.date) -> int:
     return (today - key.created.date()).days
 
 
-__all__ = ["EncryptedFile", "KeysEvidence", "collect_keys", "gather", "key_age_days"]
+__all__ = ["collect_keys", "gather", "key_age_days"]

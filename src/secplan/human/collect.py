@@ -1,59 +1,32 @@
-"""The ``governance`` evidence collector: the store's people, vendors, incidents, approvals and
-attestations for this project, read once per assessment (no permission check: the assessment
-reads, it does not disclose records beyond statuses in findings)."""
+"""The ``human_records`` evidence collector: the store's people, incidents, approvals, access grants
+and sensitive ledger entries for this project, read once per assessment (no permission check: the
+assessment reads, it does not disclose records beyond statuses in findings)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from secplan.assess.evidence import Evidence, collector
+from secplan.human.evidence import HUMAN_RECORDS, HumanRecords
 from secplan.vocabulary import Classification
 
 
-@dataclass(frozen=True)
-class GovernanceRecords:
-    available: bool
-    """False when the project has no store yet: every governance probe then says no_evidence."""
-    people: list[dict[str, Any]] = field(default_factory=list)
-    vendors: list[dict[str, Any]] = field(default_factory=list)
-    incidents: list[dict[str, Any]] = field(default_factory=list)
-    approvals: list[dict[str, Any]] = field(default_factory=list)
-    attestations: list[dict[str, Any]] = field(default_factory=list)
-    sensitive_ledger: list[dict[str, Any]] = field(default_factory=list)
-    """Successful ledger entries whose action the plan marks sensitive (two-person rule)."""
-    grants: list[tuple[str, str]] = field(default_factory=list)
-    """(user, role) held in this project by enabled users."""
-
-    @property
-    def real_incidents(self) -> list[dict[str, Any]]:
-        return [i for i in self.incidents if not i["drill"]]
-
-    @property
-    def drills(self) -> list[dict[str, Any]]:
-        return [i for i in self.incidents if i["drill"]]
-
-
-@collector("governance")
-def collect_governance(ev: Evidence) -> GovernanceRecords:
+@collector(HUMAN_RECORDS)
+def collect_human_records(ev: Evidence) -> HumanRecords:
     if not ev.has_store:
-        return GovernanceRecords(available=False)
-    from secplan.compliance.attestations import all_attestations
-    from secplan.compliance.vendors import all_vendors
+        return HumanRecords(available=False)
     from secplan.human.approvals import all_requests
     from secplan.human.incidents import all_incidents
     from secplan.human.people import all_people
 
     domain = ev.plan.project.name
     now = dt.datetime.combine(ev.today, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
-    return GovernanceRecords(
+    return HumanRecords(
         available=True,
         people=all_people(ev.store, domain),
-        vendors=all_vendors(ev.store, domain),
         incidents=all_incidents(ev.store, domain, now),
         approvals=all_requests(ev.store, domain),
-        attestations=all_attestations(ev.store, domain, ev.today),
         sensitive_ledger=_sensitive_ledger(ev),
         grants=_grants(ev, domain),
     )

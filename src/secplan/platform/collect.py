@@ -1,8 +1,8 @@
 """The platform engine's evidence for the assessment, and the helper its probes share.
 
-``platform_scan`` scans the project with every scanner (offline: ``$SECPLAN_OSV_DB``, the index from
+:data:`~secplan.platform.evidence.PLATFORM_SCAN` scans the project with every scanner (offline: ``$SECPLAN_OSV_DB``, the index from
 ``secplan db import``, or the bundled fixture) and, when the project has a store, records
-vulnerabilities for patch tracking. ``platform_patches`` reads those records against the plan's SLA.
+vulnerabilities for patch tracking. :data:`~secplan.platform.evidence.PLATFORM_PATCHES` reads those records against the plan's SLA.
 """
 
 from __future__ import annotations
@@ -12,26 +12,28 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence, collector
 from secplan.assess.interface import Location, Result, negative
+from secplan.platform.evidence import PLATFORM_PATCHES, PLATFORM_SCAN, PatchEvidence, PlatformScan
 from secplan.platform.findings import RULES
-from secplan.platform.patches import Exposure, exposures, record_scan
-from secplan.platform.scan import ScanResult, scan_project
+from secplan.platform.patches import exposures, record_scan
+from secplan.platform.scan import scan_project
 
 
-@collector("platform_scan")
-def collect_scan(ev: Evidence) -> ScanResult:
+@collector(PLATFORM_SCAN)
+def collect_scan(ev: Evidence) -> PlatformScan:
     result = scan_project(ev.root, exclude=list(ev.plan.exclude))
     if ev.has_store:
         record_scan(ev.store, f"plan:{ev.plan.project.name}", result.findings, now=_now(ev))
-    return result
+    return PlatformScan(result.findings, result.warnings, result.files, result.dependencies, result.database)
 
 
-@collector("platform_patches")
-def collect_patches(ev: Evidence) -> list[Exposure] | None:
-    """None when there is no store (so no first-seen dates) to judge by."""
-    ev.get("platform_scan")
+@collector(PLATFORM_PATCHES)
+def collect_patches(ev: Evidence) -> PatchEvidence:
+    """Not available when there is no store (so no first-seen dates) to judge by."""
+    ev.get(PLATFORM_SCAN)  # records this run's findings first
     if not ev.has_store:
-        return None
-    return exposures(ev.store, f"plan:{ev.plan.project.name}", dict(ev.plan.policy.patch.sla_days), now=_now(ev))
+        return PatchEvidence(available=False)
+    return PatchEvidence(True, tuple(exposures(ev.store, f"plan:{ev.plan.project.name}",
+                                               dict(ev.plan.policy.patch.sla_days), now=_now(ev))))
 
 
 def _now(ev: Evidence) -> dt.datetime:
@@ -41,7 +43,7 @@ def _now(ev: Evidence) -> dt.datetime:
 
 def findings_as_results(ev: Evidence, probe_id: str, rules: set[str] | None = None) -> Iterator[Result]:
     """Negative results for the scan's findings that belong to ``probe_id`` (optionally only ``rules``)."""
-    scan: ScanResult = ev.get("platform_scan")
+    scan = ev.get(PLATFORM_SCAN)
     for f in scan.findings:
         if RULES[f.rule].probe != probe_id or (rules is not None and f.rule not in rules):
             continue

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from secplan.assess.evidence import Evidence, collector
-from secplan.compliance.retention.schedule import Schedule, schedule
+from secplan.compliance.retention.evidence import RETENTION, RetentionEvidence
+from secplan.compliance.retention.schedule import schedule
 
 
-@dataclass(frozen=True)
-class RetentionEvidence:
-    schedule: Schedule
-    deletions: int
-    """Successful ``retention.delete`` entries in the audit ledger."""
-    shreds: int
-
-
-@collector("retention")
+@collector(RETENTION)
 def collect_retention(ev: Evidence) -> RetentionEvidence:
     sched = schedule(ev.root, ev.plan, ev.today, ev.files)
     deletions = shreds = 0

@@ -4,51 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from secplan.assess.evidence import Evidence, collector
 from secplan.assess.interface import Result, not_applicable
-from secplan.data.backup.engine import mtime_ns
+from secplan.data.backup.evidence import BACKUPS, BackupEvidence, Run
 from secplan.data.backup.records import BackupRunRow
 from secplan.data.backup.restic import resolve_repository
-
-
-@dataclass(frozen=True)
-class Run:
-    kind: str
-    outcome: str
-    started: dt.datetime
-    snapshot: str | None
-    details: dict
-
-    @property
-    def snapshot_time(self) -> dt.datetime | None:
-        """For a verify run: the time of the newest snapshot it verified."""
-        ns = mtime_ns(self.details.get("latest_snapshot_time") or "")
-        return None if ns is None else dt.datetime.fromtimestamp(ns / 1e9, dt.UTC)
-
-
-@dataclass(frozen=True)
-class BackupEvidence:
-    repository: str | None
-    runs: tuple[Run, ...]
-
-    def last(self, kind: str) -> Run | None:
-        of_kind = [r for r in self.runs if r.kind == kind]
-        return of_kind[-1] if of_kind else None
-
-    def last_success(self, kind: str) -> Run | None:
-        ok = [r for r in self.runs if r.kind == kind and r.outcome == "success"]
-        return ok[-1] if ok else None
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-@collector("backups")
+@collector(BACKUPS)
 def collect_backups(ev: Evidence) -> BackupEvidence:
     declared = ev.plan.policy.backup.repository
     if not declared or not ev.has_store:

@@ -1,15 +1,6 @@
 """Feed the assessment: classify the project's datasets (sampled) once per run.
 
-Evidence ``data_classification`` is a plain dict, so probes of any pillar can read it:
-
-- ``levels``: ``{path: classification}`` for every dataset file read, and for every declared asset
-  (the highest level among the files under its path);
-- ``entities``: ``{path: [entity types]}``, same keys;
-- ``datasets``: the per-file documents of ``secplan data classify --format json`` (values masked);
-- ``errors``: ``{path: message}`` for files that could not be read.
-
-Paths are relative to the project root, with forward slashes, like :class:`AssetView` paths.
-Encrypted files are never opened.
+The result is :class:`~secplan.data.classify.evidence.ClassificationEvidence`. Encrypted files are never opened.
 """
 
 from __future__ import annotations
@@ -18,6 +9,7 @@ from typing import Any
 
 from secplan.assess.evidence import Evidence, collector
 from secplan.data.classify.engine import ClassifyOptions, classify_dataset
+from secplan.data.classify.evidence import DATA_CLASSIFICATION, ClassificationEvidence
 from secplan.errors import InputError
 from secplan.vocabulary import AssetKind, Classification
 
@@ -25,8 +17,8 @@ from secplan.vocabulary import AssetKind, Classification
 ASSESS_SAMPLE_ROWS = 5_000
 
 
-@collector("data_classification")
-def collect_data_classification(ev: Evidence) -> dict[str, Any]:
+@collector(DATA_CLASSIFICATION)
+def collect_data_classification(ev: Evidence) -> ClassificationEvidence:
     options = ClassifyOptions(sample_rows=ASSESS_SAMPLE_ROWS,
                               overrides=dict(ev.plan.policy.classification.entity_overrides))
     levels: dict[str, str] = {}
@@ -50,4 +42,4 @@ def collect_data_classification(ev: Evidence) -> dict[str, Any]:
         if inside and rel not in levels:
             levels[rel] = max((Classification(levels[p]) for p in inside), key=lambda c: c.rank).value
             entities[rel] = sorted({e for p in inside for e in entities[p]})
-    return {"levels": levels, "entities": entities, "datasets": documents, "errors": errors}
+    return ClassificationEvidence(levels, entities, documents, errors)

@@ -1,13 +1,14 @@
-"""The ``shares`` evidence: every share the project recorded (the DS-8 probes judge them)."""
+"""Feed the assessment (DS-8): the shares the project recorded."""
 
 from __future__ import annotations
 
 from secplan.assess.evidence import Evidence, collector
-from secplan.data.share.service import ShareView, list_shares
+from secplan.data.share.evidence import SHARES, SharesEvidence
+from secplan.data.share.service import list_shares
 
 
-@collector("shares")
-def collect_shares(ev: Evidence) -> list[ShareView]:
+@collector(SHARES)
+def collect_shares(ev: Evidence) -> SharesEvidence:
     if not ev.has_store:
-        return []
-    return list_shares(ev.root, ev.store)
+        return SharesEvidence()
+    return SharesEvidence(tuple(list_shares(ev.root, ev.store)))

@@ -8,31 +8,21 @@ every other check runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secplan.assess.evidence import collector
+from secplan.data.validate.evidence import DATA_VALIDATION, DatasetValidation, ValidationEvidence
 from secplan.errors import SecplanError
 from secplan.vocabulary import AssetKind
 
 if TYPE_CHECKING:
     from secplan.assess.evidence import Evidence
-    from secplan.data.validate.findings import Finding
 
 PROFILE_SUFFIX = ".profile.json"
 RULES_SUFFIX = ".rules.yaml"
 #: Datasets larger than this are not validated during an assessment (run the command instead).
 MAX_BYTES = 512 * 1024 * 1024
-
-
-@dataclass
-class DatasetValidation:
-    path: str
-    baseline: str | None
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    skipped: str | None = None
 
 
 def baseline_for(root: Path, dataset: str) -> Path | None:
@@ -43,8 +33,8 @@ def baseline_for(root: Path, dataset: str) -> Path | None:
     return None
 
 
-@collector("data_validation")
-def collect(ev: Evidence) -> dict[str, DatasetValidation]:
+@collector(DATA_VALIDATION)
+def collect(ev: Evidence) -> ValidationEvidence:
     """Validation results of every declared training dataset, keyed by its path."""
     from secplan.data.validate.engine import validate_path
 
@@ -72,4 +62,4 @@ def collect(ev: Evidence) -> dict[str, DatasetValidation]:
                 entry.findings = report.findings
             except SecplanError as exc:
                 entry.error = exc.message
-    return results
+    return ValidationEvidence(results)

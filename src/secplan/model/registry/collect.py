@@ -6,36 +6,13 @@ project's keystore (no passphrase needed). Nothing is loaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from secplan.assess.evidence import Evidence, collector
 from secplan.errors import SecplanError
+from secplan.model.registry.evidence import MODEL_REGISTRY, ArtifactStatus, RegistryEvidence
 from secplan.model.registry.hashing import compare, hash_tree
 from secplan.vocabulary import AssetKind
-
-
-@dataclass(frozen=True)
-class ArtifactStatus:
-    """One model artifact of the project and the registered version that covers it, if any."""
-
-    path: str
-    version: str | None = None
-    """``NAME@VERSION`` of the newest registered version whose files include this artifact."""
-    matches: bool = False
-    """The artifact's digest equals the one registered."""
-    signed: bool = False
-    verified: bool = False
-    problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RegistryEvidence:
-    artifacts: list[ArtifactStatus] = field(default_factory=list)
-    versions: list[dict[str, Any]] = field(default_factory=list)
-    """Every version: summary, lineage datasets, verification problems, card completeness."""
-    production: list[dict[str, Any]] = field(default_factory=list)
-    """Versions a ``production`` stage points at, with their promotion's gates."""
 
 
 def _covers(version_path: str, artifact: str) -> str | None:
@@ -49,7 +26,7 @@ def _covers(version_path: str, artifact: str) -> str | None:
     return None
 
 
-@collector("model_registry")
+@collector(MODEL_REGISTRY)
 def collect_registry(ev: Evidence) -> RegistryEvidence:
     from secplan.crypto.keys.manager import KeyManager
     from secplan.model.registry.signatures import check_version

@@ -1,4 +1,4 @@
-"""Feed the assessment: scan the project's model artifacts once per run (``ev.get("model_scan")``).
+"""Feed the assessment: scan the project's model artifacts once per run (``ev.get(MODEL_SCAN)``).
 
 Files are chosen by content as well as by name: discovery's model files, plus any file whose first
 bytes say model format, archive or compressed stream (:func:`secplan.filetypes.may_hold_model`).
@@ -6,23 +6,15 @@ bytes say model format, archive or compressed stream (:func:`secplan.filetypes.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from secplan.assess.evidence import Evidence, collector
 from secplan.filetypes import may_hold_model
+from secplan.model.scan.evidence import MODEL_SCAN, ModelScanEvidence
 from secplan.model.scan.result import FileResult, ScanReport
 from secplan.model.scan.scanner import ScanOptions, claim_external_data, scan_file
 from secplan.vocabulary import AssetKind
 
 
-@dataclass(frozen=True)
-class ModelScanEvidence:
-    """Scan results by project-relative path."""
-
-    results: dict[str, FileResult] = field(default_factory=dict)
-
-
-@collector("model_scan")
+@collector(MODEL_SCAN)
 def collect_model_scan(ev: Evidence) -> ModelScanEvidence:
     from secplan.model.scan.policy import load_policy
 

@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, positive
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     if not ev.has_store:

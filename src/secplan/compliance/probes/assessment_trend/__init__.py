@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
 
+NEEDS = ()
+
 MAX_DROP = 1.0
 
 

@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
 from secplan.vocabulary import Severity
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     if not ev.has_store:

@@ -3,10 +3,14 @@
 import re
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.files import column_names
-from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable
+from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.model.evaluate.evidence import EVALUATIONS
 from secplan.vocabulary import AssetKind
+
+NEEDS = (EVALUATIONS,)
+SUITE = "fairness"
 
 PROTECTED = re.compile(r"(^|_)(sex|gender|age|birth|dob|race|ethnic\w*|religio\w*|nationality|citizenship|"
                        r"disab\w*|marital\w*|pregnan\w*|sexual\w*|orientation)($|_)")
@@ -28,7 +32,18 @@ def run(ev: Evidence) -> Iterator[Result]:
             yield negative(f"protected attributes {', '.join(cols)} in the data, but no fairness policy "
                            "declares sensitive features", Location(path), key=path)
         return
-    try:
-        ev.get("evaluations")
-    except CollectorUnavailable:
+    judged = False
+    for evaluation in ev.get(EVALUATIONS).latest():
+        suite = evaluation.suite(SUITE)
+        if suite is None:
+            continue
+        judged = True
+        key = f"{evaluation.ref}|{SUITE}"
+        if suite.passed:
+            yield positive(f"{evaluation.ref} meets the fairness thresholds across {', '.join(declared)}", key=key,
+                           details={"metrics": dict(suite.metrics)})
+        else:
+            yield negative(f"{evaluation.ref} fails the fairness thresholds across {', '.join(declared)}", key=key,
+                           details={"metrics": dict(suite.metrics)})
+    if not judged:
         yield no_evidence(f"sensitive features {', '.join(declared)} are declared; no fairness evaluation is recorded")

@@ -5,6 +5,9 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result
 from secplan.compliance.attested import attestation_results
+from secplan.compliance.evidence import COMPLIANCE_RECORDS
+
+NEEDS = (COMPLIANCE_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:

@@ -7,6 +7,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 
 def _age_days(ev: Evidence, rel: str) -> int | None:
     path = ev.root / rel

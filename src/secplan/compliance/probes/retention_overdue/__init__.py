@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.compliance.retention.evidence import RETENTION
+
+NEEDS = (RETENTION,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    retention = ev.get("retention")
+    retention = ev.get(RETENTION)
     sched = retention.schedule
     if not sched.due and not sched.within:
         yield not_applicable("no file of a declared asset has a retention period")

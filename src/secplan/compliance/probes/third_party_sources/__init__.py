@@ -3,10 +3,15 @@
 import re
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.files import read_text
 from secplan.assess.interface import Result, no_evidence, not_applicable
+from secplan.compliance.evidence import COMPLIANCE_RECORDS
 from secplan.vocabulary import AssetKind
+
+NEEDS = ()
+OPTIONAL = (COMPLIANCE_RECORDS,)
+"""With the vendor register installed, its probes judge the records."""
 
 PROVIDERS = {
     "Hugging Face": re.compile(r"from_pretrained\(|hf_hub_download|snapshot_download|huggingface_hub"),
@@ -32,8 +37,6 @@ def run(ev: Evidence) -> Iterator[Result]:
     if not found:
         yield not_applicable("no third-party model hub or AI service is referenced in code")
         return
-    try:
-        ev.get("governance")  # the vendor register's probes judge the records
-    except CollectorUnavailable:
+    if not ev.provides(COMPLIANCE_RECORDS):
         names = ", ".join(f"{p} ({path})" for p, path in found.items())
         yield no_evidence(f"third-party providers in use without vendor records: {names}")

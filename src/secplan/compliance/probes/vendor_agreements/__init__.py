@@ -5,11 +5,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
+from secplan.compliance.evidence import COMPLIANCE_RECORDS
 from secplan.vocabulary import Classification, Severity
+
+NEEDS = (COMPLIANCE_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    vendors = ev.get("governance").vendors
+    vendors = ev.get(COMPLIANCE_RECORDS).vendors
     if not vendors:
         yield no_evidence("no vendors recorded: add them with `secplan vendors add` (or confirm there are none)")
         return

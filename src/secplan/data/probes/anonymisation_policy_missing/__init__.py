@@ -2,19 +2,23 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.data.anonymize.locate import policy_for
+from secplan.data.classify.evidence import DATA_CLASSIFICATION
 from secplan.errors import InputError
 from secplan.vocabulary import AssetKind, Classification
+
+NEEDS = ()
+OPTIONAL = (DATA_CLASSIFICATION,)
+"""Detected levels add to the declared ones when the classification engine is installed."""
 
 
 def _detected(ev: Evidence) -> dict[str, str]:
     """Levels the classification engine found per dataset path (empty when it is not installed)."""
-    try:
-        return dict(ev.get("data_classification").get("levels", {}))
-    except CollectorUnavailable:
+    if not ev.provides(DATA_CLASSIFICATION):
         return {}
+    return dict(ev.get(DATA_CLASSIFICATION).levels)
 
 
 def _level(declared: Classification | None, detected: str | None) -> Classification | None:

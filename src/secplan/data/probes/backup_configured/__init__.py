@@ -2,9 +2,14 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable
+from secplan.data.backup.evidence import BACKUPS
 from secplan.vocabulary import AssetKind
+
+NEEDS = ()
+OPTIONAL = (BACKUPS,)
+"""With the backup engine installed, its own probes judge its records."""
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -15,8 +20,6 @@ def run(ev: Evidence) -> Iterator[Result]:
         yield negative("no backup repository is declared (policy.backup.repository)", Location("secplan.yaml"),
                        key="no-repository")
         return
-    try:
-        ev.get("backups")  # the backup engine's own probes judge its records
-    except CollectorUnavailable:
+    if not ev.provides(BACKUPS):
         yield no_evidence("a backup repository is declared but no backup engine records exist; "
                           "show the last verified backup and restore drill")

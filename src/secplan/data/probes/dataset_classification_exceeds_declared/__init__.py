@@ -2,9 +2,12 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.data.classify.evidence import DATA_CLASSIFICATION
 from secplan.vocabulary import AssetKind, Classification, Severity
+
+NEEDS = (DATA_CLASSIFICATION,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -12,12 +15,8 @@ def run(ev: Evidence) -> Iterator[Result]:
     if not datasets:
         yield not_applicable("the project has no readable datasets")
         return
-    try:
-        detected = ev.get("data_classification")
-    except CollectorUnavailable:
-        yield no_evidence("the data classification engine is not installed (pip install 'secplan[classify]')")
-        return
-    levels, entities, errors = detected["levels"], detected["entities"], detected["errors"]
+    detected = ev.get(DATA_CLASSIFICATION)
+    levels, entities, errors = detected.levels, detected.entities, detected.errors
     for asset in datasets:
         where = Location(asset.path)
         level = levels.get(asset.path)

@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     datasets = [a for a in ev.assets if a.kind is AssetKind.DATASET or

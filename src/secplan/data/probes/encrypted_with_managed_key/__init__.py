@@ -4,13 +4,15 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
-from secplan.crypto.collect import KeysEvidence
+from secplan.crypto.evidence import KEYS
 from secplan.crypto.keys.interface import KeyState
 from secplan.vocabulary import Severity
 
+NEEDS = (KEYS,)
+
 
 def run(ev: Evidence) -> Iterator[Result]:
-    keys: KeysEvidence = ev.get("keys")
+    keys = ev.get(KEYS)
     if not keys.files:
         yield not_applicable("no files in secplan's encrypted format")
         return

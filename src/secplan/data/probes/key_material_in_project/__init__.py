@@ -6,9 +6,11 @@ from pathlib import Path
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
-from secplan.crypto.collect import KeysEvidence
+from secplan.crypto.evidence import KEYS
 from secplan.crypto.keys.interface import KeyState
 from secplan.vocabulary import Severity
+
+NEEDS = (KEYS,)
 
 CONTAINER_SUFFIXES = {".jks", ".jceks", ".p12", ".pfx", ".keystore", ".kek", ".bks"}
 MAX_JSON = 1 << 20
@@ -39,7 +41,7 @@ def _ignored(root: Path, name: str) -> bool:
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    keys: KeysEvidence = ev.get("keys")
+    keys = ev.get(KEYS)
     found = 0
     for f in ev.files:
         suffix = Path(f.path).suffix.lower()

@@ -4,13 +4,16 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, not_applicable, positive
-from secplan.crypto.collect import KeysEvidence, key_age_days
+from secplan.crypto.collect import key_age_days
+from secplan.crypto.evidence import KEYS
 from secplan.crypto.keys.interface import KeyState
 from secplan.vocabulary import Classification
 
+NEEDS = (KEYS,)
+
 
 def run(ev: Evidence) -> Iterator[Result]:
-    keys: KeysEvidence = ev.get("keys")
+    keys = ev.get(KEYS)
     active = [k for k in keys.keys if k.state is KeyState.ACTIVE]
     if not active:
         if keys.files:

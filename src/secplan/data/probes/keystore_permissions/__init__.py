@@ -5,11 +5,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
-from secplan.crypto.collect import KeysEvidence
+from secplan.crypto.evidence import KEYS
+
+NEEDS = (KEYS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    keys: KeysEvidence = ev.get("keys")
+    keys = ev.get(KEYS)
     if not keys.exists or keys.file_mode is None:
         yield not_applicable("no keystore file")
         return

@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
 from secplan.vocabulary import AssetKind, Classification
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     required = set(ev.plan.policy.anonymisation.required_for)

@@ -8,6 +8,8 @@ from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, not_applicable
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 KEY_BLOCK = re.compile(
     r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d"
 )

@@ -5,6 +5,9 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, positive
 from secplan.data.backup.collect import nothing_to_judge
+from secplan.data.backup.evidence import BACKUPS
+
+NEEDS = (BACKUPS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -12,7 +15,7 @@ def run(ev: Evidence) -> Iterator[Result]:
     if skip is not None:
         yield skip
         return
-    backups = ev.get("backups")
+    backups = ev.get(BACKUPS)
     limit = ev.plan.policy.backup.drill_every_days
     plan = Location("secplan.yaml")
     last, good = backups.last("drill"), backups.last_success("drill")

@@ -2,18 +2,21 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.data.classify.evidence import DATA_CLASSIFICATION
 from secplan.vocabulary import AssetKind, Classification
+
+NEEDS = ()
+OPTIONAL = (DATA_CLASSIFICATION,)
+"""Detected levels add to the declared ones when the classification engine is installed."""
 
 
 def detected_levels(ev: Evidence) -> dict[str, Classification]:
     """Classification per path from the data classification engine, when it is installed and ran."""
-    try:
-        detected = ev.get("data_classification")
-    except CollectorUnavailable:
+    if not ev.provides(DATA_CLASSIFICATION):
         return {}
-    return {path: Classification(level) for path, level in (detected or {}).get("levels", {}).items()}
+    return {path: Classification(level) for path, level in ev.get(DATA_CLASSIFICATION).levels.items()}
 
 
 def run(ev: Evidence) -> Iterator[Result]:

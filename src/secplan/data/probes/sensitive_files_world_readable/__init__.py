@@ -7,6 +7,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, positive
 from secplan.vocabulary import AssetKind, Classification
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     sensitive = [a for a in ev.assets_of(AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED)

@@ -4,11 +4,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.data.share.evidence import SHARES
 from secplan.vocabulary import AssetKind
+
+NEEDS = (SHARES,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    shares = ev.get("shares")
+    shares = ev.get(SHARES).shares
     declared = [a for a in ev.assets_of(AssetKind.DATASET, AssetKind.MODEL, AssetKind.ENCRYPTED)
                 if "shared" in a.uses]
     if not shares:

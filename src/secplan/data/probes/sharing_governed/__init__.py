@@ -2,9 +2,14 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, no_evidence, not_applicable
+from secplan.data.share.evidence import SHARES
 from secplan.vocabulary import AssetKind
+
+NEEDS = ()
+OPTIONAL = (SHARES,)
+"""With the share engine installed, its probes judge the records."""
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -12,8 +17,6 @@ def run(ev: Evidence) -> Iterator[Result]:
     if not shared:
         yield not_applicable("no dataset or model is declared as shared with third parties")
         return
-    try:
-        ev.get("shares")  # the share engine's probes judge the records
-    except CollectorUnavailable:
+    if not ev.provides(SHARES):
         names = ", ".join(a.path for a in shared[:5])
         yield no_evidence(f"{len(shared)} asset(s) are shared ({names}) but no share records exist")

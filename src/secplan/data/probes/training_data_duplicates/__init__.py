@@ -7,6 +7,8 @@ from secplan.assess.interface import Location, Result, negative, no_evidence, no
 from secplan.filetypes import table_format
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 MAX_BYTES = 200 * 1024 * 1024
 MAX_DUPLICATE_SHARE = 0.01
 

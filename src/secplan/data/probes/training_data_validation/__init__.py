@@ -4,11 +4,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.data.validate.evidence import DATA_VALIDATION
 from secplan.vocabulary import Severity
+
+NEEDS = (DATA_VALIDATION,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    validations = ev.get("data_validation")
+    validations = ev.get(DATA_VALIDATION).datasets
     if not validations:
         yield not_applicable("no existing dataset is declared with uses: [training]")
         return

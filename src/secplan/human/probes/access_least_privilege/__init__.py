@@ -4,13 +4,16 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
+from secplan.human.evidence import HUMAN_RECORDS
+
+NEEDS = (HUMAN_RECORDS,)
 
 MIN_ADMINS_ALLOWED = 2
 MAX_ADMIN_SHARE = 0.2
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    grants = ev.get("governance").grants
+    grants = ev.get(HUMAN_RECORDS).grants
     if not grants:
         yield no_evidence("no users with roles: only the store's owner acts (local single-user mode)")
         return

@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 OWNED_KINDS = (AssetKind.DATASET, AssetKind.MODEL, AssetKind.NOTEBOOK, AssetKind.INFRASTRUCTURE,
                AssetKind.SERVICE, AssetKind.ENCRYPTED)
 

@@ -4,11 +4,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
+from secplan.human.evidence import HUMAN_RECORDS
 from secplan.vocabulary import Severity
+
+NEEDS = (HUMAN_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    incidents = ev.get("governance").real_incidents
+    incidents = ev.get(HUMAN_RECORDS).real_incidents
     if not incidents:
         yield no_evidence("no incidents recorded: nothing shows whether deadlines are met")
         return

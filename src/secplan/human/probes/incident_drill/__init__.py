@@ -5,10 +5,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, positive
+from secplan.human.evidence import HUMAN_RECORDS
+
+NEEDS = (HUMAN_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    drills = ev.get("governance").drills
+    drills = ev.get(HUMAN_RECORDS).drills
     if not drills:
         yield no_evidence("no drill recorded: record one with `secplan incident drill --type TYPE`")
         return

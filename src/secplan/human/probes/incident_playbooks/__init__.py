@@ -4,11 +4,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
+from secplan.human.evidence import HUMAN_RECORDS
 from secplan.human.playbooks import playbooks
+
+NEEDS = (HUMAN_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    records = ev.get("governance")
+    records = ev.get(HUMAN_RECORDS)
     if not records.incidents:
         yield no_evidence("no incidents or drills recorded: run a drill (`secplan incident drill --type ...`)")
         return

@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, positive
 
+NEEDS = ()
+
 NAMES = {"incident_response.md", "incident-response.md", "incident_response_plan.md", "runbook.md", "security.md"}
 MARKERS = ("incident", "report a vulnerability", "reporting")
 

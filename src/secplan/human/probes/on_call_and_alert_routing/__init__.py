@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, positive
+from secplan.human.evidence import HUMAN_RECORDS
+
+NEEDS = (HUMAN_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    records = ev.get("governance")
+    records = ev.get(HUMAN_RECORDS)
     if not records.people and not records.real_incidents:
         yield no_evidence("no people or incidents recorded: nothing shows where alerts go")
         return

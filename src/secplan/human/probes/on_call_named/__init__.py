@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, positive
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     on_call = ev.plan.project.on_call

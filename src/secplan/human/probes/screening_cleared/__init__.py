@@ -5,12 +5,15 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, not_applicable, positive
 from secplan.human.collect import highest_access
+from secplan.human.evidence import HUMAN_RECORDS
 from secplan.human.people import SCREENING_LEVELS
 from secplan.vocabulary import Classification, Severity
 
+NEEDS = (HUMAN_RECORDS,)
+
 
 def run(ev: Evidence) -> Iterator[Result]:
-    records = ev.get("governance")
+    records = ev.get(HUMAN_RECORDS)
     if not records.people:
         yield no_evidence("no people recorded: add them with `secplan people add` and their screening")
         return

@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
+from secplan.human.evidence import HUMAN_RECORDS
+
+NEEDS = (HUMAN_RECORDS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    records = ev.get("governance")
+    records = ev.get(HUMAN_RECORDS)
     sensitive = set(ev.plan.policy.approvals.two_person_rule)
     requests = [r for r in records.approvals if r["action"] in sensitive]
     if not requests and not records.sensitive_ledger:

@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, no_evidence, positive
 from secplan.human.collect import highest_access
+from secplan.human.evidence import HUMAN_RECORDS
 from secplan.vocabulary import Classification, Severity
+
+NEEDS = (HUMAN_RECORDS,)
 
 
 def current(training: dict, today: dt.date, valid_days: int) -> bool:
@@ -16,7 +19,7 @@ def current(training: dict, today: dt.date, valid_days: int) -> bool:
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    records = ev.get("governance")
+    records = ev.get(HUMAN_RECORDS)
     if not records.people:
         yield no_evidence("no people recorded: add them with `secplan people add` and their training")
         return

@@ -4,12 +4,15 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.model.registry.evidence import MODEL_REGISTRY
+
+NEEDS = (MODEL_REGISTRY,)
 
 REQUIRED_GATES = ("signature", "scan", "evaluation", "approval")
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    production = ev.get("model_registry").production
+    production = ev.get(MODEL_REGISTRY).production
     if not production:
         yield not_applicable("no model version is in production")
         return

@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.model.registry.evidence import MODEL_REGISTRY
+
+NEEDS = (MODEL_REGISTRY,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    versions = ev.get("model_registry").versions
+    versions = ev.get(MODEL_REGISTRY).versions
     if not versions:
         yield not_applicable("no model versions are registered")
         return

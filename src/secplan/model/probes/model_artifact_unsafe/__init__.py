@@ -4,14 +4,17 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, not_applicable, positive
+from secplan.model.scan.evidence import MODEL_SCAN
 from secplan.model.scan.result import Verdict
 from secplan.vocabulary import Severity
+
+NEEDS = (MODEL_SCAN,)
 
 _SEVERITY = {Verdict.UNSAFE: Severity.CRITICAL, Verdict.SUSPICIOUS: Severity.HIGH, Verdict.ERROR: Severity.HIGH}
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    results = ev.get("model_scan").results
+    results = ev.get(MODEL_SCAN).results
     if not results:
         yield not_applicable("the project has no model artifacts")
         return

@@ -8,6 +8,8 @@ from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 CARD_NAMES = {"model_card.md", "model-card.md", "modelcard.md", "model_card.json", "model_card.html"}
 README_MARKERS = ("model card", "intended use")
 

@@ -3,9 +3,14 @@
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
+from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.model.registry.evidence import MODEL_REGISTRY
 from secplan.vocabulary import AssetKind
+
+NEEDS = ()
+OPTIONAL = (MODEL_REGISTRY,)
+"""With the registry installed, its own probes judge registration and signatures."""
 
 MANIFEST_NAMES = ("MANIFEST.json", "manifest.json", "model.sig", "model.sigstore", "model.sigstore.json")
 
@@ -23,11 +28,8 @@ def run(ev: Evidence) -> Iterator[Result]:
     if not models:
         yield not_applicable("the project has no model artifacts")
         return
-    try:
-        ev.get("model_registry")  # the registry's own probes judge registration and signatures
+    if ev.provides(MODEL_REGISTRY):
         return
-    except CollectorUnavailable:
-        pass
     for model in models:
         if _has_manifest(ev, model.path):
             yield positive("a digest manifest or signature is kept with the artifact", Location(model.path))

@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.model.registry.evidence import MODEL_REGISTRY
+
+NEEDS = (MODEL_REGISTRY,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    registry = ev.get("model_registry")
+    registry = ev.get(MODEL_REGISTRY)
     if not registry.artifacts:
         yield not_applicable("the project has no model artifacts")
         return

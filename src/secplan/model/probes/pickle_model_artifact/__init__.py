@@ -8,6 +8,8 @@ from secplan.assess.interface import Location, Result, negative, not_applicable,
 from secplan.filetypes import DATA_ONLY_MODEL_SUFFIXES, MODEL_SUFFIXES, PICKLE_BASED_SUFFIXES
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 SAFE_MAGIC = {"safetensors", "gguf", "secplan-encrypted"}
 
 

@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
+from secplan.model.registry.evidence import MODEL_REGISTRY
+
+NEEDS = (MODEL_REGISTRY,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    production = ev.get("model_registry").production
+    production = ev.get(MODEL_REGISTRY).production
     if not production:
         yield not_applicable("no model version is in production")
         return

@@ -2,16 +2,33 @@
 
 from collections.abc import Iterator
 
-from secplan.assess.evidence import CollectorUnavailable, Evidence
-from secplan.assess.interface import Result, no_evidence, not_applicable
+from secplan.assess.evidence import Evidence
+from secplan.assess.interface import Result, negative, no_evidence, not_applicable, positive
+from secplan.model.evaluate.evidence import EVALUATIONS
 from secplan.vocabulary import AssetKind
+
+NEEDS = (EVALUATIONS,)
+SUITE = "robustness"
 
 
 def run(ev: Evidence) -> Iterator[Result]:
     if not ev.assets_of(AssetKind.MODEL):
         yield not_applicable("the project has no model artifacts")
         return
-    try:
-        ev.get("evaluations")  # the evaluation engine's probes judge its results
-    except CollectorUnavailable:
-        yield no_evidence("no robustness evaluation is recorded (adversarial, perturbation, membership inference)")
+    judged = False
+    for evaluation in ev.get(EVALUATIONS).latest():
+        suite = evaluation.suite(SUITE)
+        if suite is None:
+            continue
+        judged = True
+        key = f"{evaluation.ref}|{SUITE}"
+        metrics = dict(suite.metrics)
+        if suite.passed:
+            yield positive(f"{evaluation.ref} passed its robustness evaluation of {evaluation.created_at:%Y-%m-%d}",
+                           key=key, details={"metrics": metrics})
+        else:
+            yield negative(f"{evaluation.ref} failed its robustness evaluation of {evaluation.created_at:%Y-%m-%d}",
+                           key=key, details={"metrics": metrics})
+    if not judged:
+        yield no_evidence("no robustness evaluation is recorded (adversarial, perturbation, membership inference): "
+                          "run `secplan model evaluate`")

@@ -8,6 +8,8 @@ from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 SERVING = re.compile(r"^\s*(?:from|import)\s+(fastapi|flask|bentoml|gradio|ray\.serve|ray\s+import\s+serve|litserve)\b", re.M)
 PREDICT = re.compile(r"\.(predict|predict_proba|forward|generate|__call__)\s*\(")
 SCHEMA = re.compile(r"\b(BaseModel|pydantic|marshmallow|jsonschema|Schema\(|conlist|Field\(|validate\()")

@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     code = [f for f in ev.files_of(AssetKind.CODE, AssetKind.NOTEBOOK) if f.path.endswith((".py", ".ipynb"))]

@@ -7,6 +7,8 @@ from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 ROOT_USERS = {"root", "0", "0:0", "root:root"}
 
 

@@ -4,12 +4,14 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, not_applicable, positive
-from secplan.crypto.collect import KeysEvidence
+from secplan.crypto.evidence import KEYS
 from secplan.crypto.keys.interface import KeyState
+
+NEEDS = (KEYS,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    keys: KeysEvidence = ev.get("keys")
+    keys = ev.get(KEYS)
     active = [k for k in keys.keys if k.state is KeyState.ACTIVE]
     if not active:
         yield not_applicable("no managed keys")

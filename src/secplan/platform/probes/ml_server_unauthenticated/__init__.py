@@ -5,6 +5,9 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result
 from secplan.platform.collect import INFRA, rule_probe
+from secplan.platform.evidence import PLATFORM_SCAN
+
+NEEDS = (PLATFORM_SCAN,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:

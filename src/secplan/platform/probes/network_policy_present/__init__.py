@@ -6,6 +6,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.platform.k8s import WORKLOAD_KINDS, kubernetes_documents
 
+NEEDS = ()
+
 
 def run(ev: Evidence) -> Iterator[Result]:
     workloads: dict[str, str] = {}

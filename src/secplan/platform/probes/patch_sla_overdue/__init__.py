@@ -4,16 +4,20 @@ from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Location, Result, negative, no_evidence, positive
+from secplan.platform.evidence import PLATFORM_PATCHES, PLATFORM_SCAN
 from secplan.platform.patches import mean_time_to_remediate
+
+NEEDS = (PLATFORM_PATCHES, PLATFORM_SCAN)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    items = ev.get("platform_patches")
-    if items is None:
+    patches = ev.get(PLATFORM_PATCHES)
+    if not patches.available:
         yield no_evidence("no first-seen dates: run `secplan platform scan --record` (or assess with a store)")
         return
+    items = patches.exposures
     if not items:
-        if ev.get("platform_scan").dependencies:
+        if ev.get(PLATFORM_SCAN).dependencies:
             yield positive("no open vulnerability in the recorded dependency scans")
         else:
             yield no_evidence("no dependency manifest has been scanned yet")

@@ -8,6 +8,8 @@ from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 URL = re.compile(r"\b(https?)://([A-Za-z0-9.-]+)(?::\d+)?")
 EXEMPT_HOSTS = ("localhost", "127.", "0.0.0.0", "example.com", "example.org", "example.net", "www.w3.org",
                 "schemas.", "json-schema.org", "xmlns", "purl.org", "host.docker.internal")

@@ -8,6 +8,8 @@ from secplan.assess.files import read_text
 from secplan.assess.interface import Location, Result, negative, not_applicable, positive
 from secplan.vocabulary import AssetKind
 
+NEEDS = ()
+
 NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?")
 PINNED = re.compile(r"===?\s*[A-Za-z0-9]")
 

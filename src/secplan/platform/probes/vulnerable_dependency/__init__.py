@@ -5,10 +5,13 @@ from collections.abc import Iterator
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, not_applicable, positive
 from secplan.platform.collect import findings_as_results
+from secplan.platform.evidence import PLATFORM_SCAN
+
+NEEDS = (PLATFORM_SCAN,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    scan = ev.get("platform_scan")
+    scan = ev.get(PLATFORM_SCAN)
     pinned = [d for d in scan.dependencies if d.version]
     if not scan.dependencies:
         yield not_applicable("no dependency manifest in the project")
