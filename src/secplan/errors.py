@@ -32,3 +32,7 @@ class PermissionDenied(SecplanError):
     """The acting identity lacks a permission (exit 3); the message names the missing permission."""
 
     exit_code = 3
+
+
+class SecplanWarning(UserWarning):
+    """Something a user should fix that does not stop the command; the CLI prints it as ``warning:``."""

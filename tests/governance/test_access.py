@@ -15,6 +15,7 @@ from secplan.human.access import can, current_identity, require
 from secplan.human.records import Token
 from secplan.identity import current_actor
 from secplan.ledger.query import find
+from secplan.projects import Project
 from secplan.store.db import Store
 
 ML_KINDS = {"dataset", "model", "code", "notebook", "dependencies", "infrastructure", "service", "document",
@@ -39,6 +40,7 @@ def expected(role: str, kind: str, action: str) -> bool:
     return False  # viewer
 
 
+OTHER = Project("00000000-0000-4000-8000-000000000002", "other-project")
 USERS = {"engineer": "alice", "security-officer": "bob", "viewer": "carol", "data-steward": "dave", "admin": "erin"}
 
 
@@ -145,8 +147,8 @@ def test_wrong_secret_and_malformed_token_are_denied(store: Store, denials, act_
 def test_token_of_another_project_is_denied(store: Store, denials, act_as) -> None:
     act_as("erin")
     with pytest.raises(PermissionDenied, match="for project"):
-        require(store, "read", "model", domain="other-project")
-    assert json.loads(denials()[-1].details)["domain"] == "other-project"
+        require(store, "read", "model", project=OTHER)
+    assert json.loads(denials()[-1].details)["project_id"] == OTHER.id
 
 
 def test_roles_in_another_project_do_not_apply(store: Store, act_as) -> None:
@@ -155,7 +157,7 @@ def test_roles_in_another_project_do_not_apply(store: Store, act_as) -> None:
     with store.session() as session:
         from secplan.human.records import Grant
 
-        session.add(Grant(user_name="frank", role="admin", domain="other-project", granted_by="test"))
+        session.add(Grant(user_name="frank", role="admin", project_id=OTHER.id, granted_by="test"))
     token = accounts.create_token(store, "frank").token
     os.environ["SECPLAN_TOKEN"] = token
     try:

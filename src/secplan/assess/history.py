@@ -17,7 +17,7 @@ class AssessmentRecord(Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     started_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime]
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -28,16 +28,18 @@ class AssessmentRecord(Base):
 @dataclass(frozen=True)
 class AssessmentSummary:
     id: int
-    project: str
+    project_id: str
     finished_at: dt.datetime
     score: float | None
     counts: dict[str, int]
 
 
 def save_assessment(store: Store, doc: AssessmentDoc) -> int:
+    from secplan.projects import project_of
+
     with store.session() as session:
         record = AssessmentRecord(
-            project=doc.project["name"],
+            project_id=project_of(store).id,
             started_at=doc.generated_at,
             finished_at=dt.datetime.now(dt.UTC),
             score=doc.score,
@@ -49,21 +51,21 @@ def save_assessment(store: Store, doc: AssessmentDoc) -> int:
         return record.id
 
 
-def list_assessments(store: Store, project: str | None = None, limit: int = 50) -> list[AssessmentSummary]:
-    """Newest first."""
-    query = select(AssessmentRecord.id, AssessmentRecord.project, AssessmentRecord.finished_at,
+def list_assessments(store: Store, project_id: str | None = None, limit: int = 50) -> list[AssessmentSummary]:
+    """Newest first; one project's (its :class:`~secplan.projects.Project` id) or every project's."""
+    query = select(AssessmentRecord.id, AssessmentRecord.project_id, AssessmentRecord.finished_at,
                    AssessmentRecord.score, AssessmentRecord.counts)
-    if project:
-        query = query.where(AssessmentRecord.project == project)
+    if project_id:
+        query = query.where(AssessmentRecord.project_id == project_id)
     query = query.order_by(AssessmentRecord.finished_at.desc(), AssessmentRecord.id.desc()).limit(limit)
     with store.session() as session:
         return [AssessmentSummary(*row) for row in session.execute(query)]
 
 
-def latest_assessment(store: Store, project: str | None = None) -> AssessmentDoc | None:
+def latest_assessment(store: Store, project_id: str | None = None) -> AssessmentDoc | None:
     query = select(AssessmentRecord.report)
-    if project:
-        query = query.where(AssessmentRecord.project == project)
+    if project_id:
+        query = query.where(AssessmentRecord.project_id == project_id)
     query = query.order_by(AssessmentRecord.finished_at.desc(), AssessmentRecord.id.desc()).limit(1)
     with store.session() as session:
         report = session.execute(query).scalar_one_or_none()

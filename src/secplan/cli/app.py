@@ -7,6 +7,7 @@ import importlib
 import os
 import pkgutil
 import sys
+import warnings
 
 import typer
 from rich.markup import escape
@@ -16,7 +17,7 @@ from typer.core import TyperGroup
 from secplan import __version__
 from secplan.cli import _conventions
 from secplan.cli.common import error_console, set_output_style
-from secplan.errors import SecplanError
+from secplan.errors import SecplanError, SecplanWarning
 from secplan.fsutil import safe_text
 
 
@@ -39,6 +40,17 @@ def report_error(exc: BaseException) -> int:
     return 70
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """secplan's own warnings read like its errors (``warning: ...``); others keep Python's format."""
+    if issubclass(category, SecplanWarning):
+        error_console.print(f"[yellow]warning:[/yellow] {escape(str(message))}", highlight=False, soft_wrap=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 class SecplanGroup(TyperGroup):
     """The root group: turns every error raised by a command into a message and an exit code, so
     that the console script, ``python -m secplan`` and tests invoking the app all behave alike."""
@@ -48,6 +60,7 @@ class SecplanGroup(TyperGroup):
         _conventions.conventional_help(self)
 
     def invoke(self, ctx: typer.Context):
+        warnings.showwarning = _show_warning
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, ClickException):

@@ -141,8 +141,12 @@ def history_command(
     from secplan.human.access import require_at
 
     require_at(root, "read", "assessment")
-    rows = list_assessments(Store.for_project(root), limit=limit)
-    data = [{"id": r.id, "project": r.project, "finished_at": r.finished_at.isoformat(), "score": r.score,
+    from secplan.projects import project_of
+
+    store = Store.for_project(root)
+    project = project_of(store)
+    rows = list_assessments(store, project.id, limit=limit)
+    data = [{"id": r.id, "project": project.name, "project_id": r.project_id, "finished_at": r.finished_at.isoformat(), "score": r.score,
              "counts": r.counts} for r in rows]
 
     def table():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -53,12 +54,12 @@ def detected_classifications(root: Path) -> dict[str, str]:
     return found
 
 
-def starting_plan(root: Path, owner: str | None = None) -> str:
+def starting_plan(root: Path, owner: str | None = None, project_id: str | None = None) -> str:
     """The plan ``secplan init`` writes for ``root`` (and ``assess`` uses when there is none)."""
     from secplan.identity import current_actor
     from secplan.plan.init import render_plan
 
-    return render_plan(root, owner or current_actor(), detected_classifications(root))
+    return render_plan(root, owner or current_actor(), detected_classifications(root), project_id)
 
 
 def next_steps(directory: Path) -> list[str]:
@@ -83,7 +84,13 @@ def init_command(
     target = plan_path(root)
     if target.exists() and not force:
         raise InputError(f"{target} exists; use --force to overwrite it")
-    text = starting_plan(root, owner)
+    previous = None
+    if target.exists():
+        from secplan.projects import declared_project
+
+        with contextlib.suppress(SecplanError):
+            previous = (declared_project(root) or (None, ""))[0]  # --force keeps the project's identity
+    text = starting_plan(root, owner, previous)
     parse_plan(text, str(target))  # what we write must load
     atomic_write_text(target, text)
     err_console.print(f"wrote {target}; next:", highlight=False)

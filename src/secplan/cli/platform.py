@@ -93,11 +93,12 @@ def _record(directory: Path, result, record: bool | None) -> None:
 
     if record is False or (record is None and not Store.exists_for(directory)):
         return
-    from secplan.platform.patches import project_key, record_scan
+    from secplan.platform.patches import record_scan
+    from secplan.projects import project_of
 
     store = Store.for_project(directory)
     try:
-        counts = record_scan(store, project_key(directory), result.findings)
+        counts = record_scan(store, project_of(store).id, result.findings)
     finally:
         store.dispose()
     err_console.print(f"patch tracking: {counts['new']} new, {counts['remediated']} remediated, "
@@ -112,7 +113,8 @@ def patches(
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when a finding is past its SLA."),
 ) -> None:
     """Open, overdue and remediated vulnerabilities with days exposed and mean time to remediate."""
-    from secplan.platform.patches import DEFAULT_SLA, exposures, mean_time_to_remediate, project_key
+    from secplan.platform.patches import DEFAULT_SLA, exposures, mean_time_to_remediate
+    from secplan.projects import project_of
     from secplan.store.db import Store
 
     sla = dict(DEFAULT_SLA)
@@ -124,7 +126,7 @@ def patches(
         raise InputError(f"{root}: no store yet; run `secplan platform scan {root} --record` first")
     store = Store.for_project(root)
     try:
-        items = exposures(store, project_key(root), sla)
+        items = exposures(store, project_of(store).id, sla)
     finally:
         store.dispose()
     mttr = mean_time_to_remediate(items)

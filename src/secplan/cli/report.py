@@ -41,7 +41,7 @@ def report_command(
     from secplan.human.access import require
 
     who = require(store, "read", "report")
-    report = coverage(latest(store, who.domain), framework)
+    report = coverage(latest(store, who.project), framework)
     text = {FrameworkFormat.JSON: to_json, FrameworkFormat.MARKDOWN: render_markdown,
             FrameworkFormat.HTML: render_html}[fmt](report)
     write_output(text, output)

@@ -25,6 +25,7 @@ from secplan.fsutil import atomic_write_bytes
 from secplan.human.access import require
 from secplan.human.audit import audit
 from secplan.plan.catalogue import control_ids
+from secplan.projects import ProjectRow
 from secplan.store.base import utcnow
 
 if TYPE_CHECKING:
@@ -56,9 +57,11 @@ def public_key_b64(key: Ed25519PrivateKey) -> str:
     return _b64(key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
 
 
-def payload(row: Attestation) -> bytes:
-    """The signed bytes: every field that gives the attestation its meaning, canonical JSON."""
-    fields = {"domain": row.domain, "control": row.control, "statement": row.statement,
+def payload(row: Attestation, legacy_project_name: str | None = None) -> bytes:
+    """The signed bytes: every field that gives the attestation its meaning, canonical JSON. Attestations
+    signed before project ids existed named the project by name (``domain``): ``legacy_project_name``."""
+    scope = {"domain": legacy_project_name} if legacy_project_name is not None else {"project_id": row.project_id}
+    fields = {**scope, "control": row.control, "statement": row.statement,
               "evidence": row.evidence, "evidence_sha256": row.evidence_sha256, "attester": row.attester,
               "created_at": _utc(row.created_at).isoformat(), "expires": row.expires.isoformat()}
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
@@ -97,7 +100,7 @@ def attest(store: Store, control: str, *, statement: str, evidence: str, expires
     who = require(store, "write", f"attestation:{control}")
     digest = _evidence_digest(evidence)
     key = signing_key(store)
-    row = Attestation(domain=who.domain, control=control, statement=statement.strip(), evidence=evidence,
+    row = Attestation(project_id=who.project.id, control=control, statement=statement.strip(), evidence=evidence,
                       evidence_sha256=digest, attester=who.name, created_at=_utc(utcnow()), expires=expires,
                       public_key=public_key_b64(key), signature="")
     row.signature = _b64(key.sign(payload(row)))
@@ -110,28 +113,33 @@ def attest(store: Store, control: str, *, statement: str, evidence: str, expires
     return attestation_id
 
 
-def verify(row: Attestation, trusted_key: str | None) -> str | None:
-    """None when the signature is valid under the project key; otherwise why not."""
+def verify(row: Attestation, trusted_key: str | None, project_name: str | None = None) -> str | None:
+    """None when the signature is valid under the project key; otherwise why not. ``project_name``
+    also accepts an attestation signed before project ids, under the project's name."""
     if trusted_key is not None and row.public_key != trusted_key:
         return "signed by a key that is not the project's attestation key"
-    try:
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(row.public_key)).verify(
-            base64.b64decode(row.signature), payload(row))
-    except (InvalidSignature, ValueError):
-        return "signature does not match the attestation"
-    return None
+    names = [None] if project_name is None else [None, project_name]
+    for legacy in names:
+        try:
+            Ed25519PublicKey.from_public_bytes(base64.b64decode(row.public_key)).verify(
+                base64.b64decode(row.signature), payload(row, legacy))
+            return None
+        except (InvalidSignature, ValueError):
+            continue
+    return "signature does not match the attestation"
 
 
-def all_attestations(store: Store, domain: str, today: dt.date) -> list[dict[str, Any]]:
+def all_attestations(store: Store, project_id: str, today: dt.date) -> list[dict[str, Any]]:
     """Every attestation with its verification and state (current, expired, invalid)."""
     key_path = store.home / KEY_FILE
     trusted = public_key_b64(signing_key(store)) if key_path.exists() else None
     with store.session() as session:
-        rows = session.scalars(select(Attestation).where(Attestation.domain == domain)
+        rows = session.scalars(select(Attestation).where(Attestation.project_id == project_id)
                                .order_by(Attestation.id)).all()
+        named = session.get(ProjectRow, project_id)
         out = []
         for row in rows:
-            problem = verify(row, trusted) if trusted else "the project's attestation key is missing"
+            problem = verify(row, trusted, named.name if named else None) if trusted else "the project's attestation key is missing"
             state = "invalid" if problem else ("expired" if row.expires < today else "current")
             out.append({"id": row.id, "control": row.control, "statement": row.statement,
                         "evidence": row.evidence, "evidence_sha256": row.evidence_sha256,
@@ -143,4 +151,4 @@ def all_attestations(store: Store, domain: str, today: dt.date) -> list[dict[str
 
 def list_attestations(store: Store, today: dt.date | None = None) -> list[dict[str, Any]]:
     who = require(store, "read", "attestation")
-    return all_attestations(store, who.domain, today or dt.date.today())
+    return all_attestations(store, who.project.id, today or dt.date.today())

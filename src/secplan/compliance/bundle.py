@@ -17,6 +17,7 @@ from secplan.errors import InputError
 from secplan.fsutil import atomic_writer
 
 if TYPE_CHECKING:
+    from secplan.projects import Project
     from secplan.store.db import Store
 
 
@@ -24,12 +25,12 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode()
 
 
-def latest(store: Store, project: str):
+def latest(store: Store, project: Project):
     from secplan.assess.history import latest_assessment
 
-    doc = latest_assessment(store, project)
+    doc = latest_assessment(store, project.id)
     if doc is None:
-        raise InputError(f"no stored assessment for project {project!r}: run `secplan assess` first")
+        raise InputError(f"no stored assessment for project {project.name!r}: run `secplan assess` first")
     return doc
 
 
@@ -41,7 +42,7 @@ def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None
 
     who = require(store, "read", "report")
     require(store, "read", "ledger")
-    doc = latest(store, who.domain)
+    doc = latest(store, who.project)
     files: dict[str, bytes] = {"assessment.json": _json(doc.model_dump(mode="json"))}
     if frameworks is None:
         from secplan.human.domain import project_plan
@@ -53,12 +54,12 @@ def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None
         files[f"frameworks/{fw}.json"] = _json(report)
         files[f"frameworks/{fw}.md"] = render_markdown(report).encode()
         files[f"frameworks/{fw}.html"] = render_html(report).encode()
-    files["attestations.json"] = _json(all_attestations(store, who.domain, dt.date.today()))
+    files["attestations.json"] = _json(all_attestations(store, who.project.id, dt.date.today()))
     ledger = io.StringIO()
     export(store, ledger)
     files["ledger.jsonl"] = ledger.getvalue().encode()
     files["ledger-verification.json"] = _json(verify(store).to_json())
-    manifest = {"project": who.domain, "generated_at": dt.datetime.now(dt.UTC).isoformat(),
+    manifest = {"project": who.project.name, "project_id": who.project.id, "generated_at": dt.datetime.now(dt.UTC).isoformat(),
                 "generated_by": who.name, "assessment_generated_at": doc.generated_at.isoformat(),
                 "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
     with atomic_writer(out, "wb", perms=0o600) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:

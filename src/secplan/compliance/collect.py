@@ -13,6 +13,8 @@ def collect_compliance_records(ev: Evidence) -> ComplianceRecords:
         return ComplianceRecords(available=False)
     from secplan.compliance.attestations import all_attestations
     from secplan.compliance.vendors import all_vendors
+    from secplan.projects import project_of
 
-    domain = ev.plan.project.name
-    return ComplianceRecords(True, all_vendors(ev.store, domain), all_attestations(ev.store, domain, ev.today))
+    project_id = project_of(ev.store).id
+    return ComplianceRecords(True, all_vendors(ev.store, project_id),
+                             all_attestations(ev.store, project_id, ev.today))

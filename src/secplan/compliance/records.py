@@ -13,9 +13,9 @@ from secplan.store.base import Base, utcnow
 
 class Vendor(Base):
     __tablename__ = "gov_vendors"
-    __table_args__ = (UniqueConstraint("domain", "name", name="domain_name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    domain: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     service: Mapped[str] = mapped_column(String(300), default="")
     data: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -33,7 +33,7 @@ class Vendor(Base):
 class Attestation(Base):
     __tablename__ = "gov_attestations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    domain: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     control: Mapped[str] = mapped_column(String(10), index=True)
     statement: Mapped[str] = mapped_column(Text)
     evidence: Mapped[str] = mapped_column(String(1000))

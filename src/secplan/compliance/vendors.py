@@ -63,9 +63,9 @@ def add_vendor(store: Store, name: str, *, service: str = "", data: list[str] | 
     _check_tier(risk_tier)
     shared, certs = parse_data(data or []), parse_certifications(certifications or [])
     with store.session() as session:
-        if session.scalars(select(Vendor).where(Vendor.domain == who.domain, Vendor.name == name)).first():
+        if session.scalars(select(Vendor).where(Vendor.project_id == who.project.id, Vendor.name == name)).first():
             raise InputError(f"vendor {name!r} already exists (use `secplan vendors update`)")
-        session.add(Vendor(domain=who.domain, name=name, service=service, data=shared, risk_tier=risk_tier,
+        session.add(Vendor(project_id=who.project.id, name=name, service=service, data=shared, risk_tier=risk_tier,
                            agreement_ref=agreement_ref, agreement_signed=agreement_signed,
                            agreement_expires=agreement_expires, certifications=certs, last_review=last_review))
     audit(store, "vendors.add", f"vendor:{name}", {"risk_tier": risk_tier, "data": shared})
@@ -80,7 +80,7 @@ def update_vendor(store: Store, name: str, *, service: str | None = None, data: 
     _check_tier(risk_tier)
     changed: dict[str, Any] = {}
     with store.session() as session:
-        row = session.scalars(select(Vendor).where(Vendor.domain == who.domain, Vendor.name == name)).first()
+        row = session.scalars(select(Vendor).where(Vendor.project_id == who.project.id, Vendor.name == name)).first()
         if row is None:
             raise InputError(f"no vendor named {name!r}")
         for field, value in (("service", service), ("risk_tier", risk_tier), ("agreement_ref", agreement_ref),
@@ -107,20 +107,20 @@ def vendor_dict(v: Vendor) -> dict[str, Any]:
             "certifications": list(v.certifications), "last_review": iso(v.last_review)}
 
 
-def all_vendors(store: Store, domain: str) -> list[dict[str, Any]]:
+def all_vendors(store: Store, project_id: str) -> list[dict[str, Any]]:
     with store.session() as session:
-        rows = session.scalars(select(Vendor).where(Vendor.domain == domain).order_by(Vendor.name))
+        rows = session.scalars(select(Vendor).where(Vendor.project_id == project_id).order_by(Vendor.name))
         return [vendor_dict(v) for v in rows]
 
 
 def list_vendors(store: Store) -> list[dict[str, Any]]:
     who = require(store, "read", "vendor")
-    return all_vendors(store, who.domain)
+    return all_vendors(store, who.project.id)
 
 
 def show_vendor(store: Store, name: str) -> dict[str, Any]:
     who = require(store, "read", f"vendor:{name}")
-    for vendor in all_vendors(store, who.domain):
+    for vendor in all_vendors(store, who.project.id):
         if vendor["name"] == name:
             return vendor
     raise InputError(f"no vendor named {name!r}")

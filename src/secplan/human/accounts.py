@@ -42,7 +42,7 @@ def add_user(store: Store, name: str, email: str | None = None) -> dict[str, Any
         if session.scalars(select(User).where(User.name == name)).first() is not None:
             raise InputError(f"user {name!r} already exists")
         session.add(User(name=name, email=email))
-    audit(store, "users.add", f"user:{name}", {"domain": who.domain})
+    audit(store, "users.add", f"user:{name}", {"project_id": who.project.id})
     return {"name": name, "email": email, "disabled": False}
 
 
@@ -50,7 +50,7 @@ def list_users(store: Store) -> list[dict[str, Any]]:
     who = require(store, "read", "user")
     with store.session() as session:
         users = session.scalars(select(User).order_by(User.name)).all()
-        grants = session.scalars(select(Grant).where(Grant.domain == who.domain)).all()
+        grants = session.scalars(select(Grant).where(Grant.project_id == who.project.id)).all()
     roles: dict[str, list[str]] = {}
     for g in grants:
         roles.setdefault(g.user_name, []).append(g.role)
@@ -65,18 +65,18 @@ def disable_user(store: Store, name: str) -> None:
         raise deny(store, who, "administer", f"user:{name}", "cannot disable yourself")
     with store.session() as session:
         _user(session, name).disabled = True
-    audit(store, "users.disable", f"user:{name}", {"domain": who.domain})
+    audit(store, "users.disable", f"user:{name}", {"project_id": who.project.id})
 
 
-def grant_role(store: Store, user: str, role: str, *, domain: str | None = None) -> None:
+def grant_role(store: Store, user: str, role: str, *, project_id: str | None = None) -> None:
     who = require(store, "administer", f"role:{role}")
-    domain = domain or who.domain
+    project_id = project_id or who.project.id
     if role not in role_definitions(store):
         raise InputError(f"unknown role {role!r} (built-in: {', '.join(rbac.BUILTIN_ROLES)})")
     if user == who.name and not who.is_local_owner:
         raise deny(store, who, "administer", f"role:{role}", "cannot grant a role to yourself")
-    if domain != who.domain:
-        raise deny(store, who, "administer", f"role:{role}", f"cannot grant roles in project {domain!r}")
+    if project_id != who.project.id:
+        raise deny(store, who, "administer", f"role:{role}", f"cannot grant roles in project id {project_id}")
     if not who.is_local_owner and _reaches_restricted(store, role):
         from secplan.human.approvals import require_approval
 
@@ -84,10 +84,10 @@ def grant_role(store: Store, user: str, role: str, *, domain: str | None = None)
     with store.session() as session:
         _user(session, user)
         exists = session.scalars(select(Grant).where(
-            Grant.user_name == user, Grant.role == role, Grant.domain == domain)).first()
+            Grant.user_name == user, Grant.role == role, Grant.project_id == project_id)).first()
         if exists is None:
-            session.add(Grant(user_name=user, role=role, domain=domain, granted_by=who.name))
-    audit(store, "roles.grant", f"user:{user}", {"role": role, "domain": domain})
+            session.add(Grant(user_name=user, role=role, project_id=project_id, granted_by=who.name))
+    audit(store, "roles.grant", f"user:{user}", {"role": role, "project_id": project_id})
 
 
 def _reaches_restricted(store: Store, role: str) -> bool:
@@ -101,11 +101,11 @@ def revoke_role(store: Store, user: str, role: str) -> None:
     who = require(store, "administer", f"role:{role}")
     with store.session() as session:
         row = session.scalars(select(Grant).where(
-            Grant.user_name == user, Grant.role == role, Grant.domain == who.domain)).first()
+            Grant.user_name == user, Grant.role == role, Grant.project_id == who.project.id)).first()
         if row is None:
-            raise InputError(f"{user!r} does not hold role {role!r} in project {who.domain!r}")
+            raise InputError(f"{user!r} does not hold role {role!r} in project {who.project.name!r}")
         session.delete(row)
-    audit(store, "roles.revoke", f"user:{user}", {"role": role, "domain": who.domain})
+    audit(store, "roles.revoke", f"user:{user}", {"role": role, "project_id": who.project.id})
 
 
 def list_roles(store: Store) -> list[dict[str, Any]]:
@@ -134,7 +134,7 @@ def define_role(store: Store, name: str, permissions: list[str], description: st
             session.add(CustomRole(name=name, description=description, permissions=pairs))
         else:
             row.permissions, row.description = pairs, description
-    audit(store, "roles.define", f"role:{name}", {"permissions": permissions, "domain": who.domain})
+    audit(store, "roles.define", f"role:{name}", {"permissions": permissions, "project_id": who.project.id})
 
 
 def create_token(store: Store, user: str, *, roles: list[str] | None = None,
@@ -146,15 +146,15 @@ def create_token(store: Store, user: str, *, roles: list[str] | None = None,
         account = _user(session, user)
         if account.disabled:
             raise InputError(f"user {user!r} is disabled")
-        held = set(session.scalars(select(Grant.role).where(Grant.user_name == user, Grant.domain == who.domain)))
+        held = set(session.scalars(select(Grant.role).where(Grant.user_name == user, Grant.project_id == who.project.id)))
     missing = sorted(set(roles or []) - held)
     if missing:
         raise deny(store, who, "administer", f"token:{user}",
-                   f"{user} does not hold role(s) {', '.join(missing)} in project {who.domain!r}")
-    issued = tokens.issue(store, user=user, domain=who.domain, roles=roles, expires_at=expires_at,
+                   f"{user} does not hold role(s) {', '.join(missing)} in project {who.project.name!r}")
+    issued = tokens.issue(store, user=user, project_id=who.project.id, roles=roles, expires_at=expires_at,
                           created_by=who.name)
     audit(store, "tokens.create", f"token:{issued.token_id}",
-          {"user": user, "roles": roles, "expires_at": expires_at.isoformat(), "domain": who.domain})
+          {"user": user, "roles": roles, "expires_at": expires_at.isoformat(), "project_id": who.project.id})
     return issued
 
 
@@ -162,7 +162,7 @@ def list_tokens(store: Store) -> list[dict[str, Any]]:
     who = require(store, "read", "token")
     now = utcnow()
     with store.session() as session:
-        rows = session.scalars(select(Token).where(Token.domain == who.domain).order_by(Token.id)).all()
+        rows = session.scalars(select(Token).where(Token.project_id == who.project.id).order_by(Token.id)).all()
     out = []
     for t in rows:
         expires_at = t.expires_at if t.expires_at.tzinfo else t.expires_at.replace(tzinfo=dt.UTC)
@@ -175,10 +175,10 @@ def list_tokens(store: Store) -> list[dict[str, Any]]:
 def revoke_token(store: Store, token_id: str) -> Identity:
     who = require(store, "administer", f"token:{token_id}")
     with store.session() as session:
-        row = session.scalars(select(Token).where(Token.token_id == token_id, Token.domain == who.domain)).first()
+        row = session.scalars(select(Token).where(Token.token_id == token_id, Token.project_id == who.project.id)).first()
         if row is None:
-            raise InputError(f"no token {token_id!r} in project {who.domain!r} (see `secplan tokens list`)")
+            raise InputError(f"no token {token_id!r} in project {who.project.name!r} (see `secplan tokens list`)")
         if row.revoked_at is None:
             row.revoked_at = utcnow()
-    audit(store, "tokens.revoke", f"token:{token_id}", {"domain": who.domain})
+    audit(store, "tokens.revoke", f"token:{token_id}", {"project_id": who.project.id})
     return who

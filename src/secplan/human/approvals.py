@@ -33,7 +33,7 @@ def request(store: Store, action: str, target: str, reason: str = "") -> int:
     if not action.strip() or not target.strip():
         raise InputError("a request needs an ACTION (model.promote) and a TARGET (model:fraud@3)")
     with store.session() as session:
-        row = ApprovalRequest(domain=who.domain, action=action, target=target, reason=reason, requester=who.name)
+        row = ApprovalRequest(project_id=who.project.id, action=action, target=target, reason=reason, requester=who.name)
         session.add(row)
         session.flush()
         request_id = row.id
@@ -47,8 +47,8 @@ def decide(store: Store, request_id: int, *, approve: bool = True) -> dict[str, 
         row = session.get(ApprovalRequest, request_id)
         target = row.target if row else ""
     who = require(store, "approve", target or "approval")
-    if row is None or row.domain != who.domain:
-        raise InputError(f"no request {request_id} in project {who.domain!r} (see `secplan request list`)")
+    if row is None or row.project_id != who.project.id:
+        raise InputError(f"no request {request_id} in project {who.project.name!r} (see `secplan request list`)")
     if row.state != "pending":
         raise InputError(f"request {request_id} is already {row.state}")
     if approve and row.requester == who.name and row.action in sensitive_actions(store):
@@ -75,7 +75,7 @@ def require_approval(store: Store, action: str, target: str) -> int | None:
     who = require(store, "write", target)
     with store.session() as session:
         row = session.scalars(select(ApprovalRequest).where(
-            ApprovalRequest.domain == who.domain, ApprovalRequest.action == action,
+            ApprovalRequest.project_id == who.project.id, ApprovalRequest.action == action,
             ApprovalRequest.target == target, ApprovalRequest.state == "approved",
             ApprovalRequest.used_at.is_(None)).order_by(ApprovalRequest.id)).first()
         if row is not None and row.decided_by != row.requester:
@@ -99,13 +99,13 @@ def request_dict(row: ApprovalRequest) -> dict[str, Any]:
             "used_at": row.used_at.isoformat() if row.used_at else None}
 
 
-def all_requests(store: Store, domain: str) -> list[dict[str, Any]]:
+def all_requests(store: Store, project_id: str) -> list[dict[str, Any]]:
     with store.session() as session:
-        rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.domain == domain)
+        rows = session.scalars(select(ApprovalRequest).where(ApprovalRequest.project_id == project_id)
                                .order_by(ApprovalRequest.id)).all()
         return [request_dict(r) for r in rows]
 
 
 def list_requests(store: Store) -> list[dict[str, Any]]:
     who = require(store, "read", "approval")
-    return all_requests(store, who.domain)
+    return all_requests(store, who.project.id)

@@ -19,26 +19,27 @@ def collect_human_records(ev: Evidence) -> HumanRecords:
     from secplan.human.approvals import all_requests
     from secplan.human.incidents import all_incidents
     from secplan.human.people import all_people
+    from secplan.projects import project_of
 
-    domain = ev.plan.project.name
+    project_id = project_of(ev.store).id
     now = dt.datetime.combine(ev.today, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
     return HumanRecords(
         available=True,
-        people=all_people(ev.store, domain),
-        incidents=all_incidents(ev.store, domain, now),
-        approvals=all_requests(ev.store, domain),
+        people=all_people(ev.store, project_id),
+        incidents=all_incidents(ev.store, project_id, now),
+        approvals=all_requests(ev.store, project_id),
         sensitive_ledger=_sensitive_ledger(ev),
-        grants=_grants(ev, domain),
+        grants=_grants(ev, project_id),
     )
 
 
-def _grants(ev: Evidence, domain: str) -> list[tuple[str, str]]:
+def _grants(ev: Evidence, project_id: str) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from secplan.human.records import Grant, User
 
     query = (select(Grant.user_name, Grant.role).join(User, User.name == Grant.user_name)
-             .where(Grant.domain == domain, User.disabled.is_(False)).order_by(Grant.user_name, Grant.role))
+             .where(Grant.project_id == project_id, User.disabled.is_(False)).order_by(Grant.user_name, Grant.role))
     with ev.store.session() as session:
         return [(u, r) for u, r in session.execute(query)]
 

@@ -1,4 +1,4 @@
-"""The access-control domain of a store: the project's name from its plan, else its folder name."""
+"""The plan of the project a store acts for (its identity is :func:`secplan.projects.project_of`)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from secplan.store.db import Store
-
-
-def project_domain(store: Store) -> str:
-    """Roles, tokens and records are scoped to this name, so one PostgreSQL server serves many projects."""
-    from secplan.plan.loader import load_plan, plan_path
-
-    root = store.home.parent
-    path = plan_path(root)
-    if path.exists():
-        return load_plan(path).project.name
-    return root.name
 
 
 def project_plan(store: Store):

@@ -60,7 +60,7 @@ def open_incident(store: Store, title: str, *, kind: str, severity: Severity, ow
     steps = [{"phase": phase, "text": text, "done_at": None, "done_by": None} for phase, text in book.steps]
     now = utcnow()
     with store.session() as session:
-        row = Incident(domain=who.domain, title=title, type=kind, severity=Severity(severity).value,
+        row = Incident(project_id=who.project.id, title=title, type=kind, severity=Severity(severity).value,
                        owner=owner, assets=sorted(set(assets or [])), atlas=tags, finding=finding,
                        serious=serious, aware_at=aware_at or now, steps=steps, drill=drill, opened_at=now)
         session.add(row)
@@ -78,9 +78,9 @@ def open_from_finding(store: Store, finding_id: str, *, kind: str | None = None,
     from secplan.assess.history import latest_assessment
 
     require(store, "write", "incident")
-    from secplan.human.domain import project_domain
+    from secplan.projects import project_of
 
-    doc = latest_assessment(store, project_domain(store))
+    doc = latest_assessment(store, project_of(store).id)
     found = None
     for control in doc.controls if doc else []:
         for f in control.findings:
@@ -101,8 +101,8 @@ def open_from_finding(store: Store, finding_id: str, *, kind: str | None = None,
 
 def _get(session, incident_id: int, who: Identity) -> Incident:
     row = session.get(Incident, incident_id)
-    if row is None or row.domain != who.domain:
-        raise InputError(f"no incident {incident_id} in project {who.domain!r}")
+    if row is None or row.project_id != who.project.id:
+        raise InputError(f"no incident {incident_id} in project {who.project.name!r}")
     return row
 
 
@@ -176,16 +176,16 @@ def incident_dict(row: Incident, now: dt.datetime) -> dict[str, Any]:
             "clock": clock.to_dict() if clock else None}
 
 
-def all_incidents(store: Store, domain: str, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def all_incidents(store: Store, project_id: str, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     now = now or utcnow()
     with store.session() as session:
-        rows = session.scalars(select(Incident).where(Incident.domain == domain).order_by(Incident.id)).all()
+        rows = session.scalars(select(Incident).where(Incident.project_id == project_id).order_by(Incident.id)).all()
         return [incident_dict(r, now) for r in rows]
 
 
 def list_incidents(store: Store, include_closed: bool = True) -> list[dict[str, Any]]:
     who = require(store, "read", "incident")
-    return [i for i in all_incidents(store, who.domain) if include_closed or i["state"] == "open"]
+    return [i for i in all_incidents(store, who.project.id) if include_closed or i["state"] == "open"]
 
 
 def show_incident(store: Store, incident_id: int) -> dict[str, Any]:

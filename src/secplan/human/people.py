@@ -30,8 +30,8 @@ def _check(status: str | None, level: str | None) -> None:
         raise InputError(f"--screening-level {level!r}: one of {', '.join(SCREENING_LEVELS)}")
 
 
-def _get(session, domain: str, name: str) -> Person:
-    row = session.scalars(select(Person).where(Person.domain == domain, Person.name == name)).first()
+def _get(session, project_id: str, name: str) -> Person:
+    row = session.scalars(select(Person).where(Person.project_id == project_id, Person.name == name)).first()
     if row is None:
         raise InputError(f"no person named {name!r} (add them with `secplan people add {name}`)")
     return row
@@ -45,9 +45,9 @@ def add_person(store: Store, name: str, *, role: str = "", email: str | None = N
     if not name.strip():
         raise InputError("a person needs a name")
     with store.session() as session:
-        if session.scalars(select(Person).where(Person.domain == who.domain, Person.name == name)).first():
+        if session.scalars(select(Person).where(Person.project_id == who.project.id, Person.name == name)).first():
             raise InputError(f"person {name!r} already exists (use `secplan people update`)")
-        session.add(Person(domain=who.domain, name=name, role=role, email=email, assets=sorted(set(assets or [])),
+        session.add(Person(project_id=who.project.id, name=name, role=role, email=email, assets=sorted(set(assets or [])),
                            screening_status=screening or "not_started", screening_date=screening_date,
                            screening_level=screening_level))
     audit(store, "people.add", f"person:{name}", {"role": role, "screening": screening or "not_started"})
@@ -61,7 +61,7 @@ def update_person(store: Store, name: str, *, role: str | None = None, email: st
     _check(screening, screening_level)
     changed: dict[str, Any] = {}
     with store.session() as session:
-        row = _get(session, who.domain, name)
+        row = _get(session, who.project.id, name)
         if role is not None:
             row.role = changed["role"] = role
         if email is not None:
@@ -86,7 +86,7 @@ def add_training(store: Store, name: str, course: str, completed: dt.date, expir
     if expires is not None and expires < completed:
         raise InputError(f"training {course!r}: expires {expires} is before completed {completed}")
     with store.session() as session:
-        session.add(Training(person_id=_get(session, who.domain, name).id, course=course, completed=completed,
+        session.add(Training(person_id=_get(session, who.project.id, name).id, course=course, completed=completed,
                              expires=expires))
     audit(store, "people.training", f"person:{name}",
           {"course": course, "completed": completed.isoformat(),
@@ -104,12 +104,12 @@ def person_dict(person: Person, trainings: list[Training]) -> dict[str, Any]:
     }
 
 
-def all_people(store: Store, domain: str) -> list[dict[str, Any]]:
+def all_people(store: Store, project_id: str) -> list[dict[str, Any]]:
     """Every person with their trainings (no permission check: for collectors and callers that checked)."""
     with store.session() as session:
-        people = session.scalars(select(Person).where(Person.domain == domain).order_by(Person.name)).all()
+        people = session.scalars(select(Person).where(Person.project_id == project_id).order_by(Person.name)).all()
         trainings = session.scalars(select(Training).join(Person, Person.id == Training.person_id)
-                                    .where(Person.domain == domain).order_by(Training.completed)).all()
+                                    .where(Person.project_id == project_id).order_by(Training.completed)).all()
     by_person: dict[int, list[Training]] = {}
     for t in trainings:
         by_person.setdefault(t.person_id, []).append(t)
@@ -118,12 +118,12 @@ def all_people(store: Store, domain: str) -> list[dict[str, Any]]:
 
 def list_people(store: Store) -> list[dict[str, Any]]:
     who = require(store, "read", "person")
-    return all_people(store, who.domain)
+    return all_people(store, who.project.id)
 
 
 def show_person(store: Store, name: str) -> dict[str, Any]:
     who = require(store, "read", f"person:{name}")
-    for person in all_people(store, who.domain):
+    for person in all_people(store, who.project.id):
         if person["name"] == name:
             return person
     raise InputError(f"no person named {name!r}")

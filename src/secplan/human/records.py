@@ -34,14 +34,14 @@ class CustomRole(Base):
 
 
 class Grant(Base):
-    """User ``user`` holds role ``role`` in project ``domain``."""
+    """User ``user`` holds role ``role`` in project ``project_id``."""
 
     __tablename__ = "gov_grants"
-    __table_args__ = (UniqueConstraint("user_name", "role", "domain", name="user_role_domain"),)
+    __table_args__ = (UniqueConstraint("user_name", "role", "project_id", name="uq_gov_grants_user_role_project"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_name: Mapped[str] = mapped_column(String(200), index=True)
     role: Mapped[str] = mapped_column(String(100))
-    domain: Mapped[str] = mapped_column(String(200))
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     granted_by: Mapped[str] = mapped_column(String(200))
     granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -52,7 +52,7 @@ class Token(Base):
     token_id: Mapped[str] = mapped_column(String(32), unique=True)
     """Public part of the token (``spt_<token_id>_<secret>``), used to find the hash."""
     user_name: Mapped[str] = mapped_column(String(200), index=True)
-    domain: Mapped[str] = mapped_column(String(200))
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     roles: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     """Roles the token may use (a subset of the user's); null = all the user's roles."""
     secret_hash: Mapped[str] = mapped_column(String(400))
@@ -64,9 +64,9 @@ class Token(Base):
 
 class Person(Base):
     __tablename__ = "gov_people"
-    __table_args__ = (UniqueConstraint("domain", "name", name="domain_name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    domain: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
@@ -89,7 +89,7 @@ class Training(Base):
 class Incident(Base):
     __tablename__ = "gov_incidents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    domain: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     title: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(20))
@@ -123,7 +123,7 @@ class IncidentEvent(Base):
 class ApprovalRequest(Base):
     __tablename__ = "gov_approvals"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    domain: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(100))
     target: Mapped[str] = mapped_column(String(500))
     reason: Mapped[str] = mapped_column(Text, default="")

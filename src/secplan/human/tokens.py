@@ -46,19 +46,19 @@ class IssuedToken:
     """The clear token: shown once, never stored."""
     token_id: str
     user: str
-    domain: str
+    project_id: str
     roles: list[str] | None
     expires_at: dt.datetime
 
 
-def issue(store: Store, *, user: str, domain: str, roles: list[str] | None, expires_at: dt.datetime,
+def issue(store: Store, *, user: str, project_id: str, roles: list[str] | None, expires_at: dt.datetime,
           created_by: str) -> IssuedToken:
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     with store.session() as session:
-        session.add(Token(token_id=token_id, user_name=user, domain=domain, roles=roles,
+        session.add(Token(token_id=token_id, user_name=user, project_id=project_id, roles=roles,
                           secret_hash=_hasher().hash(secret), created_by=created_by, expires_at=expires_at))
-    return IssuedToken(f"spt_{token_id}_{secret}", token_id, user, domain, roles, expires_at)
+    return IssuedToken(f"spt_{token_id}_{secret}", token_id, user, project_id, roles, expires_at)
 
 
 def expiry(expires: dt.date | None, now: dt.datetime) -> dt.datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+import uuid
 from pathlib import Path
 
 from secplan.assess.discover import discover
@@ -21,13 +22,15 @@ def render_plan(root: Path, owner: str, classifications: Mapping[str, str] | Non
     """The plan text; ``classifications`` (asset path -> level, from ``data classify``) are written
     in, the rest of what an owner must decide is left commented out."""
     found = classifications or {}
+import uuid
     files = [f for f in discover(root) if f.kind in DECLARED_KINDS]
     lines = [
         "# secplan plan file: what this project is, what it holds, and the policy secplan checks it against.",
         "# Reference: docs/plan-file.md. Editor completion: `secplan plan schema > secplan.schema.json`.",
         "version: 1",
         "project:",
-        f"  name: {_q(root.name)}",
+        f"  id: {project_id or uuid.uuid4()}   # stable: every checkout of this project shares its records under it",
+        f"  name: {_q(root.name)}          # unique in a team store",
         f"  owners: [{_q(owner)}]          # accountable owners (HS-4)",
         "  # on_call: someone@example.com   # who receives alerts (HS-5)",
         "  frameworks: [nist-ai-rmf, iso-42001, owasp-ml, mitre-atlas, eu-ai-act]",

@@ -7,6 +7,7 @@ setting. Policy defaults are the safe, common choice; the plan overrides them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,7 +24,10 @@ class Strict(BaseModel):
 
 
 class Project(Strict):
-    name: str = Field(description="Project name, used in reports and as the access-control domain.")
+    id: str | None = Field(
+        None, description="Stable project id (a UUID written by `secplan init`): every checkout of the project, "
+                          "in any folder, shares its records in a team store under this id.")
+    name: str = Field(description="Project name, unique in a store: used in reports and messages.")
     description: str = Field("", description="What the system does, for reports.")
     owners: list[str] = Field(default_factory=list, description="Accountable owners (e-mail or user ids).")
     on_call: str | None = Field(None, description="Who receives alerts and opens incidents (HS-5).")
@@ -33,6 +37,24 @@ class Project(Strict):
     risk_category: Literal["minimal", "limited", "high", "unacceptable"] | None = Field(
         None, description="EU AI Act risk category of the system, when known."
     )
+
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a UUID (secplan init writes one)") from None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip() or len(value) > 200:
+            raise ValueError("the project name must be 1 to 200 characters")
+        return value
 
 
 class Asset(Strict):

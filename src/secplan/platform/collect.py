@@ -16,13 +16,14 @@ from secplan.platform.evidence import PLATFORM_PATCHES, PLATFORM_SCAN, PatchEvid
 from secplan.platform.findings import RULES
 from secplan.platform.patches import exposures, record_scan
 from secplan.platform.scan import scan_project
+from secplan.projects import project_of
 
 
 @collector(PLATFORM_SCAN)
 def collect_scan(ev: Evidence) -> PlatformScan:
     result = scan_project(ev.root, exclude=list(ev.plan.exclude))
     if ev.has_store:
-        record_scan(ev.store, f"plan:{ev.plan.project.name}", result.findings, now=_now(ev))
+        record_scan(ev.store, project_of(ev.store).id, result.findings, now=_now(ev))
     return PlatformScan(result.findings, result.warnings, result.files, result.dependencies, result.database)
 
 
@@ -32,7 +33,7 @@ def collect_patches(ev: Evidence) -> PatchEvidence:
     ev.get(PLATFORM_SCAN)  # records this run's findings first
     if not ev.has_store:
         return PatchEvidence(available=False)
-    return PatchEvidence(True, tuple(exposures(ev.store, f"plan:{ev.plan.project.name}",
+    return PatchEvidence(True, tuple(exposures(ev.store, project_of(ev.store).id,
                                                dict(ev.plan.policy.patch.sla_days), now=_now(ev))))
 
 

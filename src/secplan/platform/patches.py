@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -44,26 +43,11 @@ class Exposure:
         }
 
 
-def project_key(root: Path) -> str:
-    """Whose vulnerabilities these are: the plan's project name (stable across checkouts and CI runners,
-    so a team store on PostgreSQL keeps one history), else the project's absolute path."""
-    plan_file = root / "secplan.yaml"
-    if plan_file.exists():
-        from secplan.errors import SecplanError
-        from secplan.plan.loader import load_plan
-
-        try:
-            return f"plan:{load_plan(plan_file).project.name}"
-        except SecplanError:
-            pass  # an invalid plan is reported by the commands that need it; the path still identifies us
-    return str(root.resolve())
-
-
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def record_scan(store: Store, project: str, findings: list[Finding], now: dt.datetime | None = None) -> dict[str, int]:
+def record_scan(store: Store, project_id: str, findings: list[Finding], now: dt.datetime | None = None) -> dict[str, int]:
     """Upsert this scan's vulnerabilities; mark those no longer found as remediated. Returns counts."""
     now = now or utcnow()
     current = {(f.package, f.advisories[0]): f for f in findings
@@ -71,11 +55,11 @@ def record_scan(store: Store, project: str, findings: list[Finding], now: dt.dat
     counts = {"new": 0, "still_open": 0, "remediated": 0, "reopened": 0}
     with store.session() as session:
         rows = {(r.package, r.advisory): r for r in session.scalars(
-            select(VulnerabilityRecord).where(VulnerabilityRecord.project == project))}
+            select(VulnerabilityRecord).where(VulnerabilityRecord.project_id == project_id))}
         for key, f in current.items():
             row = rows.get(key)
             if row is None:
-                session.add(VulnerabilityRecord(project=project, package=key[0], advisory=key[1], version=f.version or "",
+                session.add(VulnerabilityRecord(project_id=project_id, package=key[0], advisory=key[1], version=f.version or "",
                                                 severity=str(f.severity), path=f.path, first_seen=now, last_seen=now))
                 counts["new"] += 1
                 continue
@@ -92,18 +76,18 @@ def record_scan(store: Store, project: str, findings: list[Finding], now: dt.dat
     if counts["new"] or counts["remediated"] or counts["reopened"]:
         from secplan.ledger import record
 
-        record(store, action="platform.scan", obj=f"project:{project}", details=counts)
+        record(store, action="platform.scan", obj=f"project:{project_id}", details=counts)
     return counts
 
 
-def exposures(store: Store, project: str, sla: dict[Severity, int] | None = None,
+def exposures(store: Store, project_id: str, sla: dict[Severity, int] | None = None,
               now: dt.datetime | None = None) -> list[Exposure]:
     """Every recorded vulnerability of ``project`` with its days exposed and status against the SLA."""
     sla = sla or DEFAULT_SLA
     now = now or utcnow()
     out: list[Exposure] = []
     with store.session() as session:
-        rows = list(session.scalars(select(VulnerabilityRecord).where(VulnerabilityRecord.project == project)))
+        rows = list(session.scalars(select(VulnerabilityRecord).where(VulnerabilityRecord.project_id == project_id)))
     for row in rows:
         severity = Severity(row.severity)
         first = _aware(row.first_seen)

@@ -13,11 +13,11 @@ from secplan.store.base import Base
 
 class VulnerabilityRecord(Base):
     __tablename__ = "platform_vulnerabilities"
-    __table_args__ = (UniqueConstraint("project", "package", "advisory", name="uq_platform_vuln_key"),)
+    __table_args__ = (UniqueConstraint("project_id", "package", "advisory", name="uq_platform_vuln_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(500), index=True)
-    """The scanned project's root path (one store may serve several projects on PostgreSQL)."""
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
+    """See :mod:`secplan.projects` (one store may serve several projects on PostgreSQL)."""
     package: Mapped[str] = mapped_column(String(200))
     advisory: Mapped[str] = mapped_column(String(100))
     """The primary advisory id of the merged finding (its first id in sorted order)."""

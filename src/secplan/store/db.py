@@ -32,10 +32,13 @@ def state_dir(root: Path) -> Path:
 class Store:
     """A connection to secplan's database. One per process and project; cheap to create."""
 
-    def __init__(self, url: str, home: Path, *, migrate: bool = True) -> None:
+    def __init__(self, url: str, home: Path, *, migrate: bool = True, private: bool = False) -> None:
         self.url = url
         self.home = home
-        """Folder for state that must live outside the database (ledger key and checkpoint)."""
+        """Folder for state that must live outside the database (ledger key and checkpoint); its parent
+        is the checkout whose project (:func:`secplan.projects.project_of`) this store acts for."""
+        self.private = private
+        """True for the project's own SQLite file under ``.secplan/``: every row in it is that project's."""
         self.engine = _make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
@@ -50,7 +53,7 @@ class Store:
             private_file(database)  # SQLite gives its -wal and -shm files the database's mode
             for companion in ("-wal", "-shm"):
                 keep_private(database.with_name(database.name + companion), PRIVATE_FILE)
-            url = f"sqlite:///{database}"
+            return cls(f"sqlite:///{database}", home, migrate=migrate, private=True)
         return cls(url, home, migrate=migrate)
 
     @staticmethod
@@ -79,6 +82,8 @@ class Store:
                 return
         with self._migration_lock(), self.engine.begin() as conn:
             config.attributes["connection"] = conn
+            if self.private:  # lets a migration that moves rows to a project know whose rows they are
+                config.attributes["project_root"] = str(self.home.parent)
             command.upgrade(config, "heads")
 
     @contextlib.contextmanager

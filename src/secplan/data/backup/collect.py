@@ -23,10 +23,12 @@ def collect_backups(ev: Evidence) -> BackupEvidence:
     declared = ev.plan.policy.backup.repository
     if not declared or not ev.has_store:
         return BackupEvidence(None if not declared else resolve_repository(declared, ev.root), ())
+    from secplan.projects import project_of
+
     repository = resolve_repository(declared, ev.root)
     with ev.store.session() as session:
         rows = session.scalars(select(BackupRunRow).where(
-            BackupRunRow.project == str(ev.root), BackupRunRow.repository == repository,
+            BackupRunRow.project_id == project_of(ev.store).id, BackupRunRow.repository == repository,
             BackupRunRow.kind.in_(("verify", "drill"))).order_by(BackupRunRow.started, BackupRunRow.id)).all()
         runs = tuple(Run(r.kind, r.outcome, _utc(r.started), r.snapshot, json.loads(r.details)) for r in rows)
     return BackupEvidence(repository, runs)

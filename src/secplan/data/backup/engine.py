@@ -27,6 +27,7 @@ from secplan.data.backup.records import BackupRepositoryRow, BackupRunRow
 from secplan.data.backup.restic import Restic, ResticFailed, last_lines, resolve_repository
 from secplan.errors import InputError, IntegrityError
 from secplan.plan.model import Plan
+from secplan.projects import project_of
 from secplan.store.base import utcnow
 from secplan.store.db import Store
 
@@ -67,13 +68,13 @@ class BackupEngine:
             raise InputError(f"{self.root / 'secplan.yaml'}: policy.backup.repository is not set",
                              hint="declare where restic keeps the backups, e.g. policy: {backup: {repository: /srv/backup}}")
         self.repository = resolve_repository(self.policy.repository, self.root)
-        self.project = str(self.root)
+        self.project_id = project_of(store).id
 
     # -- the password -----------------------------------------------------------------------------
     def _row(self) -> BackupRepositoryRow | None:
         with self.store.session() as session:
             return session.scalars(select(BackupRepositoryRow).where(
-                BackupRepositoryRow.project == self.project,
+                BackupRepositoryRow.project_id == self.project_id,
                 BackupRepositoryRow.repository == self.repository)).first()
 
     def restic(self) -> Restic:
@@ -109,7 +110,7 @@ class BackupEngine:
     def _store_run(self, kind: str, outcome: str, snapshot: str | None, started: dt.datetime,
                    duration: float, details: dict[str, Any]) -> None:
         with self.store.session() as session:
-            session.add(BackupRunRow(project=self.project, repository=self.repository, kind=kind, outcome=outcome,
+            session.add(BackupRunRow(project_id=self.project_id, repository=self.repository, kind=kind, outcome=outcome,
                                      snapshot=snapshot, started=started, duration_s=duration,
                                      details=json.dumps(details, default=str)))
 
@@ -127,7 +128,7 @@ class BackupEngine:
         def body() -> tuple[str, str | None, dict[str, Any]]:
             restic.run("init")
             with self.store.session() as session:
-                session.add(BackupRepositoryRow(project=self.project, repository=self.repository, kek_id=key.id,
+                session.add(BackupRepositoryRow(project_id=self.project_id, repository=self.repository, kek_id=key.id,
                                                 wrapped_password=wrapped, created=utcnow()))
             return "success", None, {"password_key": key.id}
 
@@ -268,7 +269,7 @@ class BackupEngine:
 
     def runs(self, kind: str | None = None) -> list[BackupRunRow]:
         with self.store.session() as session:
-            query = select(BackupRunRow).where(BackupRunRow.project == self.project)
+            query = select(BackupRunRow).where(BackupRunRow.project_id == self.project_id)
             if kind:
                 query = query.where(BackupRunRow.kind == kind)
             return list(session.scalars(query.order_by(BackupRunRow.started, BackupRunRow.id)).all())

@@ -15,10 +15,10 @@ from secplan.store.base import Base
 
 class BackupRepositoryRow(Base):
     __tablename__ = "backup_repositories"
-    __table_args__ = (UniqueConstraint("project", "repository", name="uq_backup_repository"),)
+    __table_args__ = (UniqueConstraint("project_id", "repository", name="uq_backup_repository"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(500))
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     repository: Mapped[str] = mapped_column(String(1000))
     kek_id: Mapped[str] = mapped_column(String(100))
     """The key version (``backup@vN``) that wraps the repository password."""
@@ -30,7 +30,7 @@ class BackupRunRow(Base):
     __tablename__ = "backup_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(500), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     repository: Mapped[str] = mapped_column(String(1000))
     kind: Mapped[str] = mapped_column(String(20), index=True)
     """``init``, ``create``, ``verify``, ``restore``, ``drill`` or ``forget``."""

@@ -15,7 +15,7 @@ class ShareRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     """The share id written into the signed manifest."""
-    project: Mapped[str] = mapped_column(String(500), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     file: Mapped[str] = mapped_column(String(1000))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)

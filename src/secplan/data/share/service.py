@@ -18,6 +18,7 @@ from secplan.crypto.keys.manager import KeyManager
 from secplan.data.share.package import create_package, signing_key
 from secplan.data.share.records import ShareRow
 from secplan.errors import InputError
+from secplan.projects import project_of
 from secplan.store.base import utcnow
 from secplan.store.db import Store
 
@@ -55,10 +56,6 @@ def _view(row: ShareRow) -> ShareView:
                      row.sender, row.signing_key, row.package, row.created, row.revoked_at, row.revoke_reason)
 
 
-def project_key(root: Path) -> str:
-    return str(root.resolve())
-
-
 def create_share(root: Path, store: Store, keys: KeyManager, src: Path, out: Path, *, recipient: str,
                  expires: dt.date, agreement: str | None, sender: str, key_ref: str = DEFAULT_SIGNING_KEY,
                  today: dt.date | None = None) -> ShareView:
@@ -81,7 +78,7 @@ def create_share(root: Path, store: Store, keys: KeyManager, src: Path, out: Pat
     try:
         rel = str(src.resolve().relative_to(root.resolve())) if src.resolve().is_relative_to(root.resolve()) \
             else str(src.resolve())
-        row = ShareRow(id=manifest.id, project=project_key(root), file=rel, sha256=manifest.sha256,
+        row = ShareRow(id=manifest.id, project_id=project_of(store).id, file=rel, sha256=manifest.sha256,
                        size=manifest.size, recipient=recipient, agreement=agreement, expires=expires,
                        sender=sender, signing_key=key.id, package=str(out), created=manifest.created)
         with store.session() as session:
@@ -97,7 +94,7 @@ def create_share(root: Path, store: Store, keys: KeyManager, src: Path, out: Pat
 
 def list_shares(root: Path, store: Store) -> list[ShareView]:
     with store.session() as session:
-        rows = session.scalars(select(ShareRow).where(ShareRow.project == project_key(root))
+        rows = session.scalars(select(ShareRow).where(ShareRow.project_id == project_of(store).id)
                                .order_by(ShareRow.created, ShareRow.id)).all()
         return [_view(r) for r in rows]
 
@@ -106,7 +103,7 @@ def revoke_share(root: Path, store: Store, share_id: str, reason: str) -> ShareV
     from secplan.ledger import record
 
     with store.session() as session:
-        row = session.scalars(select(ShareRow).where(ShareRow.project == project_key(root),
+        row = session.scalars(select(ShareRow).where(ShareRow.project_id == project_of(store).id,
                                                      ShareRow.id == share_id)).first()
         if row is None:
             raise InputError(f"no share {share_id!r} in this project (see `secplan share list`)")

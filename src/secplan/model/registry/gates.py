@@ -17,7 +17,8 @@ from secplan.errors import IntegrityError, PermissionDenied
 from secplan.model.registry.records import PromotionRow
 from secplan.model.registry.refs import check_name
 from secplan.model.registry.signatures import check_version
-from secplan.model.registry.versions import ModelVersion, get_version, project_of
+from secplan.model.registry.versions import ModelVersion, get_version
+from secplan.projects import project_of
 
 if TYPE_CHECKING:
     from secplan.crypto.keys.manager import KeyManager
@@ -87,12 +88,11 @@ def _approval_pending(store: Store, target: str) -> bool:
     """Whether an approved, unused request by a second person exists (read only, nothing consumed)."""
     from sqlalchemy import select
 
-    from secplan.human.domain import project_domain
     from secplan.human.records import ApprovalRequest
 
     with store.session() as session:
         rows = session.scalars(select(ApprovalRequest).where(
-            ApprovalRequest.domain == project_domain(store), ApprovalRequest.action == PROMOTE_ACTION,
+            ApprovalRequest.project_id == project_of(store).id, ApprovalRequest.action == PROMOTE_ACTION,
             ApprovalRequest.target == target, ApprovalRequest.state == "approved",
             ApprovalRequest.used_at.is_(None)))
         return any(r.decided_by != r.requester for r in rows)
@@ -148,7 +148,7 @@ def promote(store: Store, root: Path, manager: KeyManager, ref: str, stage: str)
         record(store, action="model.promote", obj=target, details=details, outcome="denied")
         raise PromotionRefused(ref, stage, unmet)
     with store.session() as session:
-        session.add(PromotionRow(project=project_of(store), name=version.name, version=version.version, stage=stage,
+        session.add(PromotionRow(project_id=project_of(store).id, name=version.name, version=version.version, stage=stage,
                                  promoted_by=current_actor(), gates=json.dumps(details["gates"]),
                                  approval_id=approval_id))
     record(store, action="model.promote", obj=target, details=details | {"approval": approval_id})

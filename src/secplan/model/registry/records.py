@@ -16,10 +16,10 @@ from secplan.store.base import Base, utcnow
 
 class ModelVersionRow(Base):
     __tablename__ = "registry_model_versions"
-    __table_args__ = (UniqueConstraint("project", "name", "version", name="uq_registry_model_version"),)
+    __table_args__ = (UniqueConstraint("project_id", "name", "version", name="uq_registry_model_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(100))
     seq: Mapped[int] = mapped_column(Integer)
@@ -48,7 +48,7 @@ class PromotionRow(Base):
     __tablename__ = "registry_promotions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(100))
     stage: Mapped[str] = mapped_column(String(100))
@@ -61,10 +61,10 @@ class PromotionRow(Base):
 
 class DatasetVersionRow(Base):
     __tablename__ = "registry_dataset_versions"
-    __table_args__ = (UniqueConstraint("project", "name", "version", name="uq_registry_dataset_version"),)
+    __table_args__ = (UniqueConstraint("project_id", "name", "version", name="uq_registry_dataset_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(100))
     seq: Mapped[int] = mapped_column(Integer)

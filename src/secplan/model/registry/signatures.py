@@ -26,7 +26,8 @@ from secplan.model.registry.signing import (
     verify_lineage,
     verify_path,
 )
-from secplan.model.registry.versions import ModelVersion, get_version, project_of, resolve_path
+from secplan.model.registry.versions import ModelVersion, get_version, resolve_path
+from secplan.projects import project_of
 
 if TYPE_CHECKING:
     from secplan.crypto.keys.manager import KeyManager
@@ -77,7 +78,7 @@ def sign_version(store: Store, root: Path, manager: KeyManager, ref: str, key_re
     try:
         with store.session() as session:
             row = session.scalars(select(ModelVersionRow).where(
-                ModelVersionRow.project == project_of(store), ModelVersionRow.name == version.name,
+                ModelVersionRow.project_id == project_of(store).id, ModelVersionRow.name == version.name,
                 ModelVersionRow.version == version.version)).one()
             row.bundle, row.lineage_bundle, row.signing_key = bundle, lineage_bundle, key_id
             row.signed_at, row.signed_by, row.card_digest = dt.datetime.now(dt.UTC), current_actor(), card

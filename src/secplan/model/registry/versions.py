@@ -19,17 +19,11 @@ from secplan.model.registry.hashing import FileDigest, TreeDigest, hash_tree
 from secplan.model.registry.lineage import check_commit, digest, environment, read_document
 from secplan.model.registry.records import DatasetVersionRow, ModelVersionRow, PromotionRow
 from secplan.model.registry.refs import check_name, check_version, parse_ref
+from secplan.projects import project_of
 from secplan.vocabulary import Classification
 
 if TYPE_CHECKING:
     from secplan.store.db import Store
-
-
-def project_of(store: Store) -> str:
-    """Registry rows are scoped like governance records (one PostgreSQL server, many projects)."""
-    from secplan.human.domain import project_domain
-
-    return project_domain(store)
 
 
 def _shown_path(root: Path, path: Path) -> str:
@@ -94,7 +88,7 @@ def _view(row: ModelVersionRow) -> ModelVersion:
 
 
 def _next_seq(session: Any, table: type, project: str, name: str) -> int:
-    current = session.scalar(select(func.max(table.seq)).where(table.project == project, table.name == name))
+    current = session.scalar(select(func.max(table.seq)).where(table.project_id == project, table.name == name))
     return (current or 0) + 1
 
 
@@ -130,20 +124,20 @@ def register_dataset(store: Store, root: Path, path: Path, name: str | None = No
         raise InputError(f"{path}: the dataset has no files")
     classification = classification or _planned_classification(store, root, path)
     root_digest = tree.root_digest()
-    project = project_of(store)
+    project = project_of(store).id
     with store.session() as session:
         same = session.scalars(select(DatasetVersionRow).where(
-            DatasetVersionRow.project == project, DatasetVersionRow.name == name,
+            DatasetVersionRow.project_id == project, DatasetVersionRow.name == name,
             DatasetVersionRow.root_digest == root_digest)).first()
         if same is not None and version in (None, same.version):
             return _dataset_dict(same) | {"existing": True}
         seq = _next_seq(session, DatasetVersionRow, project, name)
         version = check_version(version) if version else str(seq)
         if session.scalars(select(DatasetVersionRow).where(
-                DatasetVersionRow.project == project, DatasetVersionRow.name == name,
+                DatasetVersionRow.project_id == project, DatasetVersionRow.name == name,
                 DatasetVersionRow.version == version)).first():
             raise InputError(f"dataset {name}@{version} is already registered with other content")
-        row = DatasetVersionRow(project=project, name=name, version=version, seq=seq, path=_shown_path(root, path),
+        row = DatasetVersionRow(project_id=project, name=name, version=version, seq=seq, path=_shown_path(root, path),
                                 files=json.dumps(tree.files_dict()), root_digest=root_digest,
                                 total_size=tree.total_size, classification=classification,
                                 created_by=current_actor())
@@ -178,7 +172,7 @@ def _dataset_dict(row: DatasetVersionRow) -> dict[str, Any]:
 def get_dataset(store: Store, name: str, version: str) -> dict[str, Any]:
     with store.session() as session:
         row = session.scalars(select(DatasetVersionRow).where(
-            DatasetVersionRow.project == project_of(store), DatasetVersionRow.name == name,
+            DatasetVersionRow.project_id == project_of(store).id, DatasetVersionRow.name == name,
             DatasetVersionRow.version == version)).first()
         if row is None:
             raise InputError(f"no dataset {name}@{version} is registered (see `secplan data register`)")
@@ -229,16 +223,16 @@ def register_model(store: Store, root: Path, path: Path, name: str, *, version: 
     lineage["datasets"] = [resolve_dataset(store, root, spec) for spec in datasets]
     for ds in lineage["datasets"]:
         ds.pop("existing", None)
-    project = project_of(store)
+    project = project_of(store).id
     with store.session() as session:
         seq = _next_seq(session, ModelVersionRow, project, name)
         version = version or str(seq)
         if session.scalars(select(ModelVersionRow).where(
-                ModelVersionRow.project == project, ModelVersionRow.name == name,
+                ModelVersionRow.project_id == project, ModelVersionRow.name == name,
                 ModelVersionRow.version == version)).first():
             raise InputError(f"model {name}@{version} is already registered; versions never change "
                              "(register a new version)")
-        row = ModelVersionRow(project=project, name=name, version=version, seq=seq, path=_shown_path(root, path),
+        row = ModelVersionRow(project_id=project, name=name, version=version, seq=seq, path=_shown_path(root, path),
                               method=tree.method, shard_size=tree.shard_size, files=json.dumps(tree.files_dict()),
                               root_digest=tree.root_digest(), total_size=tree.total_size,
                               lineage=json.dumps(lineage, default=str), scan=json.dumps(scan),
@@ -258,7 +252,7 @@ def get_version(store: Store, ref: str, *, exact: bool = False) -> ModelVersion:
     """The version ``NAME@VERSION`` names (``NAME`` alone: the latest, unless ``exact``)."""
     name, version = parse_ref(ref, need_version=exact)
     with store.session() as session:
-        query = select(ModelVersionRow).where(ModelVersionRow.project == project_of(store),
+        query = select(ModelVersionRow).where(ModelVersionRow.project_id == project_of(store).id,
                                               ModelVersionRow.name == name)
         if version is not None:
             query = query.where(ModelVersionRow.version == version)
@@ -270,7 +264,7 @@ def get_version(store: Store, ref: str, *, exact: bool = False) -> ModelVersion:
 
 def all_versions(store: Store, name: str | None = None) -> list[ModelVersion]:
     with store.session() as session:
-        query = select(ModelVersionRow).where(ModelVersionRow.project == project_of(store))
+        query = select(ModelVersionRow).where(ModelVersionRow.project_id == project_of(store).id)
         if name is not None:
             query = query.where(ModelVersionRow.name == check_name(name))
         return [_view(r) for r in session.scalars(query.order_by(ModelVersionRow.name, ModelVersionRow.seq))]
@@ -279,7 +273,7 @@ def all_versions(store: Store, name: str | None = None) -> list[ModelVersion]:
 def promotions(store: Store, name: str | None = None) -> list[dict[str, Any]]:
     """Every accepted promotion, oldest first."""
     with store.session() as session:
-        query = select(PromotionRow).where(PromotionRow.project == project_of(store))
+        query = select(PromotionRow).where(PromotionRow.project_id == project_of(store).id)
         if name is not None:
             query = query.where(PromotionRow.name == name)
         return [{"name": r.name, "version": r.version, "stage": r.stage, "promoted_at": r.promoted_at.isoformat(),

@@ -13,8 +13,9 @@ def run(ev: Evidence) -> Iterator[Result]:
         yield no_evidence("no earlier assessment is stored (this is the first)")
         return
     from secplan.assess.history import list_assessments
+    from secplan.projects import project_of
 
-    previous = list_assessments(ev.store, project=ev.plan.project.name, limit=1)
+    previous = list_assessments(ev.store, project_id=project_of(ev.store).id, limit=1)
     if not previous:
         yield no_evidence("no earlier assessment is stored (this is the first)")
         return

@@ -15,8 +15,9 @@ def run(ev: Evidence) -> Iterator[Result]:
         yield no_evidence("no stored assessments: the trend needs two")
         return
     from secplan.assess.history import list_assessments
+    from secplan.projects import project_of
 
-    scored = [a for a in list_assessments(ev.store, project=ev.plan.project.name, limit=10) if a.score is not None]
+    scored = [a for a in list_assessments(ev.store, project_id=project_of(ev.store).id, limit=10) if a.score is not None]
     if len(scored) < 2:
         yield no_evidence("fewer than two stored assessments with a score: no trend yet")
         return
