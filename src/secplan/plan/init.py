@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from secplan.assess.discover import discover
@@ -18,11 +18,12 @@ def _q(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid YAML scalar, whatever it contains
 
 
-def render_plan(root: Path, owner: str, classifications: Mapping[str, str] | None = None) -> str:
+def render_plan(root: Path, owner: str, classifications: Mapping[str, str] | None = None,
+                project_id: str | None = None) -> str:
     """The plan text; ``classifications`` (asset path -> level, from ``data classify``) are written
-    in, the rest of what an owner must decide is left commented out."""
+    in, the rest of what an owner must decide is left commented out. ``project_id`` keeps an existing
+    project's id (``init --force``), else a new one is made."""
     found = classifications or {}
-import uuid
     files = [f for f in discover(root) if f.kind in DECLARED_KINDS]
     lines = [
         "# secplan plan file: what this project is, what it holds, and the policy secplan checks it against.",
