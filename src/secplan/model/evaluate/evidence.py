@@ -55,6 +55,10 @@ class Evaluations:
                 newest[e.ref] = e
         return [newest[ref] for ref in sorted(newest)]
 
+    def latest_with(self, suite: str) -> list[tuple[Evaluation, SuiteResult]]:
+        """The newest evaluation of each version that ran ``suite``, with that suite's result."""
+        return [(e, result) for e in self.latest() if (result := e.suite(suite)) is not None]
+
 
 EVALUATIONS: EvidenceKey[Evaluations] = EvidenceKey(
     "evaluations", Evaluations, "recorded model evaluations (`secplan model evaluate`)")

@@ -33,10 +33,7 @@ def run(ev: Evidence) -> Iterator[Result]:
                            "declares sensitive features", Location(path), key=path)
         return
     judged = False
-    for evaluation in ev.get(EVALUATIONS).latest():
-        suite = evaluation.suite(SUITE)
-        if suite is None:
-            continue
+    for evaluation, suite in ev.get(EVALUATIONS).latest_with(SUITE):
         judged = True
         key = f"{evaluation.ref}|{SUITE}"
         if suite.passed:

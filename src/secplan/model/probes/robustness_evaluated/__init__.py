@@ -16,10 +16,7 @@ def run(ev: Evidence) -> Iterator[Result]:
         yield not_applicable("the project has no model artifacts")
         return
     judged = False
-    for evaluation in ev.get(EVALUATIONS).latest():
-        suite = evaluation.suite(SUITE)
-        if suite is None:
-            continue
+    for evaluation, suite in ev.get(EVALUATIONS).latest_with(SUITE):
         judged = True
         key = f"{evaluation.ref}|{SUITE}"
         metrics = dict(suite.metrics)
