@@ -280,6 +280,15 @@ def named_format(name: str) -> str | None:
     return _NAMED_FORMATS.get(suffix(name))
 
 
+_LIBRARY_NAMED = {".ubj": "ubjson", ".json": "json", ".skops": "skops"}
+
+
+def library_named_format(name: str) -> str | None:
+    """``ubjson`` (XGBoost), ``json`` or ``skops`` when the name says one of the model formats whose
+    bytes alone do not (a UBJSON object, a JSON document, a zip): the reader then checks the structure."""
+    return _LIBRARY_NAMED.get(suffix(name))
+
+
 def table_format(name: str) -> str | None:
     """``csv``, ``tsv``, ``parquet`` or ``jsonl`` when the name says a table in that format."""
     return TABLE_SUFFIXES.get(suffix(name))

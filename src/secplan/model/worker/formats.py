@@ -12,26 +12,27 @@ import json
 from pathlib import Path
 
 from secplan.errors import InputError
+from secplan.filetypes import is_dataset_name, library_named_format
 
 LOADABLE = ("sklearn", "skops", "xgboost", "lightgbm", "onnx")
 """The formats a worker loads."""
 _SCANNED = {"joblib": "sklearn", "pickle": "sklearn", "onnx": "onnx"}
 """Scanner format name -> worker format, for files the scanner analyses."""
 _XGB_JSON_HEAD = 1 << 20
-_SKIP_SUFFIXES = {".md", ".yaml", ".yml", ".sig", ".sigstore", ".html", ".txt.sig", ".csv", ".parquet"}
+_SKIP_SUFFIXES = {".md", ".yaml", ".yml", ".sig", ".sigstore", ".html", ".txt.sig"}
 
 
 def native_format(path: Path) -> str | None:
     """``xgboost`` or ``lightgbm`` when the file has that library's native structure, else None."""
-    name = path.name.lower()
+    named = library_named_format(path.name)
     try:
         with path.open("rb") as handle:
             head = handle.read(_XGB_JSON_HEAD)
     except OSError:
         return None
-    if name.endswith(".ubj") and head[:1] == b"{":
+    if named == "ubjson" and head[:1] == b"{":
         return "xgboost"
-    if name.endswith(".json") and b'"learner"' in head[:4096]:
+    if named == "json" and b'"learner"' in head[:4096]:
         try:
             doc = json.loads(path.read_bytes()) if path.stat().st_size <= 256 * 1024 * 1024 else None
         except ValueError:
@@ -44,7 +45,7 @@ def native_format(path: Path) -> str | None:
 
 def scanned_format(scanner_format: str, path: Path) -> str | None:
     """The worker format of a file the scanner analysed, or None when it is not a loadable model."""
-    if path.suffix.lower() == ".skops" and scanner_format == "zip":
+    if library_named_format(path.name) == "skops" and scanner_format == "zip":
         return "skops"
     return _SCANNED.get(scanner_format)
 
@@ -63,4 +64,4 @@ def choose(candidates: list[tuple[Path, str]], where: str, formats_seen: list[st
 
 def skipped(path: Path) -> bool:
     """Files beside a model (cards, signatures, data) that are never the model."""
-    return path.suffix.lower() in _SKIP_SUFFIXES and native_format(path) is None
+    return (path.suffix.lower() in _SKIP_SUFFIXES or is_dataset_name(path.name)) and native_format(path) is None
