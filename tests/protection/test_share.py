@@ -188,9 +188,11 @@ def test_payload_swapped_for_another_valid_age_file_is_caught(sqlite_store: Stor
 def test_create_refuses_bad_input(sqlite_store: Store, project: Path, recipient,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     age_recipient, _ = recipient
+    # A changed last character breaks the bech32 checksum; it must differ from the real one (1 in 32).
+    broken = age_recipient[:-1] + ("q" if age_recipient[-1] != "q" else "p")
     cases = [
         (["models/model.bin", "--recipient", age_recipient, "--expires", FUTURE], "--agreement REF is required"),
-        (["models/model.bin", "--recipient", age_recipient[:-1] + "x", "--expires", FUTURE, "--agreement", "A"],
+        (["models/model.bin", "--recipient", broken, "--expires", FUTURE, "--agreement", "A"],
          "checksum"),
         (["models/model.bin", "--recipient", "nope", "--expires", FUTURE, "--agreement", "A"], "neither"),
         (["models/model.bin", "--recipient", age_recipient, "--expires", "2020-01-01", "--agreement", "A"],
