@@ -30,13 +30,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
 
 
 def leaf_commands() -> Iterator[tuple[tuple[str, ...], object]]:
-    """Every command of the tree (not the groups), with its built click command."""
+    """Every visible command of the tree (not the groups, not hidden aliases), with its click command."""
     def walk(command: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
         subs = getattr(command, "commands", None)
         if subs is None:
             yield path, command
             return
         for name, sub in subs.items():
-            yield from walk(sub, (*path, name))
+            if not getattr(sub, "hidden", False):
+                yield from walk(sub, (*path, name))
 
     yield from walk(typer.main.get_command(app), ())

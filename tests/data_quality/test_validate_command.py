@@ -33,7 +33,7 @@ def test_profile_then_validate_against_it(project, capsys):
     written = json.loads(capsys.readouterr().out)
     assert written["profile_written"] == str(profile) and written["passed"] is True
     assert json.loads(profile.read_text())["columns"]["plan"]["categories"]
-    assert run("data", "validate", str(project / "next.csv"), "--baseline", str(profile),
+    assert run("data", "validate", str(project / "next.csv"), "--profile", str(profile),
                "--against", str(project / "train.parquet"), "-f", "json") == 0
     report = json.loads(capsys.readouterr().out)
     assert report["findings"] == [] and report["summary"]["high"] == 0
@@ -45,10 +45,10 @@ def test_failures_at_or_above_fail_on_exit_1(project, capsys):
     capsys.readouterr()
     bad = pd.read_csv(project / "next.csv").drop(columns=["visits"])
     bad.to_csv(project / "bad.csv", index=False)
-    assert run("data", "validate", str(project / "bad.csv"), "--baseline", str(profile), "--no-label-noise") == 1
+    assert run("data", "validate", str(project / "bad.csv"), "--profile", str(profile), "--no-label-noise") == 1
     out = capsys.readouterr().out
     assert "visits" in out and "missing" in out
-    assert run("data", "validate", str(project / "bad.csv"), "--baseline", str(profile), "--no-label-noise",
+    assert run("data", "validate", str(project / "bad.csv"), "--profile", str(profile), "--no-label-noise",
                "--fail-on", "critical") == 0
 
 
@@ -58,11 +58,11 @@ def test_failures_at_or_above_fail_on_exit_1(project, capsys):
     (lambda p: (p / "latin1.csv").write_bytes("name\nJos\xe9\n".encode("latin-1")), ["latin1.csv"], "latin1.csv"),
     (lambda p: (p / "notes.txt").write_text("just text"), ["notes.txt"], "not a table"),
     (lambda p: (p / "x.parquet").write_bytes(b"PAR1garbagePAR1"), ["x.parquet"], "x.parquet"),
-    (lambda p: (p / "b.json").write_text("{not json"), ["next.csv", "--baseline", "b.json"], "not valid JSON"),
-    (lambda p: (p / "b.json").write_text('{"version": 1}'), ["next.csv", "--baseline", "b.json"], "not a secplan profile"),
+    (lambda p: (p / "b.json").write_text("{not json"), ["next.csv", "--profile", "b.json"], "not valid JSON"),
+    (lambda p: (p / "b.json").write_text('{"version": 1}'), ["next.csv", "--profile", "b.json"], "not a secplan profile"),
     (lambda p: (p / "r.yaml").write_text("rules: [{column: x1, mim: 0}]"), ["next.csv", "--rules", "r.yaml"], "mim"),
     (lambda p: None, ["next.csv", "--label", "nope"], "'nope'"),
-    (lambda p: None, ["next.csv", "--baseline", "a.json", "--write-profile", "b.json"], "not both"),
+    (lambda p: None, ["next.csv", "--profile", "a.json", "--write-profile", "b.json"], "not both"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(project, capsys, setup, argv, needle):
     setup(project)

@@ -54,7 +54,7 @@ def test_reappearing_vulnerability_is_reopened_with_a_new_first_seen(store: Stor
 
 def test_scan_record_and_patches_cli(store: Store, project_dir: Path, write, cli) -> None:
     write("requirements.txt", "pyyaml==5.3\n")
-    r = cli("platform", "scan", project_dir, "--record", "-f", "json")
+    r = cli("platform", "scan", project_dir, "--store", "-f", "json")
     assert r.code == 0 and "2 new" in r.err
     r = cli("platform", "patches", "-C", project_dir, "-f", "json")
     doc = r.json()
@@ -83,7 +83,7 @@ def test_cli_scans_and_assessments_share_one_history_per_plan(store: Store, proj
 
     write("secplan.yaml", "version: 1\nproject:\n  name: credit-risk\n")
     write("requirements.txt", "pyyaml==5.3\n")
-    assert "2 new" in cli("platform", "scan", project_dir, "--record").err
+    assert "2 new" in cli("platform", "scan", project_dir, "--store").err
     later = dt.date.today() + dt.timedelta(days=100)
     ev = Evidence(project_dir, load_plan(project_dir / "secplan.yaml"), today=later, store=store)
     probe = next(p for p in all_probes() if p.id == "patch-sla-overdue")

@@ -102,14 +102,14 @@ def test_baseline_accepts_known_findings_and_stores_no_values(project_dir: Path,
     token = "ghp_" + "R4nd0mT0k3nV4lu3X9q2W8e7T6y5U4i3O2p1"
     write("ci.sh", f"export GH={token}\n")
     baseline = project_dir.parent / "baseline.json"
-    r = cli("platform", "scan", project_dir, "--scanners", "secret", "--write-baseline", baseline, "-f", "json")
+    r = cli("platform", "scan", project_dir, "--scanners", "secret", "--write-secrets-baseline", baseline, "-f", "json")
     assert r.code == 1 and "wrote 1 accepted" in r.err
     assert token not in baseline.read_text()
-    r = cli("platform", "scan", project_dir, "--scanners", "secret", "--baseline", baseline, "-f", "json")
+    r = cli("platform", "scan", project_dir, "--scanners", "secret", "--secrets-baseline", baseline, "-f", "json")
     assert r.code == 0 and r.json()["findings"] == []
     write("ci.sh", f"export GH={token}\nexport GH2=ghp_{'Q' * 36}\n")  # a new secret is still reported
-    r = cli("platform", "scan", project_dir, "--scanners", "secret", "--baseline", baseline, "-f", "json")
+    r = cli("platform", "scan", project_dir, "--scanners", "secret", "--secrets-baseline", baseline, "-f", "json")
     assert r.code == 1 and len(r.json()["findings"]) == 1 and r.json()["findings"][0]["line"] == 2
     baseline.write_text("{not json")
-    r = cli("platform", "scan", project_dir, "--baseline", baseline)
+    r = cli("platform", "scan", project_dir, "--secrets-baseline", baseline)
     assert r.code == 2 and "not a secplan secrets baseline" in r.err and "Traceback" not in r.err

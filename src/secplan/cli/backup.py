@@ -77,7 +77,7 @@ def verify_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
 
 @backup_app.command("restore")
 def restore_command(target: Path = typer.Argument(..., help="An empty or new folder to restore into."),
-                    snapshot: str = typer.Option("latest", "--snapshot", "-s"),
+                    snapshot: str = typer.Option("latest", "--snapshot"),
                     root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Restore a snapshot into a folder (never over existing files)."""
     from secplan.human.access import require_at

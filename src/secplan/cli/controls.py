@@ -13,7 +13,7 @@ from secplan.vocabulary import Pillar
 
 
 def controls_command(
-    pillar: Pillar | None = typer.Option(None, "--pillar", "-p", help="Only this pillar (DS, MS, PS, CS, HS)."),
+    pillar: Pillar | None = typer.Option(None, "--pillar", help="Only this pillar (DS, MS, PS, CS, HS)."),
     framework: str | None = typer.Option(None, "--framework", help="Show the items of this framework: "
                                          + ", ".join(FRAMEWORK_COLUMNS)),
     fmt: Format = FormatOption,

@@ -11,14 +11,23 @@ from typing import Any
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, OutputOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    OutputOption,
+    RootOption,
+    emit,
+    err_console,
+    renamed_option,
+    simple_table,
+)
 from secplan.vocabulary import Severity
 
 
 def anonymize_command(
     source: Path = typer.Argument(..., help="Input table: CSV, TSV, Parquet or JSON Lines (never modified)."),
     target: Path = typer.Argument(..., help="Output table (format from its suffix), written atomically."),
-    policy: Path = typer.Option(..., "--policy", "-p", help="Anonymisation policy (YAML)."),
+    policy: Path = typer.Option(..., "--policy", help="Anonymisation policy (YAML)."),
     label: str | None = typer.Option(None, "--label", help="Label column: also measure model accuracy."),
     model: str = typer.Option("logistic", "--model", help="logistic, random_forest or gradient_boosting."),
     key: str | None = typer.Option(None, "--key", "-k",
@@ -80,8 +89,9 @@ def _anonymize_table(result: dict[str, Any]):
 def validate_command(
     path: Path = typer.Argument(..., help="Dataset: CSV, TSV, Parquet or JSON Lines."),
     write_profile: Path | None = typer.Option(None, "--write-profile", help="Write the dataset's profile as a baseline."),
-    baseline: Path | None = typer.Option(None, "--baseline", "-b", help="Check against this baseline profile."),
-    rules: Path | None = typer.Option(None, "--rules", "-r", help="Declarative rules and thresholds (YAML)."),
+    profile: Path | None = typer.Option(None, "--profile", help="Check against this baseline profile "
+                                        "(one written by --write-profile)."),
+    rules: Path | None = typer.Option(None, "--rules", help="Declarative rules and thresholds (YAML)."),
     against: Path | None = typer.Option(None, "--against", help="Another split: report rows shared with it (leakage)."),
     label: str | None = typer.Option(None, "--label", help="Label column (label noise and poisoning checks)."),
     no_label_noise: bool = typer.Option(False, "--no-label-noise", help="Skip the cross-validated label noise check."),
@@ -89,11 +99,13 @@ def validate_command(
     root: Path = RootOption,
     fmt: Format = FormatOption,
     output: Path | None = OutputOption,
+    baseline: Path | None = typer.Option(None, "--baseline", "-b", hidden=True, help="Old spelling of --profile."),
 ) -> None:
     """Profile a dataset and check it: schema, ranges, categories, duplicates, leakage, label noise,
     outliers, poisoning indicators and drift; exit 1 on failures at or above --fail-on."""
     from secplan.data.validate import validate_path
 
+    baseline = renamed_option(profile, baseline, "--profile", "--baseline")
     report = validate_path(path, baseline=baseline, write_profile=write_profile, rules=rules, against=against,
                            label=label, label_noise=not no_label_noise)
     if write_profile is not None:
@@ -134,4 +146,5 @@ def register(app: typer.Typer) -> None:
                                no_args_is_help=True)
         app.add_typer(data_app, name="data")
     data_app.command("anonymize")(anonymize_command)
+    data_app.command("anonymise", hidden=True, help="Same as `anonymize` (British spelling).")(anonymize_command)
     data_app.command("validate")(validate_command)

@@ -41,7 +41,7 @@ def _rows(views: list[dict]) -> list[tuple]:
 def create_command(
     name: str = typer.Argument(..., help="Key name (letters, digits, . _ -)."),
     key_type: str = typer.Option("aes-kek", "--type", "-t", help=f"One of: {', '.join(TYPES)}."),
-    provider: str = typer.Option("local", "--provider", "-p", help=f"One of: {', '.join(PROVIDERS)}."),
+    provider: str = typer.Option("local", "--provider", help=f"One of: {', '.join(PROVIDERS)}."),
     root: Path = RootOption,
     fmt: Format = FormatOption,
 ) -> None:

@@ -15,6 +15,7 @@ from secplan.cli.common import (
     err_console,
     format_option,
     progress,
+    renamed_option,
     simple_table,
     to_json,
     write_output,
@@ -39,9 +40,10 @@ def scan_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
     policy_file: Path | None = typer.Option(None, "--policy", help="YAML policy extending the allowlist."),
     root: Path = typer.Option(Path("."), "--root", "-C", help="Project whose audit ledger records the scan."),
-    record: bool | None = typer.Option(None, "--record/--no-record",
-                                       help="Write a model.scan event to the ledger (default: when the "
-                                            "project has a store)."),
+    store_scan: bool | None = typer.Option(None, "--store/--no-store",
+                                           help="Write a model.scan event to the project's ledger (default: "
+                                                "when the project has a store)."),
+    record: bool | None = typer.Option(None, "--record/--no-record", hidden=True, help="Old spelling of --store."),
 ) -> None:
     """Scan model artifacts without loading them.
 
@@ -62,7 +64,8 @@ def scan_command(
         write_sarif(report.findings(), output, automation_id="secplan/model-scan/", base_uri=False)
     else:
         _print_table(report, output)
-    if record or (record is None and _has_store(root)):
+    store_scan = renamed_option(store_scan, record, "--store", "--record")
+    if store_scan or (store_scan is None and _has_store(root)):
         _record(root, report)
     raise typer.Exit(report.exit_code())
 

@@ -42,7 +42,7 @@ def _keys(root: Path):
 @model_app.command("register")
 def register_command(
     path: Path = typer.Argument(..., help="Model folder or file."),
-    name: str = typer.Option(..., "--name", "-n", help="Model name."),
+    name: str = typer.Option(..., "--name", help="Model name."),
     version: str | None = typer.Option(None, "--version", help="Version label (default: 1, 2, 3, ... per name)."),
     datasets: list[str] = typer.Option([], "--dataset", "-d", help="Training data: PATH or NAME@VERSION (repeat)."),
     code_ref: str | None = typer.Option(None, "--code-ref", help="Git commit of the training code."),
@@ -225,7 +225,7 @@ def card_command(ref: str = typer.Argument(..., help="NAME@VERSION"),
 @data_app.command("register")
 def data_register_command(
     path: Path = typer.Argument(..., help="Dataset file or folder."),
-    name: str | None = typer.Option(None, "--name", "-n", help="Dataset name (default: the file name's stem)."),
+    name: str | None = typer.Option(None, "--name", help="Dataset name (default: the file name's stem)."),
     version: str | None = typer.Option(None, "--version", help="Version label (default: 1, 2, 3, ...)."),
     classification: str | None = typer.Option(None, "--classification",
                                               help="public, internal, confidential or restricted."),

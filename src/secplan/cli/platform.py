@@ -15,6 +15,7 @@ from secplan.cli.common import (
     emit,
     err_console,
     format_option,
+    renamed_option,
     simple_table,
     write_sarif,
 )
@@ -47,11 +48,16 @@ def scan(
     output: Path | None = OutputOption,
     fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when a finding is at least this severe."),
     scanners: str = typer.Option("vuln,secret,config,code", "--scanners", help="Which scanners to run."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Secrets baseline: accepted findings are not reported."),
-    write_baseline: Path | None = typer.Option(None, "--write-baseline",
+    secrets_baseline: Path | None = typer.Option(None, "--secrets-baseline",
+                                                 help="Secrets baseline: accepted findings are not reported."),
+    write_baseline: Path | None = typer.Option(None, "--write-secrets-baseline",
                                                help="Write the current secret findings to this baseline file."),
-    record: bool | None = typer.Option(None, "--record/--no-record", help="Record vulnerabilities in the store "
-                                       "for patch tracking (default: when the project has a store)."),
+    store_scan: bool | None = typer.Option(None, "--store/--no-store", help="Keep vulnerabilities in the store "
+                                           "for patch tracking (default: when the project has a store)."),
+    baseline: Path | None = typer.Option(None, "--baseline", hidden=True, help="Old spelling of --secrets-baseline."),
+    old_write_baseline: Path | None = typer.Option(None, "--write-baseline", hidden=True,
+                                                   help="Old spelling of --write-secrets-baseline."),
+    record: bool | None = typer.Option(None, "--record/--no-record", hidden=True, help="Old spelling of --store."),
 ) -> None:
     """Scan a project offline and report findings; secrets are always redacted."""
     from secplan.platform import secrets
@@ -59,6 +65,9 @@ def scan(
 
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory")
+    secrets_baseline = renamed_option(secrets_baseline, baseline, "--secrets-baseline", "--baseline")
+    write_baseline = renamed_option(write_baseline, old_write_baseline, "--write-secrets-baseline", "--write-baseline")
+    store_scan = renamed_option(store_scan, record, "--store", "--record")
     from secplan.cli.common import progress
 
     with progress() as bar:
@@ -68,9 +77,9 @@ def scan(
     if write_baseline is not None:
         count = secrets.write_baseline(write_baseline, result.findings)
         err_console.print(f"wrote {count} accepted secret(s) to {write_baseline}")
-    if baseline is not None:
-        result.findings = secrets.apply_baseline(result.findings, secrets.load_baseline(baseline))
-    _record(directory, result, record)
+    if secrets_baseline is not None:
+        result.findings = secrets.apply_baseline(result.findings, secrets.load_baseline(secrets_baseline))
+    _record(directory, result, store_scan)
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True, soft_wrap=True)
     if fmt == ScanFormat.SARIF:
@@ -123,7 +132,7 @@ def patches(
 
         sla = dict(load_plan(root / "secplan.yaml").policy.patch.sla_days)
     if not Store.exists_for(root):
-        raise InputError(f"{root}: no store yet; run `secplan platform scan {root} --record` first")
+        raise InputError(f"{root}: no store yet; run `secplan platform scan {root} --store` first")
     store = Store.for_project(root)
     try:
         items = exposures(store, project_of(store).id, sla)

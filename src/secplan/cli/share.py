@@ -29,7 +29,7 @@ def _rows(views: list[dict]) -> list[tuple]:
 @share_app.command("create")
 def create_command(
     file: Path = typer.Argument(..., help="The file to share."),
-    recipient: str = typer.Option(..., "--recipient", "-r", help="age1... or a file with an age recipient or "
+    recipient: str = typer.Option(..., "--recipient", help="age1... or a file with an age recipient or "
                                   "a PEM X25519 public key (secplan keys export-public)."),
     expires: str = typer.Option(..., "--expires", help="Last day the share may be opened (YYYY-MM-DD)."),
     agreement: str | None = typer.Option(None, "--agreement", help="The data-sharing agreement's reference."),

@@ -24,7 +24,7 @@ tokens = typer.Typer(help="API tokens: use one by setting SECPLAN_TOKEN.", no_ar
 
 @tokens.command("create")
 def create(user: str,
-           role: list[str] = typer.Option([], "--role", "-r", help="Limit the token to these roles of the user."),
+           role: list[str] = typer.Option([], "--role", help="Limit the token to these roles of the user."),
            expires: dt.datetime | None = typer.Option(None, "--expires", formats=DATE_FORMATS,
                                                       help="Last valid day (default 90 days, at most a year)."),
            fmt: Format = FormatOption, root: Path = RootOption) -> None:

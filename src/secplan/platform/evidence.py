@@ -38,4 +38,4 @@ class PatchEvidence:
 PLATFORM_SCAN: EvidenceKey[PlatformScan] = EvidenceKey(
     "platform_scan", PlatformScan, "the platform scan (`secplan platform scan`)")
 PLATFORM_PATCHES: EvidenceKey[PatchEvidence] = EvidenceKey(
-    "platform_patches", PatchEvidence, "recorded vulnerabilities with first-seen dates (`secplan platform scan --record`)")
+    "platform_patches", PatchEvidence, "recorded vulnerabilities with first-seen dates (`secplan platform scan --store`)")

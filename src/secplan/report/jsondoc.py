@@ -31,7 +31,7 @@ def report_schema() -> dict[str, Any]:
 
 
 def load_report(path: str | os.PathLike[str]) -> AssessmentDoc:
-    """Read a JSON report back (a ``--baseline``, or one to re-render in another format).
+    """Read a JSON report back (a ``--previous-report``, or one to re-render in another format).
 
     Anything wrong is an :class:`InputError` naming the file and the first problem, never a traceback.
     """

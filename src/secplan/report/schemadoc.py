@@ -17,7 +17,7 @@ from secplan.report.jsondoc import report_schema
 INTRO = f"""# The JSON report: `secplan assess --format json`
 
 The JSON report is the assessment document itself (`secplan.assess.result.AssessmentDoc`). Every
-other format (table, SARIF, JUnit, Markdown, HTML) is rendered from it, and `--baseline` reads it
+other format (table, SARIF, JUnit, Markdown, HTML) is rendered from it, and `--previous-report` reads it
 back, so scripts should read this one rather than parse the others.
 
 - `version` is `{REPORT_VERSION}`. It changes when a field changes meaning or disappears; adding a field
@@ -26,7 +26,7 @@ back, so scripts should read this one rather than parse the others.
   format: statuses `pass fail partial manual waived not_applicable error`; severities
   `critical high medium low info`; outcomes `positive negative no_evidence not_applicable error`.
 - A finding is a `negative` outcome; its `state` says whether it is `open` (counts for `--fail-on`),
-  `waived` (an active waiver covers it) or `baseline` (it was in the `--baseline` report). Positive,
+  `waived` (an active waiver covers it) or `baseline` (it was in the `--previous-report` report). Positive,
   no-evidence, not-applicable and error results are listed too: they are the evidence for the status.
 - `failed` is the gate: true when an open finding is at or above `fail_on`; the exit code is then 1.
 
@@ -66,7 +66,7 @@ MEANINGS: dict[str, str] = {
     "AssessmentDoc.pillars": "The five pillars, in plan order, with rolled-up scores.",
     "AssessmentDoc.controls": "All 32 controls, in plan order (DS-1 .. HS-5).",
     "AssessmentDoc.waivers": "Every waiver of the plan and whether it was active, expired or matched nothing.",
-    "AssessmentDoc.baseline": "The `--baseline` report this run was compared with, if any.",
+    "AssessmentDoc.baseline": "The `--previous-report` this run was compared with, if any.",
     "AssessmentDoc.probes": "Each probe that ran: time taken, results, and its error if it failed.",
     "ControlDoc.id": "Control id, `DS-1` .. `HS-5`.",
     "ControlDoc.pillar": "The pillar (the id's prefix).",

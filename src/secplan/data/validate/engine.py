@@ -94,7 +94,7 @@ def validate_path(
     from secplan.data.anonymize.tableio import read_table
 
     if baseline is not None and write_profile is not None:
-        raise InputError("give either --baseline or --write-profile, not both")
+        raise InputError("give either --profile or --write-profile, not both")
     ruleset = load_rules(rules) if rules else None
     base = load_profile(baseline) if baseline else None
     df = read_table(path)

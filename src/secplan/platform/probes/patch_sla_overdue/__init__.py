@@ -13,7 +13,7 @@ NEEDS = (PLATFORM_PATCHES, PLATFORM_SCAN)
 def run(ev: Evidence) -> Iterator[Result]:
     patches = ev.get(PLATFORM_PATCHES)
     if not patches.available:
-        yield no_evidence("no first-seen dates: run `secplan platform scan --record` (or assess with a store)")
+        yield no_evidence("no first-seen dates: run `secplan platform scan --store` (or assess with a store)")
         return
     items = patches.exposures
     if not items:
