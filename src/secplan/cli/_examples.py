@@ -47,7 +47,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "model history": ("secplan model history churn",),
     "model diff": ("secplan model diff churn@1 churn@2",),
     "model card": ("secplan model card churn@2 -o MODEL_CARD.md",),
-    "model evaluate": ("secplan model evaluate churn@2",),
+    "model evaluate": ("secplan model evaluate churn@2 --data test.parquet --train train.parquet --target churned",
+                       "secplan model evaluate churn@2 --data test.csv --target churned --sensitive sex --sensitive "
+                       "age_band --suite fairness --format json",
+                       "secplan model evaluate churn@2 --data test.csv --target churned --budget 500 --seed 7 "
+                       "--endpoint http://127.0.0.1:8080/v2/models/churn"),
     "data classify": ("secplan data classify data/", "secplan data classify data/customers.parquet --format json"),
     "data anonymize": ("secplan data anonymize customers.csv public.csv --policy anonymise.yaml",
                        "secplan data anonymise customers.csv public.csv --policy anonymise.yaml --label churned"),

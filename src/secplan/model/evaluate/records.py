@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from secplan.store.base import Base, utcnow
@@ -14,7 +14,7 @@ class EvaluationRow(Base):
     __tablename__ = "model_evaluations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    project: Mapped[str] = mapped_column(String(200), index=True)
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[str] = mapped_column(String(100))
     digest: Mapped[str] = mapped_column(String(71))
@@ -29,3 +29,5 @@ class EvaluationRow(Base):
     signing_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_model_evaluations_version", "project_id", "name", "version"),)

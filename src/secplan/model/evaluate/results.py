@@ -47,11 +47,11 @@ def save(store: Store, version: ModelVersion, result: dict[str, Any],
     """Store, attest and ledger ``result``; returns what was recorded (id, attestation state)."""
     from secplan.identity import current_actor
     from secplan.ledger import record
-    from secplan.model.registry.versions import project_of
+    from secplan.projects import project_of
 
     bundle, attestation = _attest(manager, version, result)
     with store.session() as session:
-        row = EvaluationRow(project=project_of(store), name=version.name, version=version.version,
+        row = EvaluationRow(project_id=project_of(store).id, name=version.name, version=version.version,
                             digest=f"sha256:{version.root_digest}", suites=",".join(result["suites"]),
                             passed=result.get("passed"), result=json.dumps(result, default=str), attestation=bundle,
                             signing_key=version.signing_key if bundle else None, created_by=current_actor())
@@ -68,10 +68,10 @@ def save(store: Store, version: ModelVersion, result: dict[str, Any],
 
 def evaluations(store: Store, name: str | None = None, version: str | None = None) -> list[dict[str, Any]]:
     """Stored evaluations, oldest first, each with its digest and result document."""
-    from secplan.model.registry.versions import project_of
+    from secplan.projects import project_of
 
     with store.session() as session:
-        query = select(EvaluationRow).where(EvaluationRow.project == project_of(store))
+        query = select(EvaluationRow).where(EvaluationRow.project_id == project_of(store).id)
         if name is not None:
             query = query.where(EvaluationRow.name == name)
         if version is not None:

@@ -1,0 +1,66 @@
+"""One reading of a result document for people: the verdict word and each suite's headline numbers.
+
+The command's table, ``secplan model show``, the model card and the HTML report all say the same
+thing about an evaluation, so they all take it from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def verdict(passed: bool | None) -> str:
+    """``pass``, ``fail`` or ``-`` (no threshold applies)."""
+    return "-" if passed is None else ("pass" if passed else "fail")
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else "n/a"
+    return str(value)
+
+
+def headline(name: str, suite: dict[str, Any]) -> str:
+    """The few numbers that say how a suite went, in one line."""
+    if name == "quality":
+        metrics = suite.get("metrics", {})
+        keys = [k for k in ("accuracy", "auc", "f1", "rmse", "mae") if k in metrics]
+        return ", ".join(f"{k} {_num(metrics[k])}" for k in keys) or "no metric"
+    if name == "robustness":
+        parts = [f"flip rate {_num(suite.get('perturbation_flip_rate'))}"]
+        parts += [f"{a['name']} success {_num(a.get('success_rate'))} in {a.get('queries')} queries"
+                  for a in suite.get("attacks", [])]
+        parts += [f"{s['name']} skipped: {s['skipped']}" for s in suite.get("skipped", [])]
+        return "; ".join(parts)
+    if name == "privacy":
+        fidelity = suite.get("extraction_fidelity", {})
+        parts = [f"membership AUC {_num(suite.get('membership_auc'))}"]
+        if fidelity:
+            parts.append("extraction fidelity " + ", ".join(f"{_num(v)}@{k}" for k, v in fidelity.items()))
+        return "; ".join(parts)
+    if name == "fairness":
+        if not suite.get("features"):
+            return suite.get("note", "no sensitive feature")
+        parts = [f"{f['feature']}: parity {_num(f['demographic_parity_ratio'])}, "
+                 f"eq. odds diff {_num(f['equalized_odds_difference'])}" for f in suite["features"]]
+        if suite.get("proxies"):
+            parts.append("proxies: " + ", ".join(suite["proxies"]))
+        return "; ".join(parts)
+    if name == "explain":
+        top = suite.get("importance", [])[:3]
+        return "top features: " + ", ".join(f"{i['feature']} {_num(i['value'])}" for i in top) if top else "none"
+    return ""
+
+
+def failed_checks(result: dict[str, Any]) -> list[str]:
+    """Each threshold a result breaks, as ``suite: threshold value > limit``."""
+    out = []
+    for name, suite in result.get("suites", {}).items():
+        for check in suite.get("checks", []):
+            if check.get("passed") is False:
+                feature = f" ({check['feature']})" if check.get("feature") else ""
+                out.append(f"{name}: {check['threshold']}{feature} {_num(check['value'])} vs limit "
+                           f"{_num(check['limit'])}")
+    return out
