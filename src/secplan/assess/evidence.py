@@ -276,6 +276,7 @@ ENGINE_MODULES: list[str] = [
     "secplan.data.share.collect",
     "secplan.compliance.retention.collect",
     "secplan.model.registry.collect",
+    "secplan.model.evaluate.collect",
 ]
 
 

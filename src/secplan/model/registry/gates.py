@@ -1,7 +1,8 @@
 """Promotion gates: a version moves to a stage only when every gate the stage needs is met.
 
 ``production`` needs all four: signed and verifies, scan safe, evaluation thresholds from
-``plan.policy.evaluation`` (when the version has metrics or the plan sets a minimum), and an
+``plan.policy.evaluation`` (judging the version's current evaluation, of its exact digest; without
+one, the metrics recorded at registration, when there are any or the plan sets a minimum), and an
 approval by a second person (``require_approval``, which consumes it). ``staging`` needs the first
 two; ``candidate`` and custom stages need none. A refusal lists every unmet gate and is recorded.
 """
@@ -61,7 +62,39 @@ def _evaluation_policy(store: Store) -> dict[str, Any]:
     return policy.model_dump()
 
 
-def evaluation_gate(version: ModelVersion, policy: dict[str, Any]) -> Gate:
+def _recheck(result: dict[str, Any], policy: dict[str, Any]) -> list[str]:
+    """Each stored check re-judged against the plan's thresholds now (a plan can tighten after a run)."""
+    problems = []
+    for name, suite in result.get("suites", {}).items():
+        for check in suite.get("checks", []):
+            limit = policy.get(check.get("threshold"), check.get("limit"))
+            value = check.get("value")
+            if limit is None or not isinstance(value, int | float):
+                continue
+            ok = value >= limit if str(check["threshold"]).startswith("min_") else value <= limit
+            if not ok:
+                feature = f" ({check['feature']})" if check.get("feature") else ""
+                problems.append(f"{name}: {check['threshold']}{feature} {value} vs the plan's limit {limit}")
+    return problems
+
+
+def evaluation_gate(version: ModelVersion, policy: dict[str, Any], current: dict[str, Any] | None = None,
+                    other_digests: int = 0) -> Gate:
+    """The version's current evaluation (of its digest) judged by the plan's thresholds; without one,
+    the metrics recorded at registration, which the plan's thresholds judge as well."""
+    if current is not None:
+        problems = _recheck(current["result"], policy)
+        minimum = policy.get("min_accuracy")
+        accuracy = current["result"].get("suites", {}).get("quality", {}).get("metrics", {}).get("accuracy")
+        if minimum is not None and isinstance(accuracy, int | float) and accuracy < minimum:
+            problems.append(f"quality: accuracy {accuracy} is below the plan's minimum {minimum}")
+        what = f"evaluation {current['id']} of {current['digest']}"
+        if problems:
+            return Gate("evaluation", False, f"{what}: " + "; ".join(problems))
+        return Gate("evaluation", True, f"{what} meets the plan's thresholds")
+    if other_digests:
+        return Gate("evaluation", False, f"the {other_digests} evaluation(s) recorded for {version.ref} are of other "
+                    f"bytes, never of sha256:{version.root_digest}: run `secplan model evaluate {version.ref}`")
     metrics = version.lineage.get("metrics") or {}
     if not metrics and policy.get("min_accuracy") is None:
         return Gate("evaluation", True, "no evaluation recorded and the plan sets no minimum accuracy")
@@ -81,7 +114,7 @@ def evaluation_gate(version: ModelVersion, policy: dict[str, Any]) -> Gate:
             problems.append(f"{key} {value} is above the plan's maximum {limit}")
     if problems:
         return Gate("evaluation", False, "; ".join(problems))
-    return Gate("evaluation", True, "metrics meet the plan's thresholds")
+    return Gate("evaluation", True, "registration metrics meet the plan's thresholds (no evaluation recorded)")
 
 
 def _approval_pending(store: Store, target: str) -> bool:
@@ -110,7 +143,11 @@ def evaluate(store: Store, root: Path, manager: KeyManager, version: ModelVersio
         gates.append(Gate("scan", safe, "artifact scan is safe" if safe else
                           f"artifact scan verdict is {version.scan_verdict} (needs safe)"))
     if "evaluation" in needed:
-        gates.append(evaluation_gate(version, _evaluation_policy(store)))
+        from secplan.model.evaluate.results import current, evaluations
+
+        found = current(store, version)
+        others = 0 if found else len(evaluations(store, version.name, version.version))
+        gates.append(evaluation_gate(version, _evaluation_policy(store), found, others))
     return gates
 
 

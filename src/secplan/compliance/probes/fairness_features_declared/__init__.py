@@ -32,15 +32,35 @@ def run(ev: Evidence) -> Iterator[Result]:
             yield negative(f"protected attributes {', '.join(cols)} in the data, but no fairness policy "
                            "declares sensitive features", Location(path), key=path)
         return
+    evaluations = ev.get(EVALUATIONS)
     judged = False
-    for evaluation, suite in ev.get(EVALUATIONS).latest_with(SUITE):
+    for evaluation, suite in evaluations.latest_with(SUITE):
         judged = True
         key = f"{evaluation.ref}|{SUITE}"
-        if suite.passed:
-            yield positive(f"{evaluation.ref} meets the fairness thresholds across {', '.join(declared)}", key=key,
-                           details={"metrics": dict(suite.metrics)})
+        where = evaluations.where(evaluation.ref)
+        details = {"metrics": dict(suite.metrics), "digest": evaluation.digest,
+                   "features": list(suite.details.get("features", []))}
+        proxies = list(suite.details.get("proxies", []))
+        if suite.passed is False:
+            why = "; ".join(suite.details.get("failed", [])) or "a threshold of policy.evaluation is not met"
+            yield negative(f"{evaluation.ref} fails the fairness thresholds: {why}", where, key=key, details=details)
+        elif not suite.details.get("features", True):
+            yield negative(f"{evaluation.ref}'s fairness evaluation measured no sensitive feature (declared: "
+                           f"{', '.join(declared)}); give them with --sensitive", where, key=key)
         else:
-            yield negative(f"{evaluation.ref} fails the fairness thresholds across {', '.join(declared)}", key=key,
-                           details={"metrics": dict(suite.metrics)})
+            yield positive(f"{evaluation.ref} meets the fairness thresholds across "
+                           f"{', '.join(suite.details.get('features', declared))}", where, key=key, details=details)
+        if proxies:
+            yield negative(f"{evaluation.ref} reads {', '.join(proxies)}, which predict a sensitive attribute that "
+                           "is not a model input (a proxy can carry the bias the attribute would)", where,
+                           key=f"{evaluation.ref}|proxy", details={"proxies": proxies})
+    for version in evaluations.versions:
+        if (version.sensitive_data or version.stages) and evaluations.current_suite(version.ref, SUITE) is None:
+            judged = True
+            why = "trained on confidential or restricted data" if version.sensitive_data else \
+                f"in {', '.join(version.stages)}"
+            yield negative(f"{version.ref} is {why} and has no fairness evaluation of its digest across "
+                           f"{', '.join(declared)}: run `secplan model evaluate {version.ref} --suite fairness`",
+                           evaluations.where(version.ref), key=f"{version.ref}|unevaluated")
     if not judged:
         yield no_evidence(f"sensitive features {', '.join(declared)} are declared; no fairness evaluation is recorded")

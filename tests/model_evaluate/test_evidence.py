@@ -1,0 +1,105 @@
+"""Recorded evaluations as evidence: the collector keeps only results of a version's registered
+digest, MS-3/MS-4/CS-2 judge them, and the production gate re-reads them against the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import pytest
+import yaml
+from sqlalchemy import text
+
+from secplan.model.registry.gates import evaluate as gates_for
+from secplan.model.registry.versions import get_version, register_model
+from secplan.store.db import Store
+from secplan.vocabulary import Outcome
+from tests.model_evaluate.conftest import fit
+from tests.model_evaluate.test_cli import FAST, run
+from tests.probes.helpers import run_probe
+
+
+def _by_ref(results) -> dict[str, list[tuple[Outcome, str]]]:
+    out: dict[str, list[tuple[Outcome, str]]] = {}
+    for r in results:
+        out.setdefault(r.location.member if r.location else "", []).append((r.outcome, r.message))
+    return out
+
+
+@pytest.fixture
+def evaluated(evaluation_project: Path, capsys) -> Path:
+    """fair@1 (quality, fairness, explain) and proxy@1 (fairness, robustness, explain) evaluated and recorded."""
+    for ref, suites in (("fair@1", "quality,fairness,explain"), ("proxy@1", "fairness,robustness,explain")):
+        run(capsys, "model", "evaluate", ref, "--data", "test.csv", "--target", "label", "--suite", suites, *FAST)
+    return evaluation_project
+
+
+def test_probes_judge_recorded_results(evaluated: Path) -> None:
+    fairness = _by_ref(run_probe("fairness-features-declared", evaluated))
+    assert [o for o, _ in fairness["fair@1"]] == [Outcome.POSITIVE]
+    proxy = fairness["proxy@1"]
+    assert [o for o, _ in proxy] == [Outcome.NEGATIVE, Outcome.NEGATIVE]
+    assert "min_parity_ratio (sex)" in proxy[0][1] and "reads zip_area" in proxy[1][1]
+
+    robustness = _by_ref(run_probe("robustness-evaluated", evaluated))
+    assert "fair@1" not in robustness  # its evaluation ran no robustness suite, and it is not staged
+    assert len(robustness["proxy@1"]) == 1
+
+    explained = _by_ref(run_probe("model-explained", evaluated))
+    assert [o for o, _ in explained["fair@1"]] == [Outcome.POSITIVE]
+    assert "top features" in explained["fair@1"][0][1]
+
+
+def test_another_digest_never_counts(evaluated: Path) -> None:
+    store = Store.for_project(evaluated)
+    try:
+        retrained = evaluated / "models" / "fair2.joblib"
+        joblib.dump(fit("forest", __import__("pandas").read_csv(evaluated / "train.csv")), retrained)
+        register_model(store, evaluated, retrained, "fair")  # fair@2: new bytes, no evaluation yet
+        explained = _by_ref(run_probe("model-explained", evaluated))
+        assert "fair@1" not in explained  # no longer the newest, not staged
+        assert explained["fair@2"][0][0] == Outcome.NEGATIVE and "no evaluation of its digest" in \
+            explained["fair@2"][0][1]
+        with store.session() as session:  # a result whose digest is not proxy@1's registered one
+            session.execute(text("UPDATE model_evaluations SET digest = 'sha256:' || :d WHERE name = 'proxy'"),
+                            {"d": "0" * 64})
+        assert "proxy@1" not in _by_ref(run_probe("fairness-features-declared", evaluated))
+        [gate] = gates_for(store, evaluated, None, get_version(store, "proxy@1", exact=True), "production")[2:]
+        assert not gate.met and "of other bytes" in gate.detail
+    finally:
+        store.dispose()
+
+
+def test_production_gate_reads_the_result_against_the_current_plan(evaluated: Path) -> None:
+    store = Store.for_project(evaluated)
+    try:
+        def gate(ref: str):
+            found = [g for g in gates_for(store, evaluated, None, get_version(store, ref, exact=True), "production")
+                     if g.gate == "evaluation"]
+            return found[0]
+
+        assert gate("fair@1").met, gate("fair@1").detail
+        proxy = gate("proxy@1")
+        assert not proxy.met and "min_parity_ratio (sex)" in proxy.detail
+        plan_path = evaluated / "secplan.yaml"
+        plan = yaml.safe_load(plan_path.read_text())
+        plan["policy"]["evaluation"] = {"min_accuracy": 0.99, "min_parity_ratio": 0.999}
+        plan_path.write_text(yaml.safe_dump(plan))
+        tightened = gate("fair@1")
+        assert not tightened.met and "accuracy" in tightened.detail and "vs the plan's limit 0.999" in tightened.detail
+    finally:
+        store.dispose()
+
+
+def test_staged_versions_without_a_result_are_findings(project_dir: Path) -> None:
+    from secplan.model.evaluate.evidence import EVALUATIONS, Evaluations, VersionToJudge
+    from tests.probes.helpers import make_project
+
+    make_project(project_dir, {"m.onnx": b"\x08"}, policy={"fairness": {"sensitive_features": ["sex"]}})
+    staged = Evaluations(versions=(VersionToJudge("m@3", "sha256:c", "m.onnx", ("production",)),
+                                   VersionToJudge("n@1", "sha256:d", "m.onnx", (), sensitive_data=True)))
+    [ms4] = run_probe("robustness-evaluated", project_dir, provided={EVALUATIONS: staged})
+    assert ms4.outcome == Outcome.NEGATIVE and "m@3 is in production without a robustness evaluation" in ms4.message
+    cs2 = run_probe("fairness-features-declared", project_dir, provided={EVALUATIONS: staged})
+    assert [(r.outcome, r.location.member) for r in cs2] == [(Outcome.NEGATIVE, "m@3"), (Outcome.NEGATIVE, "n@1")]
+    assert "trained on confidential or restricted data" in cs2[1].message
