@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "dataset-unclassified"
@@ -16,3 +19,18 @@ def test_declared_classification_passes_and_discovered_dataset_fails(project_dir
 def test_no_datasets(project_dir):
     make_project(project_dir, {"x.py": "pass\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+CASES = [
+    Case(ID, "declared classification", (P,), files={"d.csv": "a\n1\n"},
+         plan={"assets": [{"path": "d.csv", "classification": "internal"}]}, says=("classified internal",)),
+    Case(ID, "discovered dataset without one", (P, N), files={"d.csv": "a\n1\n", "e.parquet": b"PAR1\0\0PAR1"},
+         plan={"assets": [{"path": "d.csv", "classification": "internal"}]},
+         says=("dataset has no declared classification",)),
+    Case(ID, "no datasets", (NA,), files={"a.py": "pass\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

@@ -1,8 +1,13 @@
+import pytest
+
+from secplan.crypto.evidence import KEYS, EncryptedFile
 from secplan.crypto.files import encrypt_file
+from secplan.filetypes import ENCRYPTED_MAGIC
 from secplan.vocabulary import Outcome, Severity
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, outcomes, run_probe
-from .keyhelpers import keys_at, project_keys
+from .keyhelpers import key, keys_at, keys_evidence, project_keys
 
 ID = "encrypted-with-managed-key"
 
@@ -40,3 +45,30 @@ def test_managed_destroyed_and_unknown_keys(project_dir, tmp_path, monkeypatch):
 def test_no_encrypted_files(project_dir):
     make_project(project_dir, {"data/a.csv": "a\n1\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+ENC = {"data/a.csv.enc": ENCRYPTED_MAGIC + b"\0" * 64}
+
+CASES = [
+    Case(ID, "wrapped under a managed key", (P,), files=ENC,
+         evidence={KEYS: keys_evidence(key("ds"), files=(EncryptedFile("data/a.csv.enc", "ds@v1"),))},
+         says=("encrypted under managed key ds@v1 on local",)),
+    Case(ID, "wrapped under a retired version", (P,), files=ENC,
+         evidence={KEYS: keys_evidence(key("ds", state="retired"), files=(EncryptedFile("data/a.csv.enc", "ds@v1"),))},
+         says=("a retired version: re-wrap it",)),
+    Case(ID, "key unknown to the keystore", (N,), files=ENC,
+         evidence={KEYS: keys_evidence(key("ds"), files=(EncryptedFile("data/a.csv.enc", "theirs@v3"),))},
+         says=("theirs@v3, which the keystore does not know",)),
+    Case(ID, "key destroyed", (N,), files=ENC,
+         evidence={KEYS: keys_evidence(key("ds", state="destroyed"), files=(EncryptedFile("data/a.csv.enc", "ds@v1"),))},
+         says=("the data is unrecoverable",)),
+    Case(ID, "unreadable key slot", (N,), files=ENC,
+         evidence={KEYS: keys_evidence(files=(EncryptedFile("data/a.csv.enc", None, "truncated header"),))},
+         says=("cannot be read: truncated header",)),
+    Case(ID, "nothing encrypted", (NA,), evidence={KEYS: keys_evidence(key("ds"))}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

@@ -1,9 +1,13 @@
 import json
 
+import pytest
+
+from secplan.crypto.evidence import KEYS
 from secplan.vocabulary import Outcome, Severity
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
-from .keyhelpers import keys_at, project_keys
+from .keyhelpers import key, keys_at, keys_evidence, project_keys
 
 ID = "key-material-in-project"
 
@@ -46,3 +50,24 @@ def test_keystore_outside_the_project(project_dir, tmp_path, monkeypatch):
 def test_nothing_to_judge(project_dir):
     make_project(project_dir, {"data/train.csv": "a\n1\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+CASES = [
+    Case(ID, "keys in a keystore outside the project", (P,), files={"a.py": "pass\n"},
+         evidence={KEYS: keys_evidence(key("ds"), key("hsm", provider="pkcs11"), in_project=False)},
+         says=("2 managed key version(s) on local, pkcs11",)),
+    Case(ID, "project keystore excluded by .gitignore", (P,), files={".gitignore": ".secplan/\n"},
+         evidence={KEYS: keys_evidence(key("ds"))}),
+    Case(ID, "project keystore not ignored", (N,), files={"a.py": "pass\n"},
+         evidence={KEYS: keys_evidence(key("ds"))}, says=("and .gitignore does not exclude .secplan",)),
+    Case(ID, "a Java key container among the files", (N,), files={"certs/app.p12": b"\x30\x82"},
+         evidence={KEYS: keys_evidence(in_project=False)}, says=("p12 key container stored in the project tree",)),
+    Case(ID, "a private JWK among the files", (N,), files={"conf/signing.json": '{"kty": "OKP", "d": "x"}'},
+         evidence={KEYS: keys_evidence(in_project=False)}, says=("private JWK",)),
+    Case(ID, "no keys at all", (NA,), files={"a.py": "pass\n"}, evidence={KEYS: keys_evidence(exists=False)}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

@@ -1,9 +1,13 @@
 import os
 
+import pytest
+
+from secplan.crypto.evidence import KEYS
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
-from .keyhelpers import project_keys
+from .keyhelpers import key, keys_evidence, project_keys
 
 ID = "keystore-permissions"
 
@@ -24,3 +28,19 @@ def test_private_keystore_passes_then_loose_modes_fail(project_dir, monkeypatch)
 def test_no_keystore(project_dir):
     make_project(project_dir)
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+CASES = [
+    Case(ID, "owner only", (P,), evidence={KEYS: keys_evidence(key("ds"))},
+         says=("readable and writable by its owner only",)),
+    Case(ID, "world-readable keystore", (N,), evidence={KEYS: keys_evidence(key("ds"), file_mode=0o644)},
+         says=("keystore mode is -rw-r--r--: other users can read it",)),
+    Case(ID, "group-writable folder", (N,), evidence={KEYS: keys_evidence(key("ds"), dir_mode=0o775)},
+         says=("other users can replace the keystore",)),
+    Case(ID, "no keystore", (NA,), evidence={KEYS: keys_evidence(exists=False)}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

@@ -1,6 +1,10 @@
+import pytest
+
+from secplan.data.classify.evidence import DATA_CLASSIFICATION, ClassificationEvidence
 from secplan.filetypes import ENCRYPTED_MAGIC
 from secplan.vocabulary import Outcome
 
+from .cases import NA, NE, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "sensitive-data-in-clear"
@@ -29,3 +33,23 @@ def test_unclassified_data_is_no_evidence_not_a_pass(project_dir):
 def test_no_data_is_not_applicable(project_dir):
     make_project(project_dir, {"main.py": "print(1)\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+RESTRICTED = {"assets": [{"path": "data/a.csv", "classification": "restricted"}]}
+
+CASES = [
+    Case(ID, "restricted dataset encrypted", (P,), files={"data/a.csv.enc": ENCRYPTED_MAGIC + b"\0" * 40},
+         plan=RESTRICTED, says=("restricted dataset is encrypted",)),
+    Case(ID, "restricted dataset in clear", (N,), files={"data/a.csv": "name,ssn\nx,1\n"}, plan=RESTRICTED,
+         says=("restricted dataset is stored in clear",)),
+    Case(ID, "detected confidential, not declared, in clear", (N,), files={"data/a.csv": "email\na@b.co\n"},
+         evidence={DATA_CLASSIFICATION: ClassificationEvidence(levels={"data/a.csv": "confidential"})},
+         says=("confidential dataset is stored in clear",)),
+    Case(ID, "nothing classified", (NE,), files={"data/a.csv": "x\n1\n"}),
+    Case(ID, "no data", (NA,), files={"main.py": "print(1)\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

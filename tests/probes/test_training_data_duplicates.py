@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "training-data-duplicates"
@@ -25,3 +28,20 @@ def test_only_declared_training_data_is_checked(project_dir):
 def test_unreadable_data_is_a_finding_not_a_crash(project_dir):
     make_project(project_dir, {"bad.parquet": b"PAR1 this is not parquet"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NEGATIVE]
+
+
+TRAINING = {"assets": [{"path": "train.csv", "uses": ["training"]}]}
+UNIQUE = "a,b\n" + "".join(f"{n},{n * 2}\n" for n in range(200))
+
+CASES = [
+    Case(ID, "one duplicate row in 201", (P,), files={"train.csv": UNIQUE + "0,0\n"}, plan=TRAINING,
+         says=("1 duplicate rows of 201",)),
+    Case(ID, "a tenth of the rows repeated", (N,), files={"train.csv": UNIQUE + "1,2\n" * 20}, plan=TRAINING,
+         says=("20 of 220 rows are exact duplicates (9.1%)",)),
+    Case(ID, "no datasets", (NA,), files={"a.py": "pass\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)
