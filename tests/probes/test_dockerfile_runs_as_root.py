@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "dockerfile-runs-as-root"
@@ -20,3 +23,19 @@ def test_final_stage_user_decides(project_dir):
 def test_no_dockerfiles(project_dir):
     make_project(project_dir, {})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+CASES = [
+    Case(ID, "final stage runs as app", (P,), files={"Dockerfile": "FROM python:3.12 AS b\nUSER root\nFROM b\nUSER app\n"},
+         says=("the image runs as app",)),
+    Case(ID, "USER only in the build stage", (N,), files={"Dockerfile": "FROM python:3.12 AS b\nUSER app\nFROM b\n"},
+         says=("no USER in the final stage",)),
+    Case(ID, "USER 0", (N,), files={"docker/api.dockerfile": "FROM python:3.12\nUSER 0:0\n"},
+         says=("the image runs as root (USER 0:0)",)),
+    Case(ID, "no Dockerfiles", (NA,), files={"a.py": "pass\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

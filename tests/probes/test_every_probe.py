@@ -37,17 +37,10 @@ PENDING_CONTROLS = frozenset({"MS-2", "MS-3", "MS-4", "MS-5", "MS-6", "CS-2", "H
 #: Probes whose cases are being written now (this list only shrinks; it is empty when every probe has its cases).
 STILL_TO_WRITE = frozenset({
     "assessment-cadence", "assessment-trend", "asset-owners", "audit-ledger-verifies",
-    "dependency-manifest-present", "dockerfile-runs-as-root", "fairness-features-declared",
-    "frameworks-declared", "hsm-backed-keys", "incident-deadlines", "incident-drill",
-    "incident-playbooks", "incident-response-document", "insecure-config",
-    "kubernetes-security-context", "lineage-has-dataset-versions", "ml-server-unauthenticated",
-    "model-card-present", "model-provenance-recorded", "model-registered-signed",
-    "network-policy-present", "network-review-attested", "patch-sla-overdue", "pentest-attested",
-    "pickle-model-artifact", "plaintext-endpoints", "privileged-container", "public-exposure-iac",
-    "retention-defined", "retention-overdue", "screening-cleared", "secret-in-code",
-    "sensitive-actions-approved", "serving-input-validation", "storage-unencrypted-iac",
-    "tamper-protection-attested", "third-party-sources", "training-current", "unpinned-dependencies",
-    "vendor-agreements", "vendor-reviews", "vulnerable-dependency", "waivers-current",
+    "fairness-features-declared", "frameworks-declared", "incident-deadlines", "incident-drill",
+    "incident-playbooks", "incident-response-document", "retention-defined", "retention-overdue",
+    "screening-cleared", "sensitive-actions-approved", "third-party-sources", "training-current",
+    "vendor-agreements", "vendor-reviews", "waivers-current",
 })
 
 #: Probes that never return ``positive``, on purpose (a control never passes on an absence of data):
@@ -56,11 +49,14 @@ NO_POSITIVE = {
     "private-key-in-project": "finding no key file is no evidence of key management (DS-2's key probes are)",
     "backup-configured": "a declared repository is no backup; backup-recent and restore-drill-recent judge runs",
     "sharing-governed": "with share records, share-agreements judges each share",
+    "dependency-manifest-present": "with a manifest, vulnerable-dependency judges what it declares",
 }
-#: Probes that never return ``negative``: their failing case is the ``no_evidence`` they give instead.
+#: Probes that never return ``negative``: their failing case is the outcome they give instead, and why.
 NO_NEGATIVE = {
-    "sharing-governed": "shared assets without share records need evidence (share-agreements finds violations)",
-    "hsm-backed-keys": "software keys are no evidence either way; tamper-protection-attested asks for hardware",
+    "sharing-governed": (Outcome.NO_EVIDENCE,
+                         "shared assets without share records need evidence (share-agreements finds violations)"),
+    "hsm-backed-keys": (Outcome.NOT_APPLICABLE,
+                        "software keys are no evidence either way; tamper-protection-attested asks for hardware"),
 }
 
 
@@ -69,7 +65,7 @@ def _passes(probe_id: str, case: Case) -> bool:
 
 
 def _fails(probe_id: str, case: Case) -> bool:
-    return case.fails or (probe_id in NO_NEGATIVE and Outcome.NO_EVIDENCE in case.expect)
+    return case.fails or (probe_id in NO_NEGATIVE and NO_NEGATIVE[probe_id][0] in case.expect)
 
 
 def _case_module(probe) -> types.ModuleType | None:

@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "kubernetes-security-context"
@@ -43,3 +46,25 @@ def test_each_container_judged(project_dir):
 def test_no_kubernetes(project_dir):
     make_project(project_dir, {"conf.yaml": "a: 1\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+def pod(security: str) -> str:
+    return f"apiVersion: v1\nkind: Pod\nmetadata: {{name: api}}\nspec:\n  containers:\n  - name: app\n    image: x\n{security}"
+
+
+HARDENED = "    securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}\n"
+
+CASES = [
+    Case(ID, "non-root without escalation", (P,), files={"k8s/pod.yaml": pod(HARDENED)},
+         says=("container app runs as non-root without privilege escalation",)),
+    Case(ID, "no security context", (N,), files={"k8s/pod.yaml": pod("")},
+         says=("container app: may run as root, allows privilege escalation",)),
+    Case(ID, "privileged", (N,), files={"k8s/pod.yaml": pod(HARDENED.replace("}", ", privileged: true}"))},
+         says=("container app: privileged",)),
+    Case(ID, "no workloads", (NA,), files={"a.py": "pass\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

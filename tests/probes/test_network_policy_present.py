@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "network-policy-present"
@@ -17,3 +20,20 @@ def test_namespaces_without_policy(project_dir):
 def test_without_kubernetes_the_attestation_probe_decides(project_dir):
     make_project(project_dir, {"x.py": "pass\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+DEPLOY = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: ml}\nspec: {}\n"
+ML_POLICY = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: ml}\nspec: {}\n"
+
+CASES = [
+    Case(ID, "namespace with a NetworkPolicy", (P,), files={"k8s/api.yaml": DEPLOY, "k8s/policy.yaml": ML_POLICY},
+         says=("namespace ml has a NetworkPolicy",)),
+    Case(ID, "workloads without a policy", (N,), files={"k8s/api.yaml": DEPLOY},
+         says=("namespace ml runs workloads without any NetworkPolicy",)),
+    Case(ID, "no workloads", (NA,), files={"a.py": "pass\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)

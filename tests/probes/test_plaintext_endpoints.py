@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "plaintext-endpoints"
@@ -19,3 +22,20 @@ def test_plain_http_to_remote_hosts(project_dir):
 def test_no_urls(project_dir):
     make_project(project_dir, {"a.py": "x = 1\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+CASES = [
+    Case(ID, "remote services over TLS", (P,), files={"client.py": 'URL = "https://api.partner.io/v1"\n'},
+         says=("1 remote service URL(s), all over TLS",)),
+    Case(ID, "plain HTTP to a remote host", (N,), files={"client.py": 'x = 1\nURL = "http://api.partner.io/v1"\n'},
+         says=("plain HTTP to api.partner.io",)),
+    Case(ID, "only local and example URLs", (NA,),
+         files={"client.py": 'A = "http://localhost:8080"\nB = "http://example.com"\n'}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    results = case.check(project_dir)
+    if case.fails:
+        assert (results[0].location.path, results[0].location.line) == ("client.py", 2)

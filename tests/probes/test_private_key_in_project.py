@@ -21,12 +21,12 @@ def test_public_key_is_not_a_finding(project_dir):
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
 
 
-PEM = "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END " + "PRIVATE KEY-----\n"
+KEY_PEM = "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END " + "PRIVATE KEY-----\n"
 
 CASES = [
     # No positive on purpose: an absence of key files is not evidence of key management (DS-2's other probes).
     Case(ID, "no private key material", (NA,), files={"certs/server.pub": "ssh-ed25519 AAAAC3 user@host\n"}),
-    Case(ID, "a PEM private key in the tree", (N,), files={"deploy/id.pem": "# key\n" + PEM},
+    Case(ID, "a KEY_PEM private key in the tree", (N,), files={"deploy/id.pem": "# key\n" + KEY_PEM},
          says=("private key material in the project",)),
     Case(ID, "a PuTTY key", (N,), files={"keys/admin.ppk": "PuTTY-User-Key-File-3: ssh-ed25519\n"}),
 ]
@@ -35,5 +35,5 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_case(case: Case, project_dir) -> None:
     results = case.check(project_dir)
-    if case.name == "a PEM private key in the tree":
+    if case.name == "a KEY_PEM private key in the tree":
         assert results[0].location.line == 2 and "MIIEvQ" not in results[0].message

@@ -1,5 +1,8 @@
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P
 from .helpers import make_project, negatives, outcomes, run_probe
 
 ID = "serving-input-validation"
@@ -31,3 +34,17 @@ def test_serving_without_schema_is_negative_with_line(project_dir):
 def test_no_serving_code(project_dir):
     make_project(project_dir, {"train.py": "model.fit(x, y)\nmodel.predict(x)\n"})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+CASES = [
+    Case(ID, "serving code with a pydantic schema", (P,), files={"serve.py": VALIDATED},
+         says=("serving code declares an input schema",)),
+    Case(ID, "flask handler passing requests straight to the model", (N,), files={"serve.py": UNVALIDATED},
+         says=("passes requests to the model without input validation",)),
+    Case(ID, "training code only", (NA,), files={"train.py": "model.predict(x)\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)
