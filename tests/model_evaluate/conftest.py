@@ -45,7 +45,7 @@ def fit(kind: str, train: pd.DataFrame):
     if kind == "fair":
         return LogisticRegression(max_iter=500).fit(train[FEATURES[1:]], train["label"])
     if kind == "proxy":  # approves by area, i.e. by sex
-        return DecisionTreeClassifier(max_depth=2, random_state=0).fit(train[FEATURES], train["zip_area"] >= 10)
+        return DecisionTreeClassifier(max_depth=2, random_state=0).fit(train[FEATURES], (train["zip_area"] >= 10).astype(int))
     if kind == "forest":
         return RandomForestClassifier(n_estimators=20, random_state=0).fit(train[FEATURES], train["label"])
     raise ValueError(kind)

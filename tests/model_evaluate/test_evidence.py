@@ -103,3 +103,19 @@ def test_staged_versions_without_a_result_are_findings(project_dir: Path) -> Non
     cs2 = run_probe("fairness-features-declared", project_dir, provided={EVALUATIONS: staged})
     assert [(r.outcome, r.location.member) for r in cs2] == [(Outcome.NEGATIVE, "m@3"), (Outcome.NEGATIVE, "n@1")]
     assert "trained on confidential or restricted data" in cs2[1].message
+
+
+def test_show_and_card_print_the_current_evaluation(evaluated: Path, capsys) -> None:
+    code, out, _ = run(capsys, "model", "show", "proxy@1")
+    assert code == 0 and "not met" in out and "min_parity_ratio (sex)" in out
+    code, out, _ = run(capsys, "model", "card", "proxy@1", "--format", "markdown")
+    assert "## Measured evaluation" in out and "| sex |" in out and "Proxies of a sensitive attribute" in out
+    assert "zip_area" in out
+    code, out, _ = run(capsys, "model", "card", "fair@1", "--format", "html")
+    assert code == 0 and out.count("<svg") >= 2 and "Permutation importance" in out  # fairness and importance bars
+    code, out, _ = run(capsys, "model", "card", "fair@1", "--format", "json")
+    import json
+
+    card = json.loads(out)
+    assert card["measured"]["digest"] == card["model"]["digest"] and set(card["measured"]["importance"]) == \
+        {"income", "debt"}

@@ -149,16 +149,28 @@ def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
 @model_app.command("show")
 def show_command(ref: str = typer.Argument(..., help="NAME@VERSION (or NAME: latest)"),
                  root: Path = RootOption, fmt: Format = FormatOption) -> None:
-    """One version: digests, lineage, scan, signature."""
+    """One version: digests, lineage, scan, signature, and its current evaluation."""
+    from secplan.model.evaluate.results import current
+    from secplan.model.evaluate.summary import card_section
     from secplan.model.registry.versions import get_version
 
-    doc = get_version(_store(root), ref).to_dict()
+    store = _store(root)
+    version = get_version(store, ref)
+    doc = version.to_dict()
+    measured = card_section(current(store, version))
+    doc["evaluation"] = measured
     lineage = doc["lineage"]
     rows = [(k, doc[k]) for k in ("name", "version", "path", "files", "size", "digest", "scan", "signed",
                                   "signing_key", "signed_at", "created", "created_by")]
     rows += [("code_ref", lineage.get("code_ref")),
              ("datasets", ", ".join(f"{d['name']}@{d['version']}" for d in lineage.get("datasets", []))),
              ("metrics", lineage.get("metrics")), ("python", lineage.get("environment", {}).get("python"))]
+    if measured is None:
+        rows.append(("evaluation", "none of this digest (secplan model evaluate)"))
+    else:
+        rows.append(("evaluation", f"{measured['evaluation']} of {measured['created'][:10]}: {measured['passed']}"))
+        rows += [(f"  {s['suite']}", f"{s['passed']}: {s['results']}") for s in measured["suites"]]
+        rows += [("  not met", f) for f in measured["failed"]]
     emit(doc, fmt, lambda: simple_table(ref, ("field", "value"), rows))
 
 
@@ -208,12 +220,15 @@ def card_command(ref: str = typer.Argument(..., help="NAME@VERSION"),
                  root: Path = RootOption) -> None:
     """A model card generated from the registry (its digest is in the signed manifest)."""
     from secplan.model.card import build_card, card_digest, render
+    from secplan.model.evaluate.results import current
+    from secplan.model.evaluate.summary import card_section
     from secplan.model.registry.versions import get_version, stages
 
     store = _store(root)
     version = get_version(store, ref, exact=True)
     text_fmt = fmt.value
     card = build_card(version) | {"card_digest": card_digest(version)}
+    card["measured"] = card_section(current(store, version))  # attested apart: not in the card digest
     card["status"] = {
         "signed": f"yes, key {version.signing_key}" if version.bundle else "no",
         "card digest signed": "yes" if version.card_digest == card["card_digest"] else "no",

@@ -47,8 +47,35 @@ def markdown(card: dict[str, Any]) -> str:
         out += ["## Evaluation", "", *_md_table(card["evaluation"])]
     if card["fairness"]:
         out += ["## Fairness", "", *_md_table(card["fairness"])]
+    out += _md_measured(card.get("measured"))
     out += ["## Security", "", *_md_table({"scan verdict": card["scan"]["verdict"], **status})]
     return "\n".join(out)
+
+
+def _md_measured(measured: dict[str, Any] | None) -> list[str]:
+    """The current evaluation of this digest (``secplan model evaluate``), attested apart from the card."""
+    if not measured:
+        return ["## Measured evaluation", "", "_no evaluation of this digest is recorded: run "
+                "`secplan model evaluate`_", ""]
+    out = ["## Measured evaluation", "", f"Evaluation {measured['evaluation']} of `{measured['digest']}` on "
+           f"{measured['created'][:10]}: **{measured['passed']}**"
+           f"{' (attested)' if measured['attested'] else ''}.", "",
+           "| suite | passed | results |", "|---|---|---|"]
+    out += [f"| {s['suite']} | {s['passed']} | {_md_value(s['results'])} |" for s in measured["suites"]]
+    out.append("")
+    if measured["failed"]:
+        out += ["Thresholds not met:", "", *[f"- {_md_value(f)}" for f in measured["failed"]], ""]
+    if measured["fairness"]:
+        out += ["### Fairness", "", "| sensitive feature | parity ratio | equalized odds difference | selection rates |",
+                "|---|---|---|---|"]
+        out += [f"| {f['feature']} | {f['parity_ratio']} | {f['equalized_odds_difference']} | "
+                f"{_md_value(f['selection_rates'])} |" for f in measured["fairness"]]
+        out.append("")
+        if measured["proxies"]:
+            out += [f"Proxies of a sensitive attribute among the inputs: {_md_value(', '.join(measured['proxies']))}", ""]
+    if measured["importance"]:
+        out += ["### Top features (permutation importance)", "", *_md_table(measured["importance"])]
+    return out
 
 
 def _show(value: Any) -> str:

@@ -4,8 +4,10 @@ Per group: size, selection rate (share predicted positive), TPR, FPR and accurac
 fairlearn's ``MetricFrame`` when it is installed and the same definitions in pandas otherwise.
 The demographic-parity ratio is the lowest selection rate over the highest (the four-fifths rule
 asks >= 0.8); the equalized-odds difference is the larger of the TPR and FPR gaps. Groups under
-``MIN_GROUP`` rows are listed but do not decide. A proxy is a model input that predicts a sensitive
-attribute which is not itself an input (a shallow tree on that one feature, scored on held-out rows).
+``MIN_GROUP`` rows are listed but do not decide; a numeric attribute with many values (age) is
+measured in quartile bands. A proxy is a model input that predicts membership of
+a sensitive group (one group against the rest) although the attribute is not itself an input (a
+shallow tree on that one feature, scored on held-out rows).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pandas as pd
 from secplan.model.evaluate.context import Context, bootstrap, rounded, same_labels
 
 MIN_GROUP = 30
+BANDS_ABOVE = 10
+"""A numeric sensitive column with more distinct values than this is measured in quartile bands."""
 
 
 def _rates(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
@@ -58,8 +62,18 @@ def _summary(table: dict[str, dict[str, float]]) -> tuple[float, float]:
     return float(ratio), float(max(gaps))
 
 
+def group_labels(values: pd.Series) -> pd.Series:
+    """Group names of one sensitive column: its values, or quartile ranges of a number with many values
+    (ages, incomes), so that groups are big enough to measure."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) and values.nunique() > BANDS_ABOVE:
+        bands = pd.qcut(values, 4, duplicates="drop")
+        return bands.map(lambda b: f"{b.left:.4g}-{b.right:.4g}").astype(str)
+    return values.astype(str)
+
+
 def proxies(ctx: Context) -> list[str]:
-    """Inputs that predict a sensitive attribute the model does not read."""
+    """Inputs that predict membership of a sensitive group (one group against the rest) although the
+    attribute itself is not an input: a shallow tree on that one feature, scored on held-out rows."""
     from sklearn.metrics import balanced_accuracy_score
     from sklearn.tree import DecisionTreeClassifier
 
@@ -69,18 +83,21 @@ def proxies(ctx: Context) -> list[str]:
     for attribute in ctx.sensitive.columns:
         if attribute in ctx.test.columns:
             continue
-        target = ctx.sensitive[attribute].astype(str).to_numpy()
-        if len(np.unique(target)) < 2:
-            continue
+        labels = group_labels(ctx.sensitive[attribute]).to_numpy()
+        groups = [g for g in np.unique(labels) if MIN_GROUP <= np.sum(labels == g) <= len(labels) - MIN_GROUP]
         for feature in ctx.test.columns:
+            if feature in found:
+                continue
             values = ctx.test[feature]
             x = (values.to_numpy(dtype="float64") if feature in ctx.numeric
                  else pd.factorize(values.astype(str))[0].astype("float64")).reshape(-1, 1)
-            tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=10, random_state=0)
-            tree.fit(x[half], target[half])
-            score = balanced_accuracy_score(target[~half], tree.predict(x[~half]))
-            if score >= limit and feature not in found:
-                found.append(feature)
+            for group in groups[:1] if len(groups) == 2 else groups:  # two groups: one side says it all
+                member = labels == group
+                tree = DecisionTreeClassifier(max_depth=3, min_samples_leaf=10, random_state=0)
+                tree.fit(x[half], member[half])
+                if balanced_accuracy_score(member[~half], tree.predict(x[~half])) >= limit:
+                    found.append(feature)
+                    break
     return found
 
 
@@ -97,8 +114,9 @@ def run(ctx: Context) -> dict[str, Any]:
     sets = [(n,) for n in names] + list(combinations(names, 2))
     features = []
     checks = []
+    labels = pd.DataFrame({n: group_labels(ctx.sensitive[n]) for n in names})
     for combo in sets:
-        groups = ctx.sensitive[list(combo)].astype(str).agg("&".join, axis=1).to_numpy()
+        groups = labels[list(combo)].agg("&".join, axis=1).to_numpy()
         table = group_table(y, p, groups)
         ratio, eod = _summary(table)
         interval = bootstrap(lambda i, g=groups: _summary(_rates_by(y[i], p[i], g[i]))[0], len(y), ctx.rng, 100)

@@ -21,6 +21,22 @@ from secplan.model.evaluate.context import Context, rounded, same_labels
 
 SAMPLE = 500
 """Test rows the perturbation checks use."""
+ATTACK_ROWS = 10
+"""Rows HopSkipJump attacks at most; the budget is shared among them."""
+INIT_EVAL, MAX_EVAL, SEARCH = 10, 50, 35
+"""HopSkipJump's gradient samples (first iteration, at most) and the queries of one step's searches."""
+
+
+def _iterations(per_row: int) -> int:
+    """The most HopSkipJump iterations whose queries (ART's sqrt-growing samples plus the searches)
+    fit in ``per_row``, after the first binary search from the starting point."""
+    spent, n = 2 * SEARCH, 0
+    while n < 50:
+        cost = min(int(INIT_EVAL * (n + 1) ** 0.5), MAX_EVAL) + SEARCH
+        if spent + cost > per_row:
+            break
+        spent, n = spent + cost, n + 1
+    return max(1, n)
 
 
 def _flip(ctx: Context, rows: pd.DataFrame, base: np.ndarray, changed: pd.DataFrame) -> float:
@@ -88,23 +104,25 @@ def hop_skip_jump(ctx: Context) -> dict[str, Any]:
     columns = list(ctx.test.columns)
     x_all = ctx.test.to_numpy(dtype="float64")
     classes = list(ctx.classes)
-    low, high = x_all.min(axis=0), x_all.max(axis=0)
+    mean = x_all.mean(axis=0)
     std = np.where(x_all.std(axis=0) > 0, x_all.std(axis=0), 1.0)
-    per_row = 3 * (40 + 10) + 60  # max_iter * (max_eval + init_eval) plus the binary searches
-    n_rows = int(max(1, min(25, ctx.budget // per_row, len(x_all))))
+    z_all = (x_all - mean) / std  # the attack moves features in standard deviations, as success is judged
+    n_rows = int(max(1, min(ATTACK_ROWS, ctx.budget // 200, len(x_all))))
+    iterations = _iterations(ctx.budget // n_rows)
     rows = x_all[ctx.rng.choice(len(x_all), n_rows, replace=False)]
     before = ctx.model.queries
 
-    def predict(x: np.ndarray) -> np.ndarray:
-        labels = ctx.model.predict(pd.DataFrame(x, columns=columns))
-        onehot = np.zeros((len(x), len(classes)))
+    def predict(z: np.ndarray) -> np.ndarray:
+        labels = ctx.model.predict(pd.DataFrame(z * std + mean, columns=columns))
+        onehot = np.zeros((len(z), len(classes)))
         for j, c in enumerate(classes):
-            onehot[same_labels(labels, np.full(len(x), c)), j] = 1
+            onehot[same_labels(labels, np.full(len(z), c)), j] = 1
         return onehot
 
-    classifier = BlackBoxClassifier(predict, x_all.shape[1:], len(classes), clip_values=(low, high))
-    attack = HopSkipJump(classifier, targeted=False, norm=2, max_iter=3, max_eval=40, init_eval=10,
-                         init_size=20, verbose=False)
+    classifier = BlackBoxClassifier(predict, x_all.shape[1:], len(classes),
+                                    clip_values=(z_all.min(axis=0), z_all.max(axis=0)))
+    attack = HopSkipJump(classifier, targeted=False, norm=np.inf, max_iter=iterations, max_eval=MAX_EVAL,
+                         init_eval=INIT_EVAL, init_size=20, verbose=False)
     original = ctx.model.predict(pd.DataFrame(rows, columns=columns))
     start = _starting_points(ctx, x_all, rows, original, std)
     state = np.random.get_state()  # ART draws from numpy's global generator: seed it from ours, then restore
@@ -112,7 +130,7 @@ def hop_skip_jump(ctx: Context) -> dict[str, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            adversarial = attack.generate(x=rows, x_adv_init=start)
+            adversarial = attack.generate(x=(rows - mean) / std, x_adv_init=(start - mean) / std) * std + mean
     finally:
         np.random.set_state(state)
     after = ctx.model.predict(pd.DataFrame(adversarial, columns=columns))

@@ -64,3 +64,33 @@ def failed_checks(result: dict[str, Any]) -> list[str]:
                 out.append(f"{name}: {check['threshold']}{feature} {_num(check['value'])} vs limit "
                            f"{_num(check['limit'])}")
     return out
+
+
+def card_section(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a model card and ``model show`` print of a version's current evaluation (None: none).
+
+    Kept out of the card's signed content: the result has its own attestation, and a new evaluation
+    must not change the digest the model's signature covers.
+    """
+    if stored is None:
+        return None
+    result = stored["result"]
+    suites = result.get("suites", {})
+    fairness = suites.get("fairness", {})
+    robustness = suites.get("robustness", {})
+    return {
+        "evaluation": stored["id"], "digest": stored["digest"], "created": stored["created"],
+        "attested": stored.get("signed", False), "passed": verdict(result.get("passed")),
+        "suites": [{"suite": name, "passed": verdict(s.get("passed")), "results": headline(name, s)}
+                   for name, s in suites.items()],
+        "failed": failed_checks(result),
+        "fairness": [{"feature": f["feature"], "parity_ratio": f["demographic_parity_ratio"],
+                      "equalized_odds_difference": f["equalized_odds_difference"],
+                      "selection_rates": {g: m.get("selection_rate") for g, m in f.get("groups", {}).items()}}
+                     for f in fairness.get("features", [])],
+        "proxies": list(fairness.get("proxies", [])),
+        "perturbation": dict(robustness.get("perturbation", {})),
+        "importance": {i["feature"]: i["value"] for i in suites.get("explain", {}).get("importance", [])[:10]},
+        "privacy": {k: suites["privacy"].get(k) for k in ("membership_auc", "tpr_at_1pct_fpr", "extraction_fidelity")}
+        if "privacy" in suites else {},
+    }
