@@ -46,8 +46,8 @@ def membership(ctx: Context) -> dict[str, Any]:
     n = min(MEMBERS, len(ctx.train), len(ctx.test))
     members = ctx.rng.choice(len(ctx.train), n, replace=False)
     others = ctx.rng.choice(len(ctx.test), n, replace=False)
-    scores = np.concatenate([_scores(ctx, ctx.train.iloc[members], ctx.y_train[members]),
-                             _scores(ctx, ctx.test.iloc[others], ctx.y_test[others])])
+    rows = pd.concat([ctx.train.iloc[members], ctx.test.iloc[others]], ignore_index=True)  # one query batch
+    scores = _scores(ctx, rows, np.concatenate([ctx.y_train[members], ctx.y_test[others]]))
     truth = np.concatenate([np.ones(n), np.zeros(n)])
     fpr, tpr, _ = roc_curve(truth, scores)
     return {"membership_auc": float(roc_auc_score(truth, scores)), "membership_advantage": float(np.max(tpr - fpr)),
