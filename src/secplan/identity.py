@@ -1,13 +1,28 @@
 """Who is acting. Local single-user mode: the OS user. With ``SECPLAN_TOKEN``: the token's user,
-once :mod:`secplan.human.access` has verified the token (until then ``token:<id>``, never a guess)."""
+once :mod:`secplan.access` has verified the token (until then ``token:<id>``, never a guess)."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 TOKEN_ENV = "SECPLAN_TOKEN"
 _verified_tokens: dict[str, str] = {}
+_acting: ContextVar[str | None] = ContextVar("secplan_acting", default=None)
+
+
+@contextlib.contextmanager
+def acting_name(name: str) -> Iterator[None]:
+    """Within the block (this thread or task only), ledger entries name ``name``: a server sets it
+    per request, after :mod:`secplan.access` authenticated the caller."""
+    reset = _acting.set(name)
+    try:
+        yield
+    finally:
+        _acting.reset(reset)
 
 
 def token_id_of(token: str) -> str | None:
@@ -32,6 +47,9 @@ def os_user() -> str:
 
 def current_actor() -> str:
     """The acting identity's name, as written to the audit ledger."""
+    acting = _acting.get()
+    if acting is not None:
+        return acting
     token = os.environ.get(TOKEN_ENV)
     if token:
         token_id = token_id_of(token) or "malformed"

@@ -15,14 +15,16 @@ from secplan.store.db import Store
 @pytest.fixture
 def team(store: Store) -> dict[str, str]:
     """Users alice (engineer), bob (security-officer), carol (viewer), dave (data-steward), erin (admin),
-    each with a token; created by the local owner (admin in local single-user mode)."""
+    mia (model-client), each with a token (scope ``admin``, so that roles alone decide); created by the
+    local owner (admin in local single-user mode)."""
     roles = {"alice": "engineer", "bob": "security-officer", "carol": "viewer", "dave": "data-steward",
-             "erin": "admin"}
+             "erin": "admin", "mia": "model-client"}
     tokens = {}
     for user, role in roles.items():
         accounts.add_user(store, user)
         accounts.grant_role(store, user, role)
-        tokens[user] = accounts.create_token(store, user, expires=dt.date.today() + dt.timedelta(days=30)).token
+        tokens[user] = accounts.create_token(store, user, expires=dt.date.today() + dt.timedelta(days=30),
+                                              scope="admin").token
     return tokens
 
 

@@ -25,12 +25,14 @@ SECURITY_KINDS = {"person", "vendor", "incident", "attestation", "assessment", "
 
 def expected(role: str, kind: str, action: str) -> bool:
     """The permission matrix, written out as the specification (docs/governance.md)."""
+    if role == "model-client":
+        return kind == "model" and action in {"read", "infer"}
     if action == "read":
         return True
     if role == "admin":
         return True
     if role == "engineer":
-        return action == "write" and kind in ML_KINDS
+        return (action == "write" and kind in ML_KINDS) or (action == "infer" and kind == "model")
     if role == "data-steward":
         return (kind in {"dataset", "encrypted", "document"} and action in {"write", "decrypt", "approve"}) or (
             action == "write" and kind in {"vendor", "approval"})
@@ -41,7 +43,8 @@ def expected(role: str, kind: str, action: str) -> bool:
 
 
 OTHER = Project("00000000-0000-4000-8000-000000000002", "other-project")
-USERS = {"engineer": "alice", "security-officer": "bob", "viewer": "carol", "data-steward": "dave", "admin": "erin"}
+USERS = {"engineer": "alice", "security-officer": "bob", "viewer": "carol", "data-steward": "dave", "admin": "erin",
+         "model-client": "mia"}
 
 
 def test_each_role_can_exactly_what_it_should(store: Store, act_as) -> None:
@@ -188,7 +191,7 @@ def test_disabled_user_loses_access_at_once(store: Store, act_as) -> None:
     act_as(None)
     accounts.disable_user(store, "bob")
     act_as("bob")
-    with pytest.raises(PermissionDenied, match="roles: none"):
+    with pytest.raises(PermissionDenied, match="disabled"):
         require(store, "read", "vendor")
 
 

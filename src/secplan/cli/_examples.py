@@ -105,7 +105,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "roles revoke": ("secplan roles revoke bob engineer",),
     "roles list": ("secplan roles list .",),
     "roles define": ("secplan roles define auditor --permission read:assessment --permission read:ledger",),
-    "tokens create": ("secplan tokens create ci --role engineer --expires 2026-12-31",),
+    "tokens create": ("secplan tokens create ci --role engineer --scope write --expires 2026-12-31",),
     "tokens list": ("secplan tokens list .",),
     "tokens revoke": ("secplan tokens revoke 2",),
     "audit log": ("secplan audit log .", "secplan audit log --since 2026-01-01 --action keys.rotate --format json"),

@@ -65,7 +65,7 @@ def assess_command(
     previous_report = renamed_option(previous_report, baseline, "--previous-report", "--baseline")
     store_result = renamed_option(None, record, "--store", "--record") if record is not None else store_result
     if store_result:
-        from secplan.human.access import require_at
+        from secplan.access import require_at
 
         require_at(root, "write", "assessment")
     plan = project_plan(root, directory)
@@ -138,7 +138,7 @@ def history_command(
     root = directory.resolve()
     if not Store.exists_for(root):
         raise InputError(f"{directory}: no assessments stored yet (run `secplan assess {directory}`)")
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "assessment")
     from secplan.projects import project_of

@@ -42,7 +42,7 @@ def log_command(
     root: Path = RootOption,
 ) -> None:
     """List ledger entries, oldest first."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "ledger")
     from secplan.ledger.query import find, parse_since
@@ -70,7 +70,7 @@ def _short(details: str, width: int = 60) -> str:
 @audit_app.command("verify")
 def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
     """Recompute the chain and tree and check them against the signed checkpoints; exit 1 naming the first bad entry."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "ledger")
     from secplan.ledger.verify import verify
@@ -101,7 +101,7 @@ def proof_command(
     root: Path = RootOption,
 ) -> None:
     """Print an RFC 6962 inclusion proof of ENTRY against the newest signed checkpoint (checked before printing)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "ledger")
     from secplan.ledger.proof import inclusion_proof
@@ -117,7 +117,7 @@ def proof_command(
 @audit_app.command("export")
 def export_command(output: Path | None = OutputOption, root: Path = RootOption) -> None:
     """Write the whole ledger as JSON lines (entries with their signed checkpoints) to stdout or -o FILE."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "ledger")
     from secplan.fsutil import atomic_writer

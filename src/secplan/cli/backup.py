@@ -33,7 +33,7 @@ def _summary(result: dict[str, Any], fmt: Format) -> None:
 @backup_app.command("init")
 def init_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Create the plan's restic repository; its password is wrapped under the managed key `backup`."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     _summary(_engine(root).init(), fmt)
@@ -44,7 +44,7 @@ def create_command(prune: bool = typer.Option(True, "--prune/--no-prune",
                                               help="Apply the plan's keep-daily/weekly/monthly (forget --prune)."),
                    root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Back up the plan's paths (default: every declared asset)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     result = _engine(root).create(prune=prune)
@@ -57,7 +57,7 @@ def create_command(prune: bool = typer.Option(True, "--prune/--no-prune",
 @backup_app.command("list")
 def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Snapshots in the repository."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "dataset")
     snaps = _engine(root).snapshots()
@@ -69,7 +69,7 @@ def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
 @backup_app.command("verify")
 def verify_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Read and check every byte of the repository (restic check --read-data); exit 1 on damage."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "dataset")
     _summary(_engine(root).verify(), fmt)
@@ -80,7 +80,7 @@ def restore_command(target: Path = typer.Argument(..., help="An empty or new fol
                     snapshot: str = typer.Option("latest", "--snapshot"),
                     root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Restore a snapshot into a folder (never over existing files)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     _summary(_engine(root).restore(snapshot, target), fmt)
@@ -91,7 +91,7 @@ def drill_command(scratch: Path | None = typer.Option(None, "--scratch", help="W
                                                       "inside it, removed afterwards); default: the system's temp."),
                   root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Restore the latest snapshot and compare every file's SHA-256 with the source; exit 1 on mismatch."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     result = _engine(root).drill(scratch)

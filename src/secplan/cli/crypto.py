@@ -56,7 +56,7 @@ def encrypt_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Encrypt files (AES-256-GCM, streaming) under a managed key; writes <input>.enc by default."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "encrypted")
     from secplan.crypto.files import encrypt_file, read_info
@@ -92,7 +92,7 @@ def decrypt_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Decrypt files; the output appears only after every chunk authenticated (mode 0600)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "decrypt", "encrypted")
     from secplan.crypto.files import decrypt_file, read_info

@@ -37,7 +37,7 @@ def anonymize_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Anonymise a table under a policy and report privacy (k, l, risk, epsilon) and utility."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     from secplan.cli.common import to_json

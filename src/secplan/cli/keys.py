@@ -46,7 +46,7 @@ def create_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Create a key (version 1)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "administer", "key")
     from secplan.crypto.keys.interface import KeyType
@@ -65,7 +65,7 @@ def create_command(
 @keys_app.command("list")
 def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Every key version with its provider, state and creation date."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "key")
     views = [k.public_view() for k in _manager(root).list()]
@@ -76,7 +76,7 @@ def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
 def show_command(ref: str = typer.Argument(..., help="NAME (active version) or NAME@vN."),
                  root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """One key version's metadata and locator."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "key")
     view = _manager(root).get(ref).public_view()
@@ -94,7 +94,7 @@ def rotate_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Make a new key version and re-wrap files' data keys to it (no data is re-encrypted)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "administer", "key")
     from secplan.crypto.rotate import RewrapReport, rewrap_tree
@@ -137,7 +137,7 @@ def destroy_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Erase key material for good: whatever it still protects becomes unrecoverable (crypto-shredding)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "administer", "key")
     if not yes and not typer.confirm(f"destroy {ref}? data still under it becomes unrecoverable", err=True):
@@ -152,7 +152,7 @@ def export_public_command(ref: str = typer.Argument(..., help="An x25519, ecdsa-
                           output: Path | None = typer.Option(None, "--output", "-o"),
                           root: Path = RootOption) -> None:
     """Print the public key (PEM) of an asymmetric key."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "key")
     keys = _manager(root)

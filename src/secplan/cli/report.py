@@ -35,10 +35,10 @@ def report_command(
         manifest = build_bundle(store, evidence_bundle)
         err_console.print(f"wrote {evidence_bundle} ({len(manifest['files']) + 1} files)")
         return
+    from secplan.access import require
     from secplan.cli.common import to_json
     from secplan.compliance.bundle import latest
     from secplan.compliance.frameworks import coverage, render_html, render_markdown
-    from secplan.human.access import require
 
     who = require(store, "read", "report")
     report = coverage(latest(store, who.project), framework)

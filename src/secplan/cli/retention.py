@@ -52,7 +52,7 @@ def _backup_lines(holding: dict[str, list[str]], note: str | None, shredded: set
 @retention_app.command("plan")
 def plan_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """What is past retention, which keys would be shredded, and which backups hold copies (dry run)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "dataset")
     from secplan.compliance.retention.apply import DELETE_ACTION, approval_target, backup_copies, shred_plan
@@ -94,7 +94,7 @@ def plan_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
 def apply_command(yes: bool = typer.Option(False, "--yes", help="Do not ask: deletion is final."),
                   root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Delete every file past retention, crypto-shred keys left unused, record each in the ledger."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     from secplan.compliance.retention.apply import apply

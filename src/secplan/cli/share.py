@@ -40,7 +40,7 @@ def create_command(
     fmt: Format = FormatOption,
 ) -> None:
     """Encrypt FILE to the recipient (age) with a signed manifest; record the share."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "decrypt", "dataset")
     from secplan.crypto.keys.manager import KeyManager
@@ -93,7 +93,7 @@ def open_command(
 @share_app.command("list")
 def list_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Every recorded share of the project."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "read", "dataset")
     from secplan.data.share.service import list_shares
@@ -109,7 +109,7 @@ def revoke_command(share_id: str = typer.Argument(..., help="The share id (see `
                    reason: str = typer.Option(..., "--reason", help="Why (recorded in the ledger)."),
                    root: Path = RootOption, fmt: Format = FormatOption) -> None:
     """Mark a share revoked (it cannot recall data already delivered: ask the recipient to delete it)."""
-    from secplan.human.access import require_at
+    from secplan.access import require_at
 
     require_at(root, "write", "dataset")
     from secplan.data.share.service import list_shares, revoke_share

@@ -1,4 +1,7 @@
-"""``secplan tokens``: API tokens, shown once, stored hashed (Argon2), scoped, expiring, revocable."""
+"""``secplan tokens``: API tokens, shown once, stored hashed (Argon2), scoped, expiring, revocable.
+
+A token is printed once, by ``create``, and never again: not by ``list``, and not by ``revoke``
+or any error, even when what was given is a mistyped token."""
 
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ tokens = typer.Typer(help="API tokens: use one by setting SECPLAN_TOKEN.", no_ar
 @tokens.command("create")
 def create(user: str,
            role: list[str] = typer.Option([], "--role", help="Limit the token to these roles of the user."),
+           scope: str = typer.Option("write", "--scope",
+                                     help="read (read, infer), write (also write, decrypt, approve) or admin "
+                                          "(everything the roles allow)."),
            expires: dt.datetime | None = typer.Option(None, "--expires", formats=DATE_FORMATS,
                                                       help="Last valid day (default 90 days, at most a year)."),
            fmt: Format = FormatOption, root: Path = RootOption) -> None:
@@ -32,12 +38,13 @@ def create(user: str,
     from secplan.cli._gov import day, open_store
     from secplan.human.accounts import create_token
 
-    issued = create_token(open_store(root), user, roles=role or None, expires=day(expires))
+    issued = create_token(open_store(root), user, roles=role or None, expires=day(expires), scope=scope)
     if str(fmt) == Format.JSON:
         console.file.write(to_json({"token": issued.token, "id": issued.token_id, "user": issued.user,
-                                    "roles": issued.roles, "expires_at": issued.expires_at.isoformat()}))
+                                    "roles": issued.roles, "scope": issued.scope,
+                                    "expires_at": issued.expires_at.isoformat()}))
         return
-    err_console.print(f"token {issued.token_id} for {user}, expires {issued.expires_at:%Y-%m-%d}; "
+    err_console.print(f"token {issued.token_id} for {user} (scope {issued.scope}), expires {issued.expires_at:%Y-%m-%d}; "
                       "shown once, use it as SECPLAN_TOKEN:")
     console.file.write(issued.token + "\n")  # never wrapped or styled: it is pasted as is
 
@@ -50,19 +57,20 @@ def list_(fmt: Format = FormatOption, root: Path = RootOption) -> None:
 
     rows = list_tokens(open_store(root))
     emit(rows, fmt, lambda: simple_table(
-        "tokens", ["id", "user", "roles", "state", "expires", "created by"],
-        [[t["id"], t["user"], ", ".join(t["roles"] or ["(all)"]), t["state"], t["expires_at"][:10], t["created_by"]]
+        "tokens", ["id", "user", "roles", "scope", "state", "expires", "created by"],
+        [[t["id"], t["user"], ", ".join(t["roles"] or ["(all)"]), t["scope"], t["state"], t["expires_at"][:10], t["created_by"]]
          for t in rows]))
 
 
 @tokens.command("revoke")
-def revoke(token_id: str = typer.Argument(..., help="The token id (from `secplan tokens list`)."),
+def revoke(token: str = typer.Argument(..., metavar="ID_OR_TOKEN",
+                                       help="The token id (from `secplan tokens list`) or the token itself."),
            root: Path = RootOption) -> None:
-    """Revoke a token at once."""
+    """Revoke a token at once, named by its id or by the token itself (which is never printed)."""
     from secplan.cli._gov import open_store
     from secplan.human.accounts import revoke_token
 
-    revoke_token(open_store(root), token_id)
+    token_id = revoke_token(open_store(root), token)
     err_console.print(f"revoked token {token_id}")
 
 

@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 
+from secplan.access import require
 from secplan.compliance.records import Attestation
 from secplan.errors import InputError
 from secplan.fsutil import atomic_write_bytes
-from secplan.human.access import require
 from secplan.human.audit import audit
 from secplan.plan.catalogue import control_ids
 from secplan.projects import ProjectRow

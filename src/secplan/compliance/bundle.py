@@ -36,8 +36,8 @@ def latest(store: Store, project: Project):
 
 def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None) -> dict[str, Any]:
     """Write the bundle to ``out``; returns its manifest. Framework reports: those the plan declares."""
+    from secplan.access import require
     from secplan.compliance.attestations import all_attestations
-    from secplan.human.access import require
     from secplan.ledger import export, verify
 
     who = require(store, "read", "report")

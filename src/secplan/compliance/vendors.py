@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from secplan.access import require
 from secplan.compliance.records import Vendor
 from secplan.errors import InputError
-from secplan.human.access import require
 from secplan.human.audit import audit
 from secplan.store.base import utcnow
 from secplan.vocabulary import Classification

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from secplan.access import deny, require
 from secplan.errors import InputError, PermissionDenied
-from secplan.human.access import deny, require
 from secplan.human.audit import audit
 from secplan.human.domain import project_plan
 from secplan.human.records import ApprovalRequest

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from secplan.access import Identity, require
 from secplan.errors import InputError
-from secplan.human.access import Identity, require
 from secplan.human.audit import audit
 from secplan.human.clocks import ART73_DAYS, art73_clock
 from secplan.human.playbooks import PHASES, atlas_techniques, playbooks

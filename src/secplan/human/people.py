@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from secplan.access import require
 from secplan.errors import InputError
-from secplan.human.access import require
 from secplan.human.audit import audit
 from secplan.human.records import Person, Training
 from secplan.store.base import utcnow

@@ -1,4 +1,5 @@
-"""Store tables of the governance engine: identities, grants, tokens, people, incidents, approvals.
+"""Store tables of the governance engine: people, training, incidents, approvals (accounts, grants and
+tokens are the access layer's, in :mod:`secplan.access.records`).
 
 Only status and dates are kept for people (never the contents of a background check), and tokens
 are stored as Argon2 hashes; the clear token is shown once and never stored.
@@ -12,54 +13,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from secplan.access.records import CustomRole, Grant, Token, User
 from secplan.store.base import Base, utcnow
 
-
-class User(Base):
-    __tablename__ = "gov_users"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class CustomRole(Base):
-    """A role defined by the organisation: a name and (asset kind, action) permissions."""
-
-    __tablename__ = "gov_roles"
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    permissions: Mapped[list[Any]] = mapped_column(JSON, default=list)
-
-
-class Grant(Base):
-    """User ``user`` holds role ``role`` in project ``project_id``."""
-
-    __tablename__ = "gov_grants"
-    __table_args__ = (UniqueConstraint("user_name", "role", "project_id", name="uq_gov_grants_user_role_project"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_name: Mapped[str] = mapped_column(String(200), index=True)
-    role: Mapped[str] = mapped_column(String(100))
-    project_id: Mapped[str] = mapped_column(String(36), index=True)
-    granted_by: Mapped[str] = mapped_column(String(200))
-    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class Token(Base):
-    __tablename__ = "gov_tokens"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    token_id: Mapped[str] = mapped_column(String(32), unique=True)
-    """Public part of the token (``spt_<token_id>_<secret>``), used to find the hash."""
-    user_name: Mapped[str] = mapped_column(String(200), index=True)
-    project_id: Mapped[str] = mapped_column(String(36), index=True)
-    roles: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
-    """Roles the token may use (a subset of the user's); null = all the user's roles."""
-    secret_hash: Mapped[str] = mapped_column(String(400))
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column()
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+__all__ = ["CustomRole", "Grant", "Token", "User"]  # owned by secplan.access; kept importable here
 
 
 class Person(Base):

@@ -153,7 +153,7 @@ def evaluate(store: Store, root: Path, manager: KeyManager, version: ModelVersio
 
 def promote(store: Store, root: Path, manager: KeyManager, ref: str, stage: str) -> dict[str, Any]:
     """Point ``stage`` at ``ref`` when every gate is met; otherwise raise :class:`PromotionRefused`."""
-    from secplan.human.access import require
+    from secplan.access import require
     from secplan.human.approvals import require_approval, sensitive_actions
     from secplan.identity import current_actor
     from secplan.ledger import record

@@ -47,8 +47,8 @@ def _check_unchanged(root: Path, version: ModelVersion) -> Path:
 def sign_version(store: Store, root: Path, manager: KeyManager, ref: str, key_ref: str,
                  signature: Path | None = None) -> ModelVersion:
     """Sign ``ref``; write the bundle to ``signature`` (atomically) when given, and keep it in the store."""
+    from secplan.access import require
     from secplan.fsutil import atomic_write_text
-    from secplan.human.access import require
     from secplan.identity import current_actor
     from secplan.ledger import record
     from secplan.model.card import card_digest

@@ -197,7 +197,7 @@ def register_model(store: Store, root: Path, path: Path, name: str, *, version: 
                    datasets: Sequence[str] = (), code_ref: str | None = None, params: Path | None = None,
                    metrics: Path | None = None, card: Path | None = None) -> ModelVersion:
     """Hash, scan and record a model version with its lineage; returns the stored version."""
-    from secplan.human.access import require
+    from secplan.access import require
     from secplan.identity import current_actor
     from secplan.ledger import record
 
