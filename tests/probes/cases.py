@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: The project id of every case's plan (``secplan init`` writes one; records in a store are keyed by it).
+PROJECT_ID = "6f1c2b9e-0c3d-4a57-9e21-3b8d5a7c4e10"
+
 #: The day every case is judged on, unless it says otherwise (so that dates in test data stay fixed).
 TODAY = dt.date(2026, 12, 1)
 
@@ -75,6 +78,9 @@ class Case:
     today: dt.date = TODAY
     setup: Callable[..., None] | None = None
     """Called with the project root (and the store, for probes that read one) before the probe runs."""
+    store: bool = False
+    """The case runs on a real store (the ``store`` fixture: SQLite and PostgreSQL); without it the
+    project has none."""
 
     def __str__(self) -> str:
         return self.name
@@ -95,7 +101,8 @@ class Case:
 
     def run(self, root: Path, store: Store | None = None) -> list[Result]:
         """Build the project, run the probe as ``assess`` does (errors become ``error`` results)."""
-        make_project(root, dict(self.files), **dict(self.plan))
+        plan_entries = {**self.plan, "project": {"id": PROJECT_ID, **self.plan.get("project", {})}}
+        make_project(root, dict(self.files), **plan_entries)
         if self.setup is not None:
             self.setup(root, store) if store is not None else self.setup(root)
         plan = parse_plan((root / "secplan.yaml").read_text(encoding="utf-8"))
@@ -107,6 +114,9 @@ class Case:
         return run_probe(probe, ev)[0]
 
     def check(self, root: Path, store: Store | None = None) -> list[Result]:
+        """Run the case and check its outcomes; ``store`` (the ``store`` fixture) only reaches cases that
+        say they read one, so that a case without it sees a project with no store."""
+        store = store if self.store else None
         results = self.run(root, store)
         got = [(r.outcome.value, r.message) for r in results]
         assert tuple(r.outcome for r in results) == self.expect, f"{self.probe} [{self.name}]: {got}"

@@ -1,8 +1,11 @@
 import datetime as dt
 import os
 
+import pytest
+
 from secplan.vocabulary import Outcome
 
+from .cases import NA, Case, N, P, at, days_ago
 from .helpers import make_project, outcomes, run_probe
 
 ID = "retention-defined"
@@ -25,3 +28,31 @@ def test_retention_from_asset_or_policy_and_expiry(project_dir):
 def test_no_datasets(project_dir):
     make_project(project_dir, {})
     assert outcomes(run_probe(ID, project_dir)) == [Outcome.NOT_APPLICABLE]
+
+
+def modified_days_ago(rel: str, n: int):
+    def setup(root) -> None:
+        when = at(days_ago(n)).timestamp()
+        os.utime(root / rel, (when, when))
+    return setup
+
+
+CASES = [
+    Case(ID, "a period from the asset", (P,), files={"a.csv": "x\n"}, plan={"assets": [{"path": "a.csv",
+                                                                                  "retention_days": 30}]},
+         setup=modified_days_ago("a.csv", 10), says=("retention 30 days, 10 days old",)),
+    Case(ID, "a period from the classification policy", (P,), files={"a.csv": "x\n"},
+         plan={"assets": [{"path": "a.csv", "classification": "confidential"}],
+               "policy": {"retention": {"days_by_classification": {"confidential": 365}}}},
+         setup=modified_days_ago("a.csv", 5)),
+    Case(ID, "kept past its period", (N,), files={"a.csv": "x\n"},
+         plan={"assets": [{"path": "a.csv", "retention_days": 30}]}, setup=modified_days_ago("a.csv", 45),
+         says=("kept 45 days, past its retention of 30 days",)),
+    Case(ID, "no period", (N,), files={"a.csv": "x\n"}, says=("no retention period",)),
+    Case(ID, "no datasets", (NA,), files={"a.py": "pass\n"}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_case(case: Case, project_dir) -> None:
+    case.check(project_dir)
