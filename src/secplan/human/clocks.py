@@ -25,17 +25,13 @@ class Clock:
                 "days_left": round(self.days_left, 1)}
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def art73_clock(serious: str | None, aware_at: dt.datetime, reported_at: dt.datetime | None,
                 now: dt.datetime) -> Clock | None:
     """The clock of an incident, or None when it is not a serious incident under Art. 73."""
     if not serious:
         return None
-    deadline = _aware(aware_at) + dt.timedelta(days=ART73_DAYS[serious])
+    deadline = aware_at + dt.timedelta(days=ART73_DAYS[serious])
     left = (deadline - now).total_seconds() / 86400
     if reported_at is not None:
-        return Clock(deadline, "reported" if _aware(reported_at) <= deadline else "late", left)
+        return Clock(deadline, "reported" if reported_at <= deadline else "late", left)
     return Clock(deadline, "overdue" if now > deadline else "due", left)

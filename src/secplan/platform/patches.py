@@ -43,10 +43,6 @@ class Exposure:
         }
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def record_scan(store: Store, project_id: str, findings: list[Finding], now: dt.datetime | None = None) -> dict[str, int]:
     """Upsert this scan's vulnerabilities; mark those no longer found as remediated. Returns counts."""
     now = now or utcnow()
@@ -90,8 +86,8 @@ def exposures(store: Store, project_id: str, sla: dict[Severity, int] | None = N
         rows = list(session.scalars(select(VulnerabilityRecord).where(VulnerabilityRecord.project_id == project_id)))
     for row in rows:
         severity = Severity(row.severity)
-        first = _aware(row.first_seen)
-        end = _aware(row.remediated_at) if row.remediated_at else now
+        first = row.first_seen
+        end = row.remediated_at if row.remediated_at else now
         days = (end - first).days
         limit = sla.get(severity)
         if row.remediated_at:
@@ -101,7 +97,7 @@ def exposures(store: Store, project_id: str, sla: dict[Severity, int] | None = N
         else:
             status = "open"
         out.append(Exposure(row.package, row.version, row.advisory, severity, row.path, first,
-                            _aware(row.remediated_at) if row.remediated_at else None, days, limit, status))
+                            row.remediated_at if row.remediated_at else None, days, limit, status))
     order = {"overdue": 0, "open": 1, "remediated": 2}
     return sorted(out, key=lambda e: (order[e.status], -e.severity.rank, -e.days_exposed, e.package))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from secplan.store.base import Base
+from secplan.store.base import Base, UTCDateTime
 
 
 class VulnerabilityRecord(Base):
@@ -24,6 +24,6 @@ class VulnerabilityRecord(Base):
     version: Mapped[str] = mapped_column(String(100))
     severity: Mapped[str] = mapped_column(String(20))
     path: Mapped[str] = mapped_column(String(500))
-    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    remediated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    remediated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

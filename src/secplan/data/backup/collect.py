@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from sqlalchemy import select
@@ -12,10 +11,6 @@ from secplan.assess.interface import Result, not_applicable
 from secplan.data.backup.evidence import BACKUPS, BackupEvidence, Run
 from secplan.data.backup.records import BackupRunRow
 from secplan.data.backup.restic import resolve_repository
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @collector(BACKUPS)
@@ -30,7 +25,7 @@ def collect_backups(ev: Evidence) -> BackupEvidence:
         rows = session.scalars(select(BackupRunRow).where(
             BackupRunRow.project_id == project_of(ev.store).id, BackupRunRow.repository == repository,
             BackupRunRow.kind.in_(("verify", "drill"))).order_by(BackupRunRow.started, BackupRunRow.id)).all()
-        runs = tuple(Run(r.kind, r.outcome, _utc(r.started), r.snapshot, json.loads(r.details)) for r in rows)
+        runs = tuple(Run(r.kind, r.outcome, r.started, r.snapshot, json.loads(r.details)) for r in rows)
     return BackupEvidence(repository, runs)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Float, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from secplan.store.base import Base
+from secplan.store.base import Base, UTCDateTime
 
 
 class BackupRepositoryRow(Base):
@@ -23,7 +23,7 @@ class BackupRepositoryRow(Base):
     kek_id: Mapped[str] = mapped_column(String(100))
     """The key version (``backup@vN``) that wraps the repository password."""
     wrapped_password: Mapped[bytes] = mapped_column(LargeBinary)
-    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class BackupRunRow(Base):
@@ -37,7 +37,7 @@ class BackupRunRow(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     """``success`` or ``failure`` (the ledger's outcome words)."""
     snapshot: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    started: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     duration_s: Mapped[float] = mapped_column(Float)
     details: Mapped[str] = mapped_column(Text)
     """JSON: counts, the first problems found; no secrets."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, String, Text
+from sqlalchemy import BigInteger, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from secplan.store.base import Base
+from secplan.store.base import Base, UTCDateTime
 
 
 class ShareRow(Base):
@@ -26,6 +26,6 @@ class ShareRow(Base):
     sender: Mapped[str] = mapped_column(String(200))
     signing_key: Mapped[str] = mapped_column(String(100))
     package: Mapped[str] = mapped_column(String(1000))
-    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
