@@ -78,6 +78,15 @@ def declared_project(root: Path) -> tuple[str | None, str] | None:
 
 
 _resolved: weakref.WeakKeyDictionary[Store, tuple[int | None, Project]] = weakref.WeakKeyDictionary()
+#: database URL -> how often this process moved rows between project ids in it (any Store object)
+_moves: dict[str, int] = {}
+
+
+def moves(store: Store) -> int:
+    """How often this process moved rows from a folder's identity to a plan's in ``store``'s database
+    (``secplan init`` after a first command): a cache keyed by project id (the access policy) rereads
+    when this changes."""
+    return _moves.get(store.url, 0)
 
 
 def _plan_stamp(root: Path) -> int | None:
@@ -123,6 +132,7 @@ def _by_name_or_new(store: Store, name: str, root: Path) -> Project:
 
 
 def _register(store: Store, project_id: str, name: str, root: Path, *, retry: bool = True) -> Project:
+    adopted = False
     try:
         with store.session() as session:
             row = session.get(ProjectRow, project_id)
@@ -135,26 +145,29 @@ def _register(store: Store, project_id: str, name: str, root: Path, *, retry: bo
                          "otherwise give this project another name")
             if row is None:
                 session.add(ProjectRow(id=project_id, name=name))
-                _adopt_folder(session, root, project_id)
+                adopted = _adopt_folder(session, root, project_id)
             elif row.name != name:
                 row.name = name  # renamed in the plan: the id is what stays
     except IntegrityError:
         if not retry:  # pragma: no cover - a second race on the same row
             raise
         return _register(store, project_id, name, root, retry=False)  # another checkout registered it first
+    if adopted:
+        _moves[store.url] = moves(store) + 1
     return Project(project_id, name)
 
 
-def _adopt_folder(session: Session, root: Path, project_id: str) -> None:
+def _adopt_folder(session: Session, root: Path, project_id: str) -> bool:
     """Records made in this folder before it had a plan become the new project's: ``secplan init``
-    after a first command must not hide what that command stored."""
+    after a first command must not hide what that command stored. True if there were any."""
     folder = folder_project(root)
     if folder.id == project_id or session.get(ProjectRow, folder.id) is None:
-        return
+        return False
     for table in _scoped_tables(session):
         session.execute(text(f'UPDATE "{table}" SET project_id = :new WHERE project_id = :old'),
                         {"new": project_id, "old": folder.id})
     session.execute(delete(ProjectRow).where(ProjectRow.id == folder.id))
+    return True
 
 
 def _scoped_tables(session: Session) -> list[str]:

@@ -55,13 +55,13 @@ def test_json_contract_and_record(evaluation_project: Path, capsys) -> None:
 
 def test_a_proxy_model_fails_fairness_and_exits_1(evaluation_project: Path, capsys) -> None:
     code, out, err = run(capsys, "model", "evaluate", "proxy@1", "--data", "test.csv", "--target", "label",
-                         "--sensitive", "sex", "--suite", "fairness,quality", "--no-record", *FAST)
+                         "--sensitive", "sex", "--suite", "fairness,quality", "--no-store", *FAST)
     assert code == 1, err
     assert "fairness" in out and "fail" in out and "min_parity_ratio" in out
     assert "proxies: zip_area" in out
     store = Store.for_project(evaluation_project)
     try:
-        assert evaluations(store, "proxy") == []  # --no-record
+        assert evaluations(store, "proxy") == []  # --no-store
     finally:
         store.dispose()
 
@@ -70,7 +70,7 @@ def test_same_seed_same_result(evaluation_project: Path, capsys) -> None:
     docs = []
     for _ in range(2):
         _, out, _ = run(capsys, "model", "evaluate", "fair@1", "--data", "test.csv", "--target", "label",
-                        "--suite", "robustness", "--format", "json", "--no-record", *FAST)
+                        "--suite", "robustness", "--format", "json", "--no-store", *FAST)
         docs.append(json.loads(out)["suites"])
     assert docs[0] == docs[1]
 

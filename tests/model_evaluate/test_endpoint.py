@@ -65,7 +65,7 @@ def served(evaluation_project: Path) -> Iterator[str]:
 def test_endpoint_gives_the_local_numbers(evaluation_project: Path, served: str, capsys) -> None:
     args = ("--data", "test.csv", "--target", "label", "--sensitive", "sex", "--suite", SUITES, "--budget", "300",
             "--seed", "5", "--format", "json")
-    code_local, local, _ = run(capsys, "model", "evaluate", "proxy@1", *args, "--no-record")
+    code_local, local, _ = run(capsys, "model", "evaluate", "proxy@1", *args, "--no-store")
     code_remote, remote, err = run(capsys, "model", "evaluate", "proxy-endpoint", *args, "--endpoint", served)
     assert remote, err
     local_doc, remote_doc = json.loads(local), json.loads(remote)

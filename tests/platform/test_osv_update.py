@@ -74,7 +74,7 @@ def test_update_from_a_url_then_scan(server, project, tmp_path):
     proc = secplan("db", "update", f"{url}/all.zip", "--db", str(db))
     assert proc.returncode == 0, proc.stderr
     assert "indexed" in proc.stderr and str(db) in proc.stderr
-    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-record",
+    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-store",
                    env={"SECPLAN_OSV_DB": str(db), "HOME": str(tmp_path)})
     assert scan.returncode in (0, 1), scan.stderr
     report = json.loads(scan.stdout)
@@ -121,7 +121,7 @@ def test_plain_http_only_to_loopback(tmp_path):
 
 
 def test_bundled_sample_is_said(project, tmp_path):
-    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-record",
+    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-store",
                    env={"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "none")})
     report = json.loads(scan.stdout)
     assert report["osv_database_info"]["bundled"] is True
@@ -133,11 +133,11 @@ def test_old_database_is_said(project, tmp_path):
     archive.write_bytes(zipped(records(NOW - dt.timedelta(days=90))))
     db = tmp_path / "osv.db"
     assert secplan("db", "update", str(archive), "--db", str(db)).returncode == 0
-    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-record",
+    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-store",
                    env={"SECPLAN_OSV_DB": str(db)})
     report = json.loads(scan.stdout)
     assert any("90 days old" in w for w in report["warnings"]), report["warnings"]
-    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-record",
+    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "-f", "json", "--no-store",
                    env={"SECPLAN_OSV_DB": str(db), "SECPLAN_OSV_MAX_AGE_DAYS": "365"})
     assert not any("days old" in w for w in json.loads(scan.stdout)["warnings"])
 
@@ -145,5 +145,5 @@ def test_old_database_is_said(project, tmp_path):
 def test_empty_database_is_an_error(project, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "--osv-db", str(empty), "--no-record")
+    scan = secplan("platform", "scan", str(project), "--scanners", "vuln", "--osv-db", str(empty), "--no-store")
     assert scan.returncode == 2 and "holds no PyPI advisories" in scan.stderr

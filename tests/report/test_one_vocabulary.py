@@ -54,7 +54,7 @@ def by_rule(log: dict) -> dict[str, tuple[str, str]]:
 
 def test_a_root_dockerfile_is_one_rule_and_severity_in_platform_scan_and_assess(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _, platform_json, _ = run(capsys, "platform", "scan", project, "--scanners", "config", "-f", "json", "--no-record")
+    _, platform_json, _ = run(capsys, "platform", "scan", project, "--scanners", "config", "-f", "json", "--no-store")
     (root,) = [f for f in json.loads(platform_json)["findings"] if f["path"] == "Dockerfile"
                and "root" in f["message"]]
     _, assess_json, _ = run(capsys, "assess", project, "-f", "json", "--no-store")
@@ -65,7 +65,7 @@ def test_a_root_dockerfile_is_one_rule_and_severity_in_platform_scan_and_assess(
            (negative["probe"], negative["severity"], negative["control"]) == ("dockerfile-runs-as-root", "high", "PS-7")
 
     _, platform_sarif, _ = run(capsys, "platform", "scan", project, "--scanners", "config", "-f", "sarif",
-                               "--no-record")
+                               "--no-store")
     _, assess_sarif, _ = run(capsys, "assess", project, "-f", "sarif", "--no-store")
     in_platform, in_assess = by_rule(valid(json.loads(platform_sarif))), by_rule(valid(json.loads(assess_sarif)))
     assert in_platform["dockerfile-runs-as-root"] == in_assess["dockerfile-runs-as-root"] == ("8.0", "error")
@@ -73,7 +73,7 @@ def test_a_root_dockerfile_is_one_rule_and_severity_in_platform_scan_and_assess(
 
 def test_an_unsafe_pickle_is_one_rule_and_severity_in_model_scan_and_assess(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, model_sarif, _ = run(capsys, "model", "scan", project / "models" / "evil.pkl", "-f", "sarif", "--no-record")
+    code, model_sarif, _ = run(capsys, "model", "scan", project / "models" / "evil.pkl", "-f", "sarif", "--no-store")
     assert code == 1
     _, assess_sarif, _ = run(capsys, "assess", project, "-f", "sarif", "--no-store")
     in_scan, in_assess = by_rule(valid(json.loads(model_sarif))), by_rule(valid(json.loads(assess_sarif)))
@@ -153,10 +153,10 @@ NOTEBOOK = {
 def test_locations_carry_columns_and_notebook_cells(project_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project_dir / "train.py").write_text("import torch\nnom = 'é'; m = torch.load(p)\n", encoding="utf-8")
     (project_dir / "train.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
-    _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "json", "--no-record")
+    _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "json", "--no-store")
     by_path = {f["path"]: f for f in json.loads(out)["findings"] if f["rule"] == "torch-load-unsafe"}
     assert by_path["train.py"]["line"] == 2 and by_path["train.py"]["column"] == 16  # characters, not bytes
-    _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "sarif", "--no-record")
+    _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "sarif", "--no-store")
     locations = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["locations"][0]
                  for r in valid(json.loads(out))["runs"][0]["results"]}
     assert locations["train.py"]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 16}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from secplan.access import cache, tokens
+from secplan.access.denials import record_denial
 from secplan.errors import PermissionDenied
 from secplan.identity import TOKEN_ENV, acting_name, os_user, remember_token_user, token_id_of
 from secplan.projects import Project, ProjectRow, project_of
@@ -72,8 +73,6 @@ def identity_from_token(store: Store, token: str, *, project: Project | None = N
     """The identity a bearer token stands for. Raises PermissionDenied (exit 3, recorded) for a
     malformed, unknown, wrong, revoked or expired token, a disabled user, or, when ``project`` is
     given, a token of another project. The message names the token by its public id at most."""
-    from secplan.access.decide import record_denial
-
     token_id = token_id_of(token)
     try:
         row = tokens.verify(store, token, now or utcnow())

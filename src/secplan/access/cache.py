@@ -21,6 +21,7 @@ from sqlalchemy import select
 from secplan.access.policy import BUILTIN_ROLES, Policy
 from secplan.access.records import CustomRole, Grant, User
 from secplan.errors import InputError
+from secplan.projects import moves
 
 if TYPE_CHECKING:
     from secplan.store.db import Store
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 TTL_ENV = "SECPLAN_POLICY_TTL"
 DEFAULT_TTL = 1.0
 
-#: store -> (monotonic time it expires, policy)
-_cached: weakref.WeakKeyDictionary[Store, tuple[float, Policy]] = weakref.WeakKeyDictionary()
+#: store -> (monotonic time it expires, rows moved between projects when it was read, policy)
+_cached: weakref.WeakKeyDictionary[Store, tuple[float, int, Policy]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -58,19 +59,24 @@ def load(store: Store) -> Policy:
 
 
 def policy(store: Store) -> Policy:
-    """The cached policy of ``store``, reread when invalidated or older than the TTL."""
+    """The cached policy of ``store``, reread when invalidated, older than the TTL, or when grants
+    moved to another project id (a folder's first plan adopting its records)."""
     entry = _cached.get(store)
-    if entry is not None and time.monotonic() < entry[0]:
-        return entry[1]
+    if _fresh(store, entry):
+        return entry[2]
     with _lock:
         entry = _cached.get(store)
-        if entry is None or time.monotonic() >= entry[0]:
+        if not _fresh(store, entry):
             lifetime = ttl()
-            loaded = load(store)
-            entry = (time.monotonic() + lifetime, loaded)
+            moved = moves(store)
+            entry = (time.monotonic() + lifetime, moved, load(store))
             if lifetime > 0:
                 _cached[store] = entry
-    return entry[1]
+    return entry[2]
+
+
+def _fresh(store: Store, entry: tuple[float, int, Policy] | None) -> bool:
+    return entry is not None and time.monotonic() < entry[0] and entry[1] == moves(store)
 
 
 def invalidate(store: Store) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from secplan.access import cache
 from secplan.access.authn import Identity, current_identity
+from secplan.access.denials import record_denial
 from secplan.access.policy import ACTIONS, SCOPE_ACTIONS
 from secplan.errors import PermissionDenied
 from secplan.identity import TOKEN_ENV, os_user
@@ -107,17 +108,6 @@ def deny(store: Store, identity: Identity, action: str, resource: str, reason: s
     """Record a denial decided by a rule beyond the policy (self-grant, self-approval) and return the error."""
     record_denial(store, identity.name, action, resource, identity.project, reason, roles=list(identity.roles))
     return PermissionDenied(f"{identity.name} may not {action} {resource}: {reason}")
-
-
-def record_denial(store: Store, actor: str, action: str, resource: str, project: Project, reason: str,
-                  roles: list[str] | None = None) -> None:
-    """One ``access.deny`` ledger entry (never a token or secret: reasons name token ids at most)."""
-    from secplan.ledger import record
-
-    details: dict = {"action": action, "project_id": project.id, "project": project.name, "reason": reason}
-    if roles is not None:
-        details["roles"] = roles
-    record(store, action="access.deny", obj=resource, details=details, outcome="denied", actor=actor)
 
 
 def require_at(root: Path, action: str, resource: str) -> Identity:

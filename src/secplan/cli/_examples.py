@@ -36,7 +36,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "keys rotate": ("secplan keys rotate data --path data/",),
     "keys destroy": ("secplan keys destroy data@v1 --yes",),
     "keys export-public": ("secplan keys export-public signing -o signing.pub",),
-    "model scan": ("secplan model scan models/", "secplan model scan model.pkl --format json --no-record"),
+    "model scan": ("secplan model scan models/", "secplan model scan model.pkl --format json --no-store"),
     "model register": ("secplan model register models/churn.onnx --name churn --dataset train@1",),
     "model sign": ("secplan model sign churn@1 --signature churn.sig --key signing",),
     "model verify": ("secplan model verify models/churn.onnx --signature churn.sig",

@@ -105,7 +105,7 @@ def evaluate_command(
                                         f"token from ${TOKEN_ENV}."),
     fmt: Format = FormatOption,
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the result to this file (atomically)."),
-    record: bool = typer.Option(True, "--record/--no-record", help="Store, attest and ledger the result "
+    store_result: bool = typer.Option(True, "--store/--no-store", help="Store, attest and ledger the result "
                                                                   "(local models only)."),
     root: Path = RootOption,
 ) -> None:
@@ -137,12 +137,12 @@ def evaluate_command(
     finally:
         model.close()
     recorded = None
-    if version is not None and record:
+    if version is not None and store_result:
         from secplan.model.evaluate.results import save
 
         recorded = save(store, version, result, _keys(root))
         result = {**result, "evaluation_id": recorded["id"], "attestation": recorded["attestation"]}
-    elif endpoint is not None and record:
+    elif endpoint is not None and store_result:
         err_console.print("note: not recorded: an endpoint's answers cannot be bound to a registered digest",
                           highlight=False, markup=False)
     emit(result, fmt, lambda: _table(result, recorded), output)
