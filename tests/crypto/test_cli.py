@@ -113,3 +113,70 @@ def test_in_place_and_asymmetric_export(store: Store, project: Path, capsys: pyt
     assert code == 0 and set(json.loads(out)["locator"]) == {"public_pem"}
     code, _, err = run(capsys, "keys", "create", "x", "--type", "rsa")
     assert code == 2 and "unknown key type" in err
+
+
+def test_decrypt_in_place_never_leaves_plaintext_under_an_enc_name(
+        store: Store, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_manager(project / ".secplan" / "keys" / "keystore.json").create("k")
+    original = (project / "data" / "train.csv").read_bytes()
+    assert run(capsys, "encrypt", "data/train.csv", "data/model.bin")[0] == 0
+    (project / "data" / "train.csv").unlink()
+    code, out, _ = run(capsys, "decrypt", "data/train.csv.enc", "--in-place", "-f", "json")
+    assert code == 0 and json.loads(out)[0]["output"] == "data/train.csv"
+    assert (project / "data" / "train.csv").read_bytes() == original
+    assert not (project / "data" / "train.csv.enc").exists()
+    # one input is gone: nothing is decrypted, not even the other file
+    code, _, err = run(capsys, "decrypt", "data/model.bin.enc", "data/train.csv.enc", "--in-place")
+    assert code == 2 and "data/train.csv.enc: no such file" in err
+    assert (project / "data" / "model.bin.enc").exists()
+    (project / "data" / "model.bin.enc").rename(project / "data" / "model.bin.enc.keep")
+    assert run(capsys, "encrypt", "data/train.csv")[0] == 0
+    code, _, err = run(capsys, "decrypt", "data/train.csv.enc", "--in-place")
+    assert code == 2 and "data/train.csv: already exists" in err and "nothing was decrypted" in err
+    assert (project / "data" / "train.csv.enc").exists()
+    entry = [e for e in find(store) if e.action == "crypto.decrypt"][-1]
+    assert entry.object == "file:data/train.csv.enc" and json.loads(entry.details)["in_place"] is True
+
+
+@pytest.mark.parametrize("argv", [("encrypt", "data/train.csv", "-o", "data"),
+                                  ("decrypt", "data/x.enc", "-o", "data"),
+                                  ("assess", ".", "-o", "data"),
+                                  ("assess", ".", "--report", "data"),
+                                  ("plan", "schema", "-o", "data")])
+def test_an_existing_directory_as_output_is_a_usage_error_before_any_work(
+        store: Store, project: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
+    before = sorted(p.name for p in (project / "data").iterdir())
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and "is a directory" in err and "Traceback" not in out + err
+    assert sorted(p.name for p in (project / "data").iterdir()) == before
+
+
+def test_an_action_the_ledger_cannot_record_is_not_done(
+        store: Store, project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from secplan.crypto.keys.manager import KeyManager
+    from secplan.errors import SecplanError
+
+    make_manager(project / ".secplan" / "keys" / "keystore.json").create("k")
+    assert run(capsys, "encrypt", "data/model.bin")[0] == 0
+    (project / "data" / "model.bin").unlink()
+
+    def broken(self, action, obj, details, outcome="success"):
+        if outcome == "success":
+            raise SecplanError("the audit ledger cannot be written: disk full")
+
+    monkeypatch.setattr(KeyManager, "record_event", broken)
+    code, _, err = run(capsys, "encrypt", "data/train.csv")
+    assert code == 2 and "audit ledger" in err and not (project / "data" / "train.csv.enc").exists()
+    code, _, err = run(capsys, "decrypt", "data/model.bin.enc")
+    assert code == 2 and "audit ledger" in err and not (project / "data" / "model.bin").exists()
+    assert (project / "data" / "model.bin.enc").exists()
+    assert sorted(p.name for p in (project / "data").iterdir()) == ["model.bin.enc", "train.csv"]  # no temp file
+
+
+def test_confirmation_without_a_terminal_says_use_yes(store: Store, project: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    make_manager(project / ".secplan" / "keys" / "keystore.json").create("k")
+    code, _, err = run(capsys, "keys", "destroy", "k@v1")
+    assert code == 2 and "use --yes" in err and "nothing destroyed" in err
+    code, out, _ = run(capsys, "keys", "list", "-f", "json")
+    assert [k["state"] for k in json.loads(out)] == ["active"]

@@ -9,6 +9,7 @@ import os
 import pytest
 from sqlalchemy import update
 
+from secplan.access.authn import Identity
 from secplan.errors import InputError, PermissionDenied
 from secplan.human import accounts, approvals, rbac
 from secplan.human.access import can, current_identity, require
@@ -288,3 +289,32 @@ def test_require_at_without_a_store(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SECPLAN_TOKEN", "spt_0123_abc")
     with pytest.raises(PermissionDenied, match="no secplan store"):
         require_at(tmp_path, "decrypt", "encrypted")
+
+
+def test_widening_a_held_role_to_restricted_data_needs_a_second_person(store: Store, act_as, denials) -> None:
+    """Redefining a role someone holds so that it decrypts datasets is a grant in disguise."""
+    act_as(None)
+    project = current_identity(store).project
+    kim = Identity("kim", project, (), "os-user")
+    accounts.define_role(store, "analyst", ["read:dataset"])
+    accounts.add_user(store, "kim")
+    accounts.grant_role(store, "kim", "analyst")
+    act_as("erin")
+    widened = ["read:dataset", "decrypt:dataset"]
+    with pytest.raises(PermissionDenied, match="needs an approved request"):
+        accounts.define_role(store, "analyst", widened)
+    target = accounts.widening_target("analyst", [("dataset", "read"), ("dataset", "decrypt")])
+    assert denials()[-1].object == target
+    assert not can(store, kim, "decrypt", "dataset")
+    request_id = approvals.request(store, "access.grant.restricted", target)
+    act_as("bob")
+    approvals.decide(store, request_id)
+    act_as("erin")
+    assert accounts.define_role(store, "analyst", widened) == request_id
+    assert can(store, kim, "decrypt", "dataset")
+    accounts.define_role(store, "analyst", ["read:dataset"])  # narrowing needs nobody
+    with pytest.raises(PermissionDenied, match="needs an approved request"):  # the approval was used once
+        accounts.define_role(store, "analyst", widened)
+    with pytest.raises(PermissionDenied, match="needs an approved request"):  # any restricted kind counts
+        accounts.define_role(store, "analyst", ["decrypt:encrypted"])
+    assert accounts.define_role(store, "unheld", ["decrypt:dataset"]) is None  # nobody holds it: nothing widens

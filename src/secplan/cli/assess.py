@@ -15,6 +15,8 @@ from secplan.cli.common import (
     emit,
     err_console,
     format_option,
+    not_a_directory,
+    output_option,
     print_result,
     progress,
     renamed_option,
@@ -36,8 +38,9 @@ ReportFormat = choices("table", "json", "sarif", "junit", "markdown", "html")
 def assess_command(
     directory: Path = typer.Argument(Path("."), help="The ML project to assess (where secplan.yaml is)."),
     fmt: ReportFormat = format_option(ReportFormat, help="On stdout, or -o."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-    report: list[Path] = typer.Option([], "--report", "-r", help="Also write a report; format from the suffix "
+    output: Path | None = output_option("Write the report here instead of stdout."),
+    report: list[Path] = typer.Option([], "--report", "-r", callback=not_a_directory,
+                                      help="Also write a report; format from the suffix "
                                       "(.json .sarif .html .md .xml). Repeatable."),
     fail_on: Severity = typer.Option(Severity.HIGH, "--fail-on", help="Exit 1 when an open finding is at or above this."),
     previous_report: Path | None = typer.Option(None, "--previous-report",

@@ -57,7 +57,22 @@ def format_option(formats: type[StrEnum], default: str = "table", help: str | No
 Format = choices("table", "json")
 """The formats of commands that print records: a table for people, JSON for scripts."""
 FormatOption = format_option(Format)
-OutputOption = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout.")
+
+
+def not_a_directory(value: Path | list[Path] | None) -> Path | list[Path] | None:
+    for path in value if isinstance(value, list) else [value] if value is not None else []:
+        if path.is_dir():
+            raise typer.BadParameter(f"{path_text(path)} is a directory; give a file name")
+    return value
+
+
+def output_option(help: str = "Write to this file (atomically) instead of stdout.") -> Any:
+    """``--output/-o FILE``: an existing directory is a usage error (exit 2) before any work starts,
+    not a failure after the work is done."""
+    return typer.Option(None, "--output", "-o", help=help, callback=not_a_directory)
+
+
+OutputOption = output_option()
 RootOption = typer.Option(Path("."), "--root", "-C", help="Project root (where secplan.yaml is).")
 
 
@@ -190,6 +205,19 @@ def renamed_option(new: Any, old: Any, new_name: str, old_name: str) -> Any:
         raise InputError(f"{old_name} is the old spelling of {new_name}; give only {new_name}")
     err_console.print(f"note: {old_name} is deprecated; use {new_name}", highlight=False, markup=False)
     return old
+
+
+def confirm(question: str, *, yes: bool, refusal: str) -> None:
+    """Go on if ``--yes`` was given or the user agrees at the terminal; else stop (exit 2) saying
+    ``refusal`` ("nothing deleted"). With no terminal nobody can answer, so the message says "use --yes"."""
+    from secplan.errors import InputError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise InputError(f"no terminal to ask {question!r} on: use --yes to confirm; {refusal}")
+    if not typer.confirm(question, err=True):
+        raise InputError(f"not confirmed; {refusal}")
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    RootOption,
+    emit,
+    err_console,
+    output_option,
+    simple_table,
+)
 from secplan.errors import InputError, SecplanError
+from secplan.fsutil import path_text
+
+if TYPE_CHECKING:
+    from secplan.crypto.files import FileInfo
+    from secplan.crypto.keys.interface import KeyVersion
 
 ENC_SUFFIX = ".enc"
 
@@ -49,7 +63,7 @@ def _default_key(keys) -> str:
 def encrypt_command(
     paths: list[Path] = typer.Argument(..., help="Files, or folders (every file in them not yet encrypted)."),
     key: str | None = typer.Option(None, "--key", "-k", help="Key-encryption key: NAME or NAME@vN."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Output file (one input only)."),
+    output: Path | None = output_option("Output file (one input only)."),
     in_place: bool = typer.Option(False, "--in-place", help="Replace each input with its encrypted form."),
     chunk_size: int = typer.Option(1 << 20, "--chunk-size", help="Plaintext bytes per chunk."),
     root: Path = RootOption,
@@ -75,18 +89,20 @@ def encrypt_command(
                          "nothing was encrypted", hint="remove them, or choose another --output")
     done = []
     for src, dst in targets:
-        used = encrypt_file(src, dst, keys, key_ref, chunk_size=chunk_size, replace=in_place)
-        file_id = read_info(dst).header.file_id_hex
-        keys.record_event("crypto.encrypt", f"file:{dst}", {"key": used.id, "file_id": file_id,
-                                                            "in_place": in_place})
-        done.append({"input": str(src), "output": str(dst), "key": used.id, "file_id": file_id})
+        def ledger(kek: KeyVersion, file_id: str, dst: Path = dst) -> None:
+            keys.record_event("crypto.encrypt", f"file:{path_text(dst)}",
+                              {"key": kek.id, "file_id": file_id, "in_place": in_place})
+
+        used = encrypt_file(src, dst, keys, key_ref, chunk_size=chunk_size, replace=in_place, record=ledger)
+        done.append({"input": path_text(src), "output": path_text(dst), "key": used.id,
+                     "file_id": read_info(dst).header.file_id_hex})
     emit(done, fmt, lambda: simple_table("encrypted", ["input", "output", "key"],
                                          [(d["input"], d["output"], d["key"]) for d in done]))
 
 
 def decrypt_command(
     files: list[Path] = typer.Argument(..., help="Encrypted files."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Output file (one input only)."),
+    output: Path | None = output_option("Output file (one input only)."),
     in_place: bool = typer.Option(False, "--in-place", help="Replace each input with its plaintext."),
     root: Path = RootOption,
     fmt: Format = FormatOption,
@@ -100,34 +116,51 @@ def decrypt_command(
 
     if output is not None and (len(files) != 1 or in_place):
         raise InputError("--output needs exactly one input file and no --in-place")
+    targets = [(src, _plaintext_name(src, output, in_place)) for src in files]
+    taken = [dst for src, dst in targets if dst != src and dst.exists()]
+    if taken:
+        raise InputError(f"{path_text(taken[0])}: already exists"
+                         f"{f' (and {len(taken) - 1} more)' if len(taken) > 1 else ''}; nothing was decrypted",
+                         hint="remove them, or choose another --output")
     keys = KeyManager.for_project(root)
     done = []
-    for src in files:
-        if output is not None:
-            dst = output
-        elif in_place:
-            dst = src
-        elif src.name.endswith(ENC_SUFFIX) and len(src.name) > len(ENC_SUFFIX):
-            dst = src.with_name(src.name[: -len(ENC_SUFFIX)])
-        else:
-            raise InputError(f"{src}: name does not end in {ENC_SUFFIX}: give --output or --in-place")
-        if not src.is_file():
-            raise InputError(f"{src}: no such file")
-        kek = "?"
+    for src, dst in targets:
+        obj = f"file:{path_text(src)}"
+        used = {"key": "?"}
+
+        def ledger(info: FileInfo, dst: Path = dst, obj: str = obj, used: dict[str, str] = used) -> None:
+            keys.record_event("crypto.decrypt", obj, {"key": used["key"], "file_id": info.header.file_id_hex,
+                                                      "output": path_text(dst), "in_place": in_place})
+
         try:
             info = read_info(src)
-            kek = info.current.kek_id if info.current else "?"
-            size = decrypt_file(src, dst, keys, replace=in_place)
+            used["key"] = info.current.kek_id if info.current else "?"
+            size = decrypt_file(src, dst, keys, replace=dst == src, record=ledger)
         except SecplanError as exc:
-            keys.record_event("crypto.decrypt", f"file:{src}", {"key": kek, "error": exc.message}, "failure")
+            keys.record_event("crypto.decrypt", obj, {"key": used["key"], "error": exc.message}, "failure")
             raise
-        keys.record_event("crypto.decrypt", f"file:{src}", {"key": kek, "file_id": info.header.file_id_hex})
-        done.append({"input": str(src), "output": str(dst), "key": kek, "bytes": size})
+        if in_place and dst != src:
+            src.unlink()  # the plaintext now stands where the ciphertext was, under its own name
+        done.append({"input": path_text(src), "output": path_text(dst), "key": used["key"], "bytes": size})
     if str(fmt) == Format.TABLE:
         for d in done:
             err_console.print(f"decrypted {d['input']} -> {d['output']} ({d['bytes']} bytes)")
     else:
         emit(done, fmt)
+
+
+def _plaintext_name(src: Path, output: Path | None, in_place: bool) -> Path:
+    """Where ``src`` decrypts to: ``-o``, else its name without ``.enc`` (also with --in-place, so
+    that plaintext never sits under a ``.enc`` name), else, with --in-place, ``src`` itself."""
+    if not src.is_file():
+        raise InputError(f"{path_text(src)}: no such file")
+    if output is not None:
+        return output
+    if src.name.endswith(ENC_SUFFIX) and len(src.name) > len(ENC_SUFFIX):
+        return src.with_name(src.name[: -len(ENC_SUFFIX)])
+    if in_place:
+        return src
+    raise InputError(f"{path_text(src)}: name does not end in {ENC_SUFFIX}: give --output or --in-place")
 
 
 def register(app: typer.Typer) -> None:

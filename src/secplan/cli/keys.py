@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table, write_output
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    RootOption,
+    confirm,
+    emit,
+    err_console,
+    output_option,
+    simple_table,
+    write_output,
+)
 from secplan.errors import InputError, IntegrityError
 
 keys_app = typer.Typer(help="Managed keys: local keystore, PKCS#11 HSM, AWS KMS.", no_args_is_help=True)
@@ -140,8 +150,7 @@ def destroy_command(
     from secplan.access import require_at
 
     require_at(root, "administer", "key")
-    if not yes and not typer.confirm(f"destroy {ref}? data still under it becomes unrecoverable", err=True):
-        raise InputError("not confirmed; nothing destroyed")
+    confirm(f"destroy {ref}? data still under it becomes unrecoverable", yes=yes, refusal="nothing destroyed")
     gone = _manager(root).destroy(ref)
     views = [k.public_view() for k in gone]
     emit(views, fmt, lambda: simple_table("destroyed", ["id", "type", "provider", "state", "created"], _rows(views)))
@@ -149,7 +158,7 @@ def destroy_command(
 
 @keys_app.command("export-public")
 def export_public_command(ref: str = typer.Argument(..., help="An x25519, ecdsa-p256 or ed25519 key."),
-                          output: Path | None = typer.Option(None, "--output", "-o"),
+                          output: Path | None = output_option(),
                           root: Path = RootOption) -> None:
     """Print the public key (PEM) of an asymmetric key."""
     from secplan.access import require_at

@@ -14,6 +14,7 @@ import typer
 from secplan.cli.common import (
     err_console,
     format_option,
+    output_option,
     progress,
     renamed_option,
     simple_table,
@@ -37,7 +38,7 @@ ScanFormat = choices("table", "json", "sarif")
 def scan_command(
     paths: list[Path] = typer.Argument(..., help="Files or directories (walked) to scan."),
     fmt: ScanFormat = format_option(ScanFormat),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically)."),
+    output: Path | None = output_option("Write the report to this file (atomically)."),
     policy_file: Path | None = typer.Option(None, "--policy", help="YAML policy extending the allowlist."),
     root: Path = typer.Option(Path("."), "--root", "-C", help="Project whose audit ledger records the scan."),
     store_scan: bool | None = typer.Option(None, "--store/--no-store",

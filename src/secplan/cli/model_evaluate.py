@@ -15,7 +15,15 @@ from typing import Any
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    RootOption,
+    emit,
+    err_console,
+    output_option,
+    simple_table,
+)
 from secplan.cli.model import model_app
 from secplan.errors import InputError
 
@@ -104,7 +112,7 @@ def evaluate_command(
                                         "Protocol V2 URL (/v2/models/NAME) or a plain JSON predict URL; bearer "
                                         f"token from ${TOKEN_ENV}."),
     fmt: Format = FormatOption,
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the result to this file (atomically)."),
+    output: Path | None = output_option("Write the result to this file (atomically)."),
     store_result: bool = typer.Option(True, "--store/--no-store", help="Store, attest and ledger the result "
                                                                   "(local models only)."),
     root: Path = RootOption,

@@ -15,6 +15,7 @@ from secplan.cli.common import (
     emit,
     err_console,
     format_option,
+    output_option,
     simple_table,
     write_output,
 )
@@ -216,7 +217,7 @@ def diff_command(a: str = typer.Argument(..., help="NAME@V1"), b: str = typer.Ar
 @model_app.command("card")
 def card_command(ref: str = typer.Argument(..., help="NAME@VERSION"),
                  fmt: CardFormat = format_option(CardFormat, "markdown"),
-                 output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
+                 output: Path | None = output_option("Write to this file (atomically)."),
                  root: Path = RootOption) -> None:
     """A model card generated from the registry (its digest is in the signed manifest)."""
     from secplan.model.card import build_card, card_digest, render

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import typer
 
-from secplan.cli.common import err_console, to_json, write_output
+from secplan.cli.common import err_console, output_option, to_json, write_output
 from secplan.errors import InputError, SecplanError
 
 plan_app = typer.Typer(help="The plan file: its schema, and checking it.", no_args_is_help=True)
 
 
 @plan_app.command("schema")
-def schema_command(output: Path | None = typer.Option(None, "--output", "-o")) -> None:
+def schema_command(output: Path | None = output_option()) -> None:
     """Print the JSON Schema of secplan.yaml (for editor completion and validation)."""
     from secplan.plan.model import Plan
 

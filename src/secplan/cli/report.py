@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from secplan.cli.common import RootOption, err_console, format_option, write_output
+from secplan.cli.common import RootOption, err_console, format_option, output_option, write_output
 from secplan.report.formats import choices
 
 FrameworkFormat = choices("json", "markdown", "html")
@@ -16,7 +16,7 @@ def report_command(
     framework: str | None = typer.Option(None, "--framework",
                                          help="nist-ai-rmf, iso-42001, owasp-ml, mitre-atlas or eu-ai-act."),
     fmt: FrameworkFormat = format_option(FrameworkFormat, "markdown"),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    output: Path | None = output_option("Write here (atomically) instead of stdout."),
     evidence_bundle: Path | None = typer.Option(None, "--evidence-bundle",
                                                 help="Write a zip for auditors: report, assessment, attestations, "
                                                      "ledger export and its verification."),

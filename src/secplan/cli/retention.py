@@ -8,8 +8,8 @@ from typing import Any
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
-from secplan.errors import InputError, IntegrityError
+from secplan.cli.common import Format, FormatOption, RootOption, confirm, emit, err_console, simple_table
+from secplan.errors import IntegrityError
 
 retention_app = typer.Typer(help="Retention and deletion with crypto-shredding (CS-3).", no_args_is_help=True)
 
@@ -24,15 +24,6 @@ def _context(root: Path):
     plan = load_plan(plan_path(root))
     store = Store.for_project(root) if Store.exists_for(root) else None
     return root, plan, store, KeyManager.for_project(root), schedule(root, plan, dt.date.today())
-
-
-def _confirm(question: str) -> bool:
-    import click
-
-    try:
-        return typer.confirm(question, err=True)
-    except (click.exceptions.Abort, EOFError, OSError):  # no terminal to ask on
-        return False
 
 
 def _backup_lines(holding: dict[str, list[str]], note: str | None, shredded: set[str] = frozenset()) -> None:
@@ -105,8 +96,7 @@ def apply_command(yes: bool = typer.Option(False, "--yes", help="Do not ask: del
         emit({"deleted": [], "failed": {}, "shredded": []}, fmt,
              lambda: "nothing is past its retention period")
         return
-    if not yes and not _confirm(f"delete {len(sched.due)} file(s) past retention? this is final"):
-        raise InputError("not confirmed; nothing deleted")
+    confirm(f"delete {len(sched.due)} file(s) past retention? this is final", yes=yes, refusal="nothing deleted")
     result = apply(root, plan, sched, store or Store.for_project(root), keys)
     emit(result, fmt, lambda: simple_table("deleted", ["path"], [(p,) for p in result["deleted"]]))
     if str(fmt) != Format.JSON:

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from secplan.cli.common import Format, FormatOption, RootOption, emit, err_console, simple_table
+from secplan.cli.common import (
+    Format,
+    FormatOption,
+    RootOption,
+    emit,
+    err_console,
+    output_option,
+    simple_table,
+)
 from secplan.errors import InputError
 
 share_app = typer.Typer(help="Secure sharing with third parties (DS-8).", no_args_is_help=True)
@@ -35,7 +43,7 @@ def create_command(
     agreement: str | None = typer.Option(None, "--agreement", help="The data-sharing agreement's reference."),
     no_agreement: bool = typer.Option(False, "--no-agreement", help="Share without an agreement (DS-8 flags it)."),
     signing_key: str = typer.Option("share-signing", "--signing-key", help="An ed25519 managed key."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Package path (default FILE.share.tar)."),
+    output: Path | None = output_option("Package path (default FILE.share.tar)."),
     root: Path = RootOption,
     fmt: Format = FormatOption,
 ) -> None:
@@ -69,7 +77,7 @@ def open_command(
     package: Path = typer.Argument(..., help="A share package (.share.tar)."),
     identity: Path = typer.Option(..., "--identity", "-i", help="age identity file or PEM X25519 private key."),
     sender_key: Path | None = typer.Option(None, "--sender-key", help="The sender's Ed25519 public key (PEM)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Where to write (default: the shared name)."),
+    output: Path | None = output_option("Where to write (default: the shared name)."),
     fmt: Format = FormatOption,
 ) -> None:
     """Verify signature, expiry and digests, then decrypt (the output appears only if all checks pass)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,8 +103,12 @@ def _open_data_key(info: FileInfo, keys: KeyManager) -> bytes:
 
 
 def encrypt_file(src: Path, dst: Path, keys: KeyManager, key_ref: str, *,
-                 chunk_size: int = DEFAULT_CHUNK_SIZE, replace: bool = False) -> KeyVersion:
-    """Encrypt ``src`` into ``dst`` under a fresh data key wrapped by ``key_ref``; return the KEK used."""
+                 chunk_size: int = DEFAULT_CHUNK_SIZE, replace: bool = False,
+                 record: Callable[[KeyVersion, str], None] | None = None) -> KeyVersion:
+    """Encrypt ``src`` into ``dst`` under a fresh data key wrapped by ``key_ref``; return the KEK used.
+
+    ``record(kek, file_id_hex)`` runs after the last byte is written and before ``dst`` appears: if
+    it raises (the audit ledger cannot be written), ``dst`` never appears."""
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
         raise InputError(f"chunk size must be between {MIN_CHUNK_SIZE} and {MAX_CHUNK_SIZE} bytes")
     header = Header(chunk_size, os.urandom(FILE_ID_SIZE), os.urandom(NONCE_PREFIX_SIZE))
@@ -115,7 +120,8 @@ def encrypt_file(src: Path, dst: Path, keys: KeyManager, key_ref: str, *,
         raise InputError(f"{src}: cannot read: {exc.strerror}") from None
     mode = os.fstat(source.fileno()).st_mode & 0o777
     try:
-        with source, atomic_output(dst, perms=mode, replace=replace) as out:
+        hook = (lambda: record(key, header.file_id_hex)) if record is not None else None
+        with source, atomic_output(dst, perms=mode, replace=replace, before_link=hook) as out:
             out.write(header.to_bytes() + KeySlot(key.id, wrapped).to_bytes() + EMPTY_SLOT)
             encrypt_stream(source, out, header, data_key)
     except FileExistsError:
@@ -123,8 +129,10 @@ def encrypt_file(src: Path, dst: Path, keys: KeyManager, key_ref: str, *,
     return key
 
 
-def decrypt_file(src: Path, dst: Path, keys: KeyManager, *, replace: bool = False) -> int:
-    """Decrypt ``src`` into ``dst`` (mode 0600); ``dst`` appears only if every chunk authenticated.
+def decrypt_file(src: Path, dst: Path, keys: KeyManager, *, replace: bool = False,
+                 record: Callable[[FileInfo], None] | None = None) -> int:
+    """Decrypt ``src`` into ``dst`` (mode 0600); ``dst`` appears only if every chunk authenticated
+    and ``record(info)`` (the audit entry, called just before) did not raise.
 
     ``src`` is read once, front to back, so it may be a pipe.
     """
@@ -137,7 +145,8 @@ def decrypt_file(src: Path, dst: Path, keys: KeyManager, *, replace: bool = Fals
         info = parse_info(bytes(raw[: fill(source, raw)]), src)
         data_key = _open_data_key(info, keys)
         try:
-            with atomic_output(dst, perms=0o600, replace=replace) as out:
+            hook = (lambda: record(info)) if record is not None else None
+            with atomic_output(dst, perms=0o600, replace=replace, before_link=hook) as out:
                 return decrypt_stream(source, out, info.header, data_key, str(src))
         except FileExistsError:
             raise InputError(f"{dst}: already exists (choose another -o, or remove it)") from None

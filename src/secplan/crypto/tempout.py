@@ -12,7 +12,7 @@ import contextlib
 import ctypes
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,8 +27,13 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path, *, perms: int = 0o600, replace: bool = False) -> Iterator[BinaryIO]:
-    """Yield an unbuffered binary file; on success it becomes ``target`` (replacing it only if asked)."""
+def atomic_output(target: Path, *, perms: int = 0o600, replace: bool = False,
+                  before_link: Callable[[], None] | None = None) -> Iterator[BinaryIO]:
+    """Yield an unbuffered binary file; on success it becomes ``target`` (replacing it only if asked).
+
+    ``before_link`` runs once every byte is on disk and before the file gets its name: the audit
+    record of an action goes there, so that an action which cannot be recorded leaves nothing behind.
+    """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if target.exists() and not replace:
@@ -46,6 +51,8 @@ def atomic_output(target: Path, *, perms: int = 0o600, replace: bool = False) ->
         with os.fdopen(fd, "wb", buffering=0) as handle:
             yield handle
             os.fsync(handle.fileno())
+            if before_link is not None:
+                before_link()
             if named is None:
                 named = _link_anonymous(handle.fileno(), folder, target.name)
         if replace:
