@@ -28,10 +28,6 @@ def test_every_probe_is_in_its_pillars_folder() -> None:
     assert misplaced == []
 
 
-#: Controls whose probes colleagues are writing this session (the gateway's MS-2/MS-5/MS-6/HS-5 probes,
-#: the evaluation engine's MS-3/MS-4/CS-2 probes): a new probe there may land before its cases do.
-#: Every probe that already existed in them has its cases; remove a control once its new probes have theirs.
-PENDING_CONTROLS = frozenset({"MS-2", "MS-3", "MS-4", "MS-5", "MS-6", "CS-2", "HS-5"})
 
 
 #: Probes that never return ``positive``, on purpose (a control never passes on an absence of data):
@@ -89,8 +85,7 @@ def coverage_problems(probe) -> list[str]:
 
 
 def test_every_probe_has_cases_where_it_passes_and_fails() -> None:
-    problems = [line for p in all_probes() for line in coverage_problems(p)
-                if p.definition.control not in PENDING_CONTROLS or _case_module(p) is not None]
+    problems = [line for p in all_probes() for line in coverage_problems(p)]
     assert problems == [], "probes without their cases:\n" + "\n".join(problems)
 
 
