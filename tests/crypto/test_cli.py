@@ -180,3 +180,12 @@ def test_confirmation_without_a_terminal_says_use_yes(store: Store, project: Pat
     assert code == 2 and "use --yes" in err and "nothing destroyed" in err
     code, out, _ = run(capsys, "keys", "list", "-f", "json")
     assert [k["state"] for k in json.loads(out)] == ["active"]
+
+
+def test_encrypt_says_the_clear_copy_is_left(store: Store, project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_manager(project / ".secplan" / "keys" / "keystore.json").create("k")
+    code, out, err = run(capsys, "encrypt", "data/train.csv", "-f", "json")
+    assert code == 0 and json.loads(out)[0]["output"] == "data/train.csv.enc"  # stdout stays a document
+    assert "the clear copy is still there (data/train.csv)" in err and "--in-place" in err
+    code, _, err = run(capsys, "encrypt", "data/model.bin", "--in-place")
+    assert code == 0 and "clear copy" not in err

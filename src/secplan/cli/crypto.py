@@ -98,6 +98,11 @@ def encrypt_command(
                      "file_id": read_info(dst).header.file_id_hex})
     emit(done, fmt, lambda: simple_table("encrypted", ["input", "output", "key"],
                                          [(d["input"], d["output"], d["key"]) for d in done]))
+    if not in_place and done:
+        clear = done[0]["input"] + (f" and {len(done) - 1} more" if len(done) > 1 else "")
+        err_console.print(f"note: the clear copy is still there ({clear}): remove it once the .enc is where it "
+                          "should be, or use --in-place; until then `secplan assess` reports it (DS-1)",
+                          markup=False, highlight=False)
 
 
 def decrypt_command(
