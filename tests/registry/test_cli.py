@@ -138,3 +138,25 @@ def test_custom_version_labels_never_change(project, capsys):
     run(capsys, "model", "sign", "fraud@2024.1", "--signature", "a.sig")
     code, out, _ = run(capsys, "model", "history", "fraud", "--format", "json")
     assert [e["event"] for e in json.loads(out)] == ["registered", "registered", "signed (model-signing@v1)"]
+
+
+def test_verify_finds_the_key_the_bundle_names(project, signer, capsys, tmp_path, monkeypatch):
+    from secplan.crypto.keys.interface import KeyType
+    from tests.crypto.conftest import make_manager
+
+    signer.create("release-signing", KeyType.ECDSA_P256)
+    run(capsys, "model", "register", "m", "--name", "fraud")
+    code, _, err = run(capsys, "model", "sign", "fraud@1", "--key", "release-signing", "--signature", "fraud.sig")
+    assert code == 0, err
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")  # not the default key's name
+    assert code == 0 and "3 files match the signed manifest fraud@1" in err
+    signer.rotate("release-signing")  # an old signature still finds its own, now retired, version
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")
+    assert code == 0, err
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig", "--key", "model-signing")
+    assert code == 1  # an explicit key is used as given: the wrong one fails the signature
+    foreign = tmp_path / "foreign.json"  # a keystore without the signer's key
+    make_manager(foreign).create("model-signing", KeyType.ECDSA_P256)
+    monkeypatch.setenv("SECPLAN_KEYSTORE", str(foreign))
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")
+    assert code == 2 and "no key in this project's keystore matches" in err and "--public-key" in err

@@ -82,17 +82,31 @@ def sign_command(
 def verify_command(
     path: Path = typer.Argument(..., help="Model folder or file to check."),
     signature: Path = typer.Option(..., "--signature", "-s", help="The Sigstore bundle."),
-    key: str = KeyOption,
+    key: str | None = typer.Option(None, "--key", "-k", show_default=False,
+                                   help="Managed key (NAME or NAME@vN) [default: the one the bundle names]."),
     public_key: Path | None = typer.Option(None, "--public-key", help="PEM public key instead of a managed key."),
     root: Path = RootOption,
 ) -> None:
-    """Verify offline: the signature, then every file (changed, added or removed files are named). Exit 1 on failure."""
+    """Verify offline: the signature, then every file (changed, added or removed files are named). Exit 1 on failure.
+
+    The key is the one given, else the keystore's key whose public key the bundle names (rotated
+    versions too)."""
     from secplan.errors import InputError
+    from secplan.model.registry.bundle_key import key_for_bundle
     from secplan.model.registry.signing import verify_path
 
     try:
         bundle = signature.read_text(encoding="utf-8")
-        public = public_key.read_bytes() if public_key else _keys(root).export_public(key)
+        if public_key is not None:
+            public = public_key.read_bytes()
+        else:
+            keys = _keys(root)
+            ref = key or key_for_bundle(keys, bundle, str(signature))
+            if ref is None:
+                raise InputError(f"{signature}: no key in this project's keystore matches the key the bundle was "
+                                 "signed with", hint="give the signer's public key with --public-key FILE, or "
+                                 "the managed key with --key")
+            public = keys.export_public(ref)
     except OSError as exc:
         raise InputError(f"{exc.filename}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
