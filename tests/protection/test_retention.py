@@ -66,7 +66,7 @@ def test_plan_then_apply_deletes_shreds_and_evidences(store: Store, aged: Path, 
     assert sorted(r.location.path for r in negatives if r.outcome == Outcome.NEGATIVE) == due
 
     code, _, err = run(capsys, "retention", "apply")
-    assert code == 2 and "not confirmed" in err
+    assert code == 2 and "use --yes" in err and "nothing deleted" in err
     assert all((project / p).exists() for p in due)
 
     code, out, err = run(capsys, "retention", "apply", "--yes", "-f", "json")

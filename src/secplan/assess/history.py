@@ -18,10 +18,16 @@ class AssessmentRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     project_id: Mapped[str] = mapped_column(String(36), index=True)
+    branch: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """The git branch assessed (None: not a checkout, a detached HEAD, or stored before branches were)."""
     started_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime]
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     counts: Mapped[dict] = mapped_column(JSON)
+    open_counts: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    """Open findings by severity, kept beside the report so that a trend does not read whole reports."""
+    changed: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    """``{"new": n, "fixed": m}`` against the previous assessment of the branch (None for the first)."""
     report: Mapped[dict] = mapped_column(JSON)
 
 
@@ -32,14 +38,20 @@ class AssessmentSummary:
     finished_at: dt.datetime
     score: float | None
     counts: dict[str, int]
+    branch: str | None = None
+    changed: dict[str, int] | None = None
 
 
-def save_assessment(store: Store, doc: AssessmentDoc) -> int:
+def save_assessment(store: Store, doc: AssessmentDoc, branch: str | None = None) -> int:
     from secplan.projects import project_of
 
     with store.session() as session:
         record = AssessmentRecord(
             project_id=project_of(store).id,
+            branch=branch,
+            open_counts={str(k): v for k, v in doc.severity_counts.items()},
+            changed=({"new": len(doc.changes.new), "fixed": len(doc.changes.fixed)}
+                     if doc.changes is not None and doc.changes.previous is not None else None),
             started_at=doc.generated_at,
             finished_at=dt.datetime.now(dt.UTC),
             score=doc.score,
@@ -51,12 +63,17 @@ def save_assessment(store: Store, doc: AssessmentDoc) -> int:
         return record.id
 
 
-def list_assessments(store: Store, project_id: str | None = None, limit: int = 50) -> list[AssessmentSummary]:
-    """Newest first; one project's (its :class:`~secplan.projects.Project` id) or every project's."""
+def list_assessments(store: Store, project_id: str | None = None, limit: int = 50,
+                     branch: str | None = None) -> list[AssessmentSummary]:
+    """Newest first; one project's (its :class:`~secplan.projects.Project` id) or every project's,
+    on one branch or on all."""
     query = select(AssessmentRecord.id, AssessmentRecord.project_id, AssessmentRecord.finished_at,
-                   AssessmentRecord.score, AssessmentRecord.counts)
+                   AssessmentRecord.score, AssessmentRecord.counts, AssessmentRecord.branch,
+                   AssessmentRecord.changed)
     if project_id:
         query = query.where(AssessmentRecord.project_id == project_id)
+    if branch is not None:
+        query = query.where(AssessmentRecord.branch == branch)
     query = query.order_by(AssessmentRecord.finished_at.desc(), AssessmentRecord.id.desc()).limit(limit)
     with store.session() as session:
         return [AssessmentSummary(*row) for row in session.execute(query)]

@@ -80,6 +80,36 @@ class ProbeRunDoc(BaseModel):
     error: str | None = None
 
 
+class FindingChangeDoc(BaseModel):
+    """A finding that appeared or went away since the previous assessment."""
+
+    id: str = Field(description="The finding's stable id, as in `controls[].findings[].id`.")
+    control: str = Field(description="The control it fails (DS-1 .. HS-5).")
+    severity: Severity = Field(description="Its severity when it was last seen open.")
+    message: str = Field(description="What was wrong, as the probe said it.")
+    location: LocationDoc | None = Field(None, description="Where, when it concerns a file.")
+
+
+class TrendPointDoc(BaseModel):
+    """One assessment in the trend."""
+
+    assessment: int | None = Field(description="The stored assessment's id; null for this run when not stored.")
+    at: dt.datetime = Field(description="When it finished (this run: when it started).")
+    score: float | None = Field(description="Its score, 0-10; null when no control had a verdict.")
+    open: dict[Severity, int] = Field(description="Open findings by severity.")
+
+
+class ChangesDoc(BaseModel):
+    """What changed since the previous stored assessment of the same project and branch."""
+
+    branch: str | None = Field(description="The git branch both runs were on (from CI variables or .git/HEAD).")
+    previous: TrendPointDoc | None = Field(description="The assessment compared with; null for the first one.")
+    new: list[FindingChangeDoc] = Field(description="Open now, not open in the previous assessment.")
+    fixed: list[FindingChangeDoc] = Field(description="Open in the previous assessment, no longer found.")
+    trend: list[TrendPointDoc] = Field(description="Score and open findings of recent assessments, oldest "
+                                                   "first, ending with this one.")
+
+
 class AssessmentDoc(BaseModel):
     version: str = REPORT_VERSION
     tool: dict[str, str]
@@ -96,6 +126,7 @@ class AssessmentDoc(BaseModel):
     controls: list[ControlDoc]
     waivers: list[WaiverDoc]
     baseline: str | None = None
+    changes: ChangesDoc | None = Field(None, description="Since the previous assessment; null without a store.")
     probes: list[ProbeRunDoc] = Field(default_factory=list)
 
     def open_findings(self) -> list[FindingDoc]:

@@ -81,12 +81,22 @@ def assess_command(
         doc = assess(root, plan, fail_on=fail_on, baseline=previous_report, evidence=ev,
                      on_probe=lambda probe: bar.update(task, advance=1, description=probe.id))
 
+    branch = None
+    if store_result or ev.has_store:  # history needs a store; --no-store still compares with it
+        from secplan.assess.branch import current_branch
+        from secplan.assess.changes import compare
+        from secplan.projects import project_of
+
+        branch = current_branch(root)
+        doc.changes = compare(ev.store, project_of(ev.store).id, branch, doc)
     if store_result:
         from secplan.assess.history import save_assessment
         from secplan.ledger import record as ledger_record
 
         store = ev.store
-        assessment_id = save_assessment(store, doc)
+        assessment_id = save_assessment(store, doc, branch)
+        if doc.changes is not None:
+            doc.changes.trend[-1].assessment = assessment_id
         ledger_record(store, action="assess.run", obj=f"assessment:{assessment_id}",
                       details={"score": doc.score, "failed": doc.failed,
                                "counts": {str(k): v for k, v in doc.counts.items()}},
@@ -132,10 +142,13 @@ def project_plan(root: Path, directory: Path):
 def history_command(
     directory: Path = typer.Argument(Path("."), help="The project."),
     limit: int = typer.Option(20, "--limit", "-n", min=1),
+    branch: str | None = typer.Option(None, "--branch", help="Only this git branch's assessments [default: all]."),
     fmt: Format = FormatOption,
 ) -> None:
-    """Show stored assessments, newest first, with the score trend."""
+    """Show stored assessments, newest first: score, its change, new and fixed findings, per branch."""
+    from secplan.assess.changes import sparkline
     from secplan.assess.history import list_assessments
+    from secplan.report.view import format_score
     from secplan.store.db import Store
 
     root = directory.resolve()
@@ -148,19 +161,23 @@ def history_command(
 
     store = Store.for_project(root)
     project = project_of(store)
-    rows = list_assessments(store, project.id, limit=limit)
-    data = [{"id": r.id, "project": project.name, "project_id": r.project_id, "finished_at": r.finished_at.isoformat(), "score": r.score,
-             "counts": r.counts} for r in rows]
+    rows = list_assessments(store, project.id, limit=limit, branch=branch)
+    data = [{"id": r.id, "project": project.name, "project_id": r.project_id, "branch": r.branch,
+             "finished_at": r.finished_at.isoformat(), "score": r.score, "counts": r.counts,
+             "new": (r.changed or {}).get("new"), "fixed": (r.changed or {}).get("fixed")} for r in rows]
 
     def table():
         out = []
         for n, r in enumerate(rows):
-            previous = rows[n + 1].score if n + 1 < len(rows) else None
+            previous = next((p.score for p in rows[n + 1:] if p.branch == r.branch), None)
             trend = "" if r.score is None or previous is None else f"{r.score - previous:+.1f}"
-            out.append((r.id, r.finished_at.strftime("%Y-%m-%d %H:%M"), r.score, trend,
-                        r.counts.get("pass", 0), r.counts.get("fail", 0), r.counts.get("partial", 0),
-                        r.counts.get("manual", 0)))
-        return simple_table("Assessments", ["id", "when (UTC)", "score", "change", "pass", "fail", "partial", "manual"], out)
+            changed = r.changed or {}
+            out.append((r.id, r.finished_at.strftime("%Y-%m-%d %H:%M"), r.branch or "", format_score(r.score), trend,
+                        changed.get("new", ""), changed.get("fixed", ""), r.counts.get("pass", 0),
+                        r.counts.get("fail", 0), r.counts.get("manual", 0)))
+        title = f"Assessments (score {sparkline(r.score for r in reversed(rows))})"
+        return simple_table(title, ["id", "when (UTC)", "branch", "score", "change", "new", "fixed", "pass",
+                                    "fail", "manual"], out)
 
     emit(data, fmt, table)
 

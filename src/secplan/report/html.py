@@ -90,6 +90,36 @@ def _control_view(control: ControlDoc) -> dict[str, Any]:
     }
 
 
+TREND_W, TREND_H, TREND_PAD = 560, 160, 28
+
+
+def trend_chart(doc: AssessmentDoc) -> dict[str, Any] | None:
+    """Geometry of the history chart: the score as a line (0-10, left axis) over bars of open findings
+    stacked by severity (right axis), one column per stored assessment, this one last."""
+    if doc.changes is None or len(doc.changes.trend) < 2:
+        return None
+    points = doc.changes.trend
+    step = (TREND_W - 2 * TREND_PAD) / len(points)
+    most = max(1, *(sum(p.open.values()) for p in points))
+    plot_h = TREND_H - 2 * TREND_PAD
+    columns = []
+    for n, point in enumerate(points):
+        x = TREND_PAD + n * step
+        base = TREND_H - TREND_PAD
+        stack = []
+        for severity in SEVERITY_ORDER:
+            count = point.open.get(severity, 0)
+            if count:
+                height = plot_h * count / most
+                base -= height
+                stack.append({"severity": severity.value, "y": round(base, 1), "h": round(height, 1), "count": count})
+        score_y = None if point.score is None else round(TREND_H - TREND_PAD - plot_h * point.score / 10, 1)
+        columns.append({"x": round(x + step * 0.2, 1), "w": round(step * 0.6, 1), "cx": round(x + step / 2, 1),
+                        "score_y": score_y, "stack": stack, "point": point})
+    line = " ".join(f"{c['cx']},{c['score_y']}" for c in columns if c["score_y"] is not None)
+    return {"w": TREND_W, "h": TREND_H, "pad": TREND_PAD, "columns": columns, "line": line, "most": most}
+
+
 def context(doc: AssessmentDoc, open_findings_limit: int = OPEN_FINDINGS_LIMIT) -> dict[str, Any]:
     """Everything the template shows, precomputed so the template only lays it out."""
     open_ = view.open_findings_by_severity(doc)
@@ -103,6 +133,8 @@ def context(doc: AssessmentDoc, open_findings_limit: int = OPEN_FINDINGS_LIMIT) 
         "open_findings": open_[:open_findings_limit],
         "open_total": len(open_),
         "score_band": score_band(doc.score),
+        "changes_line": view.changes_line(doc, with_sparkline=False),
+        "trend": trend_chart(doc),
         "severity_rank": {s.value: s.rank for s in SEVERITY_ORDER},
     }
 

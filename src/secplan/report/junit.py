@@ -29,19 +29,20 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _findings_text(control: ControlDoc) -> str:
+def _findings_text(control: ControlDoc, new: frozenset[str]) -> str:
     lines = []
     for finding in view.open_findings(control):
         where = view.location_text(finding.location)
+        mark = "[new] " if finding.id in new else ""
         lines.append(
-            f"[{finding.severity.value}] {finding.id}{' at ' + where if where else ''}: {finding.message}"
+            f"{mark}[{finding.severity.value}] {finding.id}{' at ' + where if where else ''}: {finding.message}"
         )
         if finding.remediation:
             lines.append(f"    remediation: {finding.remediation}")
     return "\n".join(lines)
 
 
-def _testcase(parent: ET.Element, control: ControlDoc) -> None:
+def _testcase(parent: ET.Element, control: ControlDoc, new: frozenset[str]) -> None:
     case = ET.SubElement(
         parent,
         "testcase",
@@ -54,7 +55,7 @@ def _testcase(parent: ET.Element, control: ControlDoc) -> None:
         count = len(view.open_findings(control))
         message = f"{STATUS_LABELS[control.status]}: {count} open finding{'s' * (count != 1)}. {summary}"
         failure = ET.SubElement(case, "failure", message=_clean(message), type=control.status.value)
-        failure.text = _clean(_findings_text(control) or summary)
+        failure.text = _clean(_findings_text(control, new) or summary)
     elif control.status == Status.ERROR:
         errors = [f.message for f in control.findings if f.outcome == Outcome.ERROR]
         error = ET.SubElement(case, "error", message=summary, type="error")
@@ -86,6 +87,8 @@ class JunitWriter(Writer):
         root = ET.Element(
             "testsuites", name=_clean(f"secplan: {view.project_name(doc)}"), **_count(doc.controls)
         )
+        changes = view.changes_line(doc)
+        new = frozenset(f.id for f in doc.changes.new) if doc.changes is not None else frozenset()
         for pillar in doc.pillars:
             members = [c for c in doc.controls if c.pillar == pillar.id]
             suite = ET.SubElement(
@@ -95,7 +98,10 @@ class JunitWriter(Writer):
                 timestamp=doc.generated_at.replace(microsecond=0, tzinfo=None).isoformat(),
                 **_count(members),
             )
+            if changes is not None:
+                properties = ET.SubElement(suite, "properties")
+                ET.SubElement(properties, "property", name="secplan.since-previous", value=_clean(changes))
             for control in members:
-                _testcase(suite, control)
+                _testcase(suite, control, new)
         ET.indent(root)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -57,6 +57,30 @@ def _summary(doc: AssessmentDoc) -> list[str]:
     ]
 
 
+def _changes(doc: AssessmentDoc) -> list[str]:
+    """New and fixed findings since the previous assessment of the branch, and the trend."""
+    line = view.changes_line(doc)
+    if line is None or doc.changes is None:
+        return []
+    lines = ["## Since the previous assessment", "", escape(line)]
+    for title, found in (("New", doc.changes.new), ("Fixed", doc.changes.fixed)):
+        if found:
+            lines += ["", f"**{title}** ({len(found)}):", ""]
+            for f in found[:FINDINGS_LIMIT]:
+                where = view.location_text(f.location).replace("`", "")
+                lines.append(f"- **{f.severity.value}** {f.control} `{f.id}`" + (f" at `{where}`" if where else "")
+                             + f": {escape(f.message)}")
+            if len(found) > FINDINGS_LIMIT:
+                lines.append(f"- … and {len(found) - FINDINGS_LIMIT} more (the JSON report has all)")
+    if len(doc.changes.trend) > 1:
+        lines += ["", "| When (UTC) | Score | " + " | ".join(s.value for s in SEVERITY_ORDER) + " |",
+                  "|---|---:|" + "---:|" * len(SEVERITY_ORDER)]
+        for point in doc.changes.trend[-10:]:
+            cells = " | ".join(str(point.open.get(s, 0)) for s in SEVERITY_ORDER)
+            lines.append(f"| {point.at:%Y-%m-%d %H:%M} | {view.format_score(point.score)} | {cells} |")
+    return lines
+
+
 def _pillars(doc: AssessmentDoc) -> list[str]:
     head = "| Pillar | Score | " + " | ".join(STATUS_LABELS[s].capitalize() for s in STATUS_ORDER) + " |"
     lines = ["## Pillars", "", head, "|---|---:|" + "---:|" * len(STATUS_ORDER)]
@@ -127,5 +151,5 @@ class MarkdownWriter(Writer):
     suffix: ClassVar[str] = ".md"
 
     def render(self, doc: AssessmentDoc) -> str:
-        sections = [_summary(doc), _pillars(doc), _controls(doc), _findings(doc), _waivers(doc)]
+        sections = [_summary(doc), _changes(doc), _pillars(doc), _controls(doc), _findings(doc), _waivers(doc)]
         return "\n\n".join("\n".join(s) for s in sections if s) + "\n"

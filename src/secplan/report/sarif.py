@@ -327,6 +327,20 @@ def assessment_finding(control: ControlDoc, finding: FindingDoc) -> Finding:
     )
 
 
+def _mark_baseline_state(log: dict[str, Any], doc: AssessmentDoc) -> None:
+    """SARIF's own way to say what changed: ``baselineState`` ``new`` or ``unchanged`` on each open
+    result against the previous assessment of the branch, and the counts in the run's properties
+    (fixed findings are not emitted as results: code scanning would show them as alerts)."""
+    assert doc.changes is not None and doc.changes.previous is not None
+    new = {f.id for f in doc.changes.new}
+    run = log["runs"][0]
+    for result in run["results"]:
+        if result["properties"].get("state") == "open":
+            result["baselineState"] = "new" if result["partialFingerprints"][FINGERPRINT_KEY] in new else "unchanged"
+    run.setdefault("properties", {}).update(previousAssessment=doc.changes.previous.assessment,
+                                            newFindings=len(doc.changes.new), fixedFindings=len(doc.changes.fixed))
+
+
 class SarifWriter(Writer):
     name: ClassVar[str] = "sarif"
     media_type: ClassVar[str] = "application/sarif+json"
@@ -356,6 +370,8 @@ class SarifWriter(Writer):
                           properties={"score": doc.score, "coverage": doc.coverage, "failOn": doc.fail_on.value,
                                       "failed": doc.failed}, limits=self._limits)
         self.notices = built.notices
+        if doc.changes is not None and doc.changes.previous is not None:
+            _mark_baseline_state(built.log, doc)
         return built.log
 
     def _probe_rule(self, control: ControlDoc, finding: FindingDoc) -> Rule:

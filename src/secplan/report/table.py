@@ -71,6 +71,9 @@ def summary_table(doc: AssessmentDoc) -> Table:
             severity_text(severity)
         ).append("  ")
     grid.add_row("Open findings", severities)
+    changes = view.changes_line(doc)
+    if changes is not None:
+        grid.add_row("Since last", changes)
     grid.add_row("Gate", Text(view.verdict(doc), style="bold #cf222e" if doc.failed else "bold #1a7f37"))
     return grid
 

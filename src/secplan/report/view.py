@@ -66,3 +66,21 @@ def verdict(doc: AssessmentDoc) -> str:
 
 def project_name(doc: AssessmentDoc) -> str:
     return doc.project.get("name") or "unnamed project"
+
+
+def changes_line(doc: AssessmentDoc, *, with_sparkline: bool = True) -> str | None:
+    """One line on what changed since the previous assessment of this branch (None without history);
+    text formats end it with a sparkline of the score, the HTML report draws a chart instead."""
+    from secplan.assess.changes import sparkline
+
+    changes = doc.changes
+    if changes is None:
+        return None
+    where = f" on {changes.branch}" if changes.branch else ""
+    if changes.previous is None:
+        return f"first stored assessment of this project{where}"
+    before = changes.previous
+    delta = "" if doc.score is None or before.score is None else f", score {doc.score - before.score:+.1f}"
+    trend = f"; score trend {sparkline(p.score for p in changes.trend)}" if with_sparkline else ""
+    return (f"{len(changes.new)} new, {len(changes.fixed)} fixed since assessment {before.assessment} of "
+            f"{before.at:%Y-%m-%d %H:%M} UTC{where}{delta}{trend}")
