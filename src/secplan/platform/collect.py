@@ -52,6 +52,7 @@ def findings_as_results(ev: Evidence, probe_id: str, rules: set[str] | None = No
         yield negative(f"{f.message} ({f.rule})", Location(f.path, f.line, f.member), severity=f.severity,
                        key=f"{f.rule}|{f.path}|{f.member or ''}|{subject}",
                        details={"rule": f.rule, "remediation": RULES[f.rule].remediation,
+                                **({"package": f.package, "version": f.version} if f.package else {}),
                                 **({"advisories": list(f.advisories)} if f.advisories else {})})
 
 

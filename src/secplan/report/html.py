@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from secplan.assess.result import AssessmentDoc, ControlDoc
+from secplan.assess.result import AssessmentDoc, ControlDoc, FindingDoc
 from secplan.plan.catalogue import FRAMEWORK_TITLES
 from secplan.report import view
 from secplan.report.interface import Writer
@@ -24,10 +24,14 @@ from secplan.report.palette import (
     STATUS_LABELS,
     STATUS_ORDER,
 )
+from secplan.report.richtext import linked_ids, rich_text
 from secplan.vocabulary import Outcome, Status
 
 #: The "Open findings" table shows the worst this many; every finding is also under its control.
 OPEN_FINDINGS_LIMIT = 500
+
+#: A control with more violations than this lists them in groups (by package, else by probe).
+GROUP_AT = 8
 
 #: Short framework names for the narrow table column; the full title is the tooltip.
 FRAMEWORK_SHORT: dict[str, str] = {
@@ -62,6 +66,8 @@ def environment() -> Environment:
         format_percent=view.format_percent,
         location_text=view.location_text,
     )
+    env.filters["rich"] = rich_text  # remediation: secplan's own text, a Markdown subset
+    env.filters["ids"] = linked_ids  # messages quote files: only advisory and control ids become links
     return env
 
 
@@ -76,12 +82,28 @@ def score_band(score: float | None) -> str:
     return Status.FAIL.value
 
 
+def finding_groups(findings: list[FindingDoc]) -> list[tuple[str, list[FindingDoc]]]:
+    """Many findings of one control, grouped so a reader can scan them: by the package they concern
+    (dependency advisories), else by the probe that found them; the largest and worst groups first."""
+    if len(findings) <= GROUP_AT:
+        return []
+    groups: dict[str, list[FindingDoc]] = {}
+    for f in findings:
+        package = f.details.get("package")
+        label = f"{package} {f.details.get('version') or ''}".strip() if package else f.probe
+        groups.setdefault(label, []).append(f)
+    if len(groups) == 1:
+        return []
+    return sorted(groups.items(), key=lambda g: (-max(f.severity.rank for f in g[1]), -len(g[1]), g[0]))
+
+
 def _control_view(control: ControlDoc) -> dict[str, Any]:
     negatives = view.negative_findings(control)
     open_ = [f for f in negatives if f.state == "open"]
     return {
         "doc": control,
         "negatives": negatives,
+        "groups": finding_groups(negatives),
         "open": open_,
         "evidence": [f for f in control.findings if f.outcome != Outcome.NEGATIVE],
         "max_rank": max((f.severity.rank for f in open_), default=-1),
