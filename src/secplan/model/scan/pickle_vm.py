@@ -6,6 +6,10 @@ without guessing, which global each ``REDUCE``/``OBJ``/``INST``/``NEWOBJ``/``BUI
 when names come from the memo, from byte strings, or from ``getattr`` trampolines. Every global is
 judged by the :class:`~secplan.model.scan.policy.Policy` the moment it appears, so a payload placed
 before a deliberately broken byte is still reported.
+
+Longer than secplan's other modules on purpose: the machine is one opcode table and the stack, memo
+and framing state every opcode shares, and splitting the table would put the opcodes that must agree
+with each other (memo and stack discipline, framing) into different files.
 """
 
 from __future__ import annotations
