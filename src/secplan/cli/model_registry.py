@@ -24,7 +24,8 @@ from secplan.report.formats import choices
 
 CardFormat = choices("json", "markdown", "html")
 
-KeyOption = typer.Option("model-signing", "--key", "-k", help="Managed ecdsa-p256 key (NAME or NAME@vN).")
+KeyOption = typer.Option(None, "--key", "-k", help="Managed ecdsa-p256 key (NAME or NAME@vN; default: the plan's "
+                                                    "policy.keys.signing.model, model-signing).")
 
 
 def _store(root: Path):
@@ -67,13 +68,14 @@ def register_command(
 def sign_command(
     ref: str = typer.Argument(..., help="NAME@VERSION"),
     signature: Path = typer.Option(..., "--signature", "-s", help="Where to write the Sigstore bundle."),
-    key: str = KeyOption,
+    key: str | None = KeyOption,
     root: Path = RootOption,
 ) -> None:
     """Sign a registered version (OpenSSF model-signing bundle) after checking its files are unchanged."""
     from secplan.model.registry.signatures import sign_version
+    from secplan.model.registry.signing import configured_key
 
-    version = sign_version(_store(root), root, _keys(root), ref, key, signature)
+    version = sign_version(_store(root), root, _keys(root), ref, key or configured_key(root), signature)
     err_console.print(f"signed {version.ref} with {version.signing_key}: {signature}")
 
 
@@ -81,17 +83,17 @@ def sign_command(
 def verify_command(
     path: Path = typer.Argument(..., help="Model folder or file to check."),
     signature: Path = typer.Option(..., "--signature", "-s", help="The Sigstore bundle."),
-    key: str = KeyOption,
+    key: str | None = KeyOption,
     public_key: Path | None = typer.Option(None, "--public-key", help="PEM public key instead of a managed key."),
     root: Path = RootOption,
 ) -> None:
     """Verify offline: the signature, then every file (changed, added or removed files are named). Exit 1 on failure."""
     from secplan.errors import InputError
-    from secplan.model.registry.signing import verify_path
+    from secplan.model.registry.signing import configured_key, verify_path
 
     try:
         bundle = signature.read_text(encoding="utf-8")
-        public = public_key.read_bytes() if public_key else _keys(root).export_public(key)
+        public = public_key.read_bytes() if public_key else _keys(root).export_public(key or configured_key(root))
     except OSError as exc:
         raise InputError(f"{exc.filename}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -108,7 +110,7 @@ def verify_command(
 def promote_command(
     ref: str = typer.Argument(..., help="NAME@VERSION"),
     to: str = typer.Option(..., "--to", help="Stage: candidate, staging, production, or a custom one."),
-    key: str = KeyOption,
+    key: str | None = KeyOption,
     root: Path = RootOption,
     fmt: Format = FormatOption,
 ) -> None:
