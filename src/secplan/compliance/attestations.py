@@ -137,15 +137,15 @@ def attest(store: Store, control: str, *, statement: str, evidence: str, expires
     return attestation_id
 
 
-def verify(row: Attestation, trusted_keys: TrustedKeys | None, project_name: str | None = None) -> str | None:
+def verify(row: Attestation, trust: TrustedKeys | None, project_name: str | None = None) -> str | None:
     """None when the signature is valid under a trusted key (any key, with None); otherwise why not.
     ``project_name`` also accepts an attestation signed before project ids, under the project's name."""
     key = _row_key(row.public_key)
     if key is None:
         return "the attestation's public key is malformed"
-    if trusted_keys is not None and key not in trusted_keys:
+    if trust is not None and key not in trust:
         return "signed by a key that is not the project's attestation key" + (
-            f" ({trusted_keys.problem})" if trusted_keys.problem else "")
+            f" ({trust.problem})" if trust.problem else "")
     try:
         signature = base64.b64decode(row.signature, validate=True)
     except ValueError:
