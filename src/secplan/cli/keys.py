@@ -170,8 +170,10 @@ def unlock_command(
     root: Path = RootOption,
     fmt: Format = FormatOption,
 ) -> None:
-    """Derive the local keystore's key once (passphrase asked now) and keep it, privately, until --ttl
-    ends or `secplan keys lock`: later commands need no passphrase. The passphrase is never stored."""
+    """Ask for the keystore passphrase once: later commands need none until --ttl ends or `keys lock`.
+
+    The key derived from the passphrase is kept in the kernel keyring, or wrapped in a 0600 file
+    under $XDG_RUNTIME_DIR; the passphrase itself is never stored."""
     from secplan.access import require_at
     from secplan.crypto.keys.unlock import parse_ttl
 
