@@ -10,6 +10,7 @@ import pytest
 from secplan.human import accounts
 from secplan.ledger.query import find
 from secplan.store.db import Store
+from tests.crypto.conftest import softhsm  # noqa: F401  (the SoftHSM2 token fixture)
 
 
 @pytest.fixture

@@ -140,5 +140,5 @@ def test_attestation_by_a_foreign_key_is_invalid(store: Store) -> None:
     attestations.attest(store, "PS-6", statement="HSM cages reviewed", evidence="https://wiki/hsm",
                         expires=today + dt.timedelta(days=30))
     (store.home / attestations.KEY_FILE).unlink()
-    attestations.signing_key(store)  # someone replaces the key: old signatures no longer count
+    attestations.signer(store)  # someone replaces the key: old signatures no longer count
     assert attestations.list_attestations(store)[0]["state"] == "invalid"

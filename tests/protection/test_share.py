@@ -263,3 +263,29 @@ def test_open_errors_through_the_cli(sqlite_store: Store, project: Path, recipie
     code, _, err = run(capsys, "share", "revoke", "ffffffff", "--reason", "x")
     assert code == 2 and "no such share" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_manifest_signatures_are_plain_ed25519_both_ways(sqlite_store: Store, project: Path, recipient,
+                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Packages written before the signer API (and by other tools) carry a plain Ed25519 signature over
+    the domain tag and the manifest bytes: ours verify that way, and such a signature verifies here."""
+    from secplan.data.share.manifest import SIGNING_DOMAIN
+
+    age_recipient, identity = recipient
+    _share(capsys, age_recipient, "--agreement", "DSA-1")
+    package = project / "out.share.tar"
+    with tarfile.open(package) as tar:
+        body, signature = tar.extractfile("manifest.json").read(), tar.extractfile("manifest.sig").read()
+    sender = serialization.load_pem_public_key(json.loads(body)["signing_public_key"].encode())
+    sender.verify(signature, SIGNING_DOMAIN + body)  # raises when it does not verify
+
+    outside = ed25519.Ed25519PrivateKey.generate()
+    outside_pem = outside.public_key().public_bytes(serialization.Encoding.PEM,
+                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
+    doc = json.loads(body)
+    doc["signing_public_key"] = outside_pem.decode()
+    resigned = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+    _rewrite(package, lambda n, d: resigned if n == "manifest.json" else
+             outside.sign(SIGNING_DOMAIN + resigned) if n == "manifest.sig" else d)
+    opened = open_package(package, identity, tmp_path / "got.bin", today=dt.date.today(), sender_key_pem=outside_pem)
+    assert opened.sender_verified and (tmp_path / "got.bin").read_bytes() == (project / "models" / "model.bin").read_bytes()

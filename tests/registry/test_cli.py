@@ -160,3 +160,25 @@ def test_verify_finds_the_key_the_bundle_names(project, signer, capsys, tmp_path
     monkeypatch.setenv("SECPLAN_KEYSTORE", str(foreign))
     code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")
     assert code == 2 and "no key in this project's keystore matches" in err and "--public-key" in err
+
+
+def test_the_plan_points_model_signing_at_a_token_key(project, capsys, signer, softhsm, monkeypatch):
+    """``policy.keys.signing.model`` is the default of --key: a team keeps its signing key in an HSM."""
+    from secplan.crypto.keys.interface import KeyType
+
+    signer.create("hsm-models", KeyType.ECDSA_P256, provider="pkcs11")
+    (project / "secplan.yaml").write_text("project:\n  name: fraud\npolicy:\n  keys:\n    signing:\n"
+                                          "      model: hsm-models\n")
+    code, _, err = run(capsys, "model", "register", "m", "--name", "fraud")
+    assert code == 0, err
+    code, _, err = run(capsys, "model", "sign", "fraud@1", "--signature", "fraud.sig")
+    assert code == 0 and "with hsm-models@v1" in err, err
+    monkeypatch.delenv("SECPLAN_PKCS11_PIN")  # verifying needs only the public key from the index
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig")
+    assert code == 0 and "3 files match" in err, err
+    code, _, err = run(capsys, "model", "verify", "m", "--signature", "fraud.sig", "--key", "model-signing")
+    assert code == 1 and "does not verify" in err
+    (project / "secplan.yaml").write_text("project:\n  name: fraud\npolicy:\n  keys:\n    signing:\n"
+                                          "      model: 'bad ref!'\n")
+    code, _, err = run(capsys, "model", "sign", "fraud@1", "--signature", "other.sig")
+    assert code == 2 and "policy.keys.signing.model" in err and not (project / "other.sig").exists()

@@ -36,6 +36,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "keys rotate": ("secplan keys rotate data --path data/",),
     "keys destroy": ("secplan keys destroy data@v1 --yes",),
     "keys export-public": ("secplan keys export-public signing -o signing.pub",),
+    "keys unlock": ("secplan keys unlock", "secplan keys unlock --ttl 1h -C ml-project"),
+    "keys lock": ("secplan keys lock",),
     "model scan": ("secplan model scan models/", "secplan model scan model.pkl --format json --no-store"),
     "model register": ("secplan model register models/churn.onnx --name churn --dataset train@1",),
     "model sign": ("secplan model sign churn@1 --signature churn.sig --key signing",),

@@ -19,7 +19,9 @@ from secplan.cli.common import (
 )
 from secplan.errors import InputError, IntegrityError
 
-keys_app = typer.Typer(help="Managed keys: local keystore, PKCS#11 HSM, AWS KMS.", no_args_is_help=True)
+keys_app = typer.Typer(help="Managed keys: local keystore, PKCS#11 HSM, AWS KMS. `keys unlock` asks for the "
+                            "keystore passphrase once per session, `keys lock` ends the session.",
+                       no_args_is_help=True)
 
 TYPES = ["aes-kek", "x25519", "ecdsa-p256", "ed25519"]
 PROVIDERS = ["local", "pkcs11", "aws-kms"]
@@ -168,6 +170,58 @@ def export_public_command(ref: str = typer.Argument(..., help="An x25519, ecdsa-
     pem = keys.export_public(ref)
     keys.record_event("keys.export-public", f"key:{keys.get(ref).id}", {})
     write_output(pem.decode("ascii"), output)
+
+
+@keys_app.command("unlock")
+def unlock_command(
+    ttl: str = typer.Option("15m", "--ttl", metavar="DURATION", help="How long it stays unlocked: 90s, 15m, 1h, "
+                                                                     "1h30m (at most 24h)."),
+    root: Path = RootOption,
+    fmt: Format = FormatOption,
+) -> None:
+    """Ask for the keystore passphrase once: later commands need none until --ttl ends or `keys lock`.
+
+    The key derived from the passphrase is kept in the kernel keyring, or wrapped in a 0600 file
+    under $XDG_RUNTIME_DIR; the passphrase itself is never stored."""
+    from secplan.access import require_at
+    from secplan.crypto.keys.unlock import parse_ttl
+
+    require_at(root, "read", "key")
+    seconds = parse_ttl(ttl)
+    keys = _manager(root)
+    local = keys.provider("local")
+    unlocked = local.unlock(seconds)
+    result = {"keystore": str(keys.keystore.path), "where": unlocked.where,
+              "expires": unlocked.expires.isoformat(timespec="seconds")}
+    try:
+        keys.record_event("keys.unlock", f"keystore:{keys.keystore.path}",
+                          {"where": unlocked.where, "expires": result["expires"]})
+    except BaseException:  # an unlock the ledger does not know of is not left behind
+        local.lock()
+        raise
+    if str(fmt) == Format.JSON:
+        emit(result, fmt)
+    else:
+        err_console.print(f"unlocked {keys.keystore.path} until {result['expires']} ({unlocked.where}); "
+                          "`secplan keys lock` ends it sooner", markup=False, highlight=False)
+
+
+@keys_app.command("lock")
+def lock_command(root: Path = RootOption, fmt: Format = FormatOption) -> None:
+    """Forget the key `secplan keys unlock` kept: the next command asks for the passphrase again."""
+    from secplan.access import require_at
+
+    require_at(root, "read", "key")
+    keys = _manager(root)
+    removed = keys.provider("local").lock()
+    keys.record_event("keys.lock", f"keystore:{keys.keystore.path}", {"removed": removed})
+    if str(fmt) == Format.JSON:
+        emit({"keystore": str(keys.keystore.path), "removed": removed}, fmt)
+    elif removed:
+        err_console.print(f"locked {keys.keystore.path} (removed from {', '.join(removed)})",
+                          markup=False, highlight=False)
+    else:
+        err_console.print(f"{keys.keystore.path} was not unlocked", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

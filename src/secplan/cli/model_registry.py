@@ -25,7 +25,8 @@ from secplan.report.formats import choices
 
 CardFormat = choices("json", "markdown", "html")
 
-KeyOption = typer.Option("model-signing", "--key", "-k", help="Managed ecdsa-p256 key (NAME or NAME@vN).")
+KeyOption = typer.Option(None, "--key", "-k", help="Managed ecdsa-p256 key (NAME or NAME@vN; default: the plan's "
+                                                    "policy.keys.signing.model, model-signing).")
 
 
 def _store(root: Path):
@@ -68,13 +69,14 @@ def register_command(
 def sign_command(
     ref: str = typer.Argument(..., help="NAME@VERSION"),
     signature: Path = typer.Option(..., "--signature", "-s", help="Where to write the Sigstore bundle."),
-    key: str = KeyOption,
+    key: str | None = KeyOption,
     root: Path = RootOption,
 ) -> None:
     """Sign a registered version (OpenSSF model-signing bundle) after checking its files are unchanged."""
     from secplan.model.registry.signatures import sign_version
+    from secplan.model.registry.signing import configured_key
 
-    version = sign_version(_store(root), root, _keys(root), ref, key, signature)
+    version = sign_version(_store(root), root, _keys(root), ref, key or configured_key(root), signature)
     err_console.print(f"signed {version.ref} with {version.signing_key}: {signature}")
 
 
@@ -92,8 +94,8 @@ def verify_command(
     The key is the one given, else the keystore's key whose public key the bundle names (rotated
     versions too)."""
     from secplan.errors import InputError
-    from secplan.model.registry.bundle_key import key_for_bundle
-    from secplan.model.registry.signing import verify_path
+    from secplan.model.registry.bundle_key import bundle_hint, key_for_bundle
+    from secplan.model.registry.signing import configured_key, verify_path
 
     try:
         bundle = signature.read_text(encoding="utf-8")
@@ -101,7 +103,8 @@ def verify_command(
             public = public_key.read_bytes()
         else:
             keys = _keys(root)
-            ref = key or key_for_bundle(keys, bundle, str(signature))
+            named = bundle_hint(bundle, str(signature)) is not None
+            ref = key or key_for_bundle(keys, bundle, str(signature)) or (None if named else configured_key(root))
             if ref is None:
                 raise InputError(f"{signature}: no key in this project's keystore matches the key the bundle was "
                                  "signed with", hint="give the signer's public key with --public-key FILE, or "
@@ -123,7 +126,7 @@ def verify_command(
 def promote_command(
     ref: str = typer.Argument(..., help="NAME@VERSION"),
     to: str = typer.Option(..., "--to", help="Stage: candidate, staging, production, or a custom one."),
-    key: str = KeyOption,
+    key: str | None = KeyOption,
     root: Path = RootOption,
     fmt: Format = FormatOption,
 ) -> None:

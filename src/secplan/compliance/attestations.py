@@ -1,8 +1,10 @@
-"""Signed attestations (Ed25519) for what software cannot see: pentest reports (PS-1), firewall and
+"""Signed attestations for what software cannot see: pentest reports (PS-1), firewall and
 intrusion-detection reviews (PS-5), hardware tamper protection (PS-6).
 
-The signing key lives outside the database, in the store's home folder (mode 0600), so that someone
-who can write the database cannot forge an attestation; the assessment verifies every signature.
+The signing key lives outside the database, so that someone who can write the database cannot forge
+an attestation; the assessment verifies every signature. By default it is an unattended Ed25519 key
+file in the store's home folder (mode 0600); a team points ``policy.keys.signing.attestations`` at a
+managed key (ed25519, or ecdsa-p256 in an HSM or KMS) and attestations signed before keep verifying.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 
 from secplan.access import require
 from secplan.compliance.records import Attestation
+from secplan.crypto.keys.interface import KeyType
+from secplan.crypto.keys.purpose import TrustedKeys, signer_for, trusted_keys
+from secplan.crypto.keys.signer import PublicKey, Signer
 from secplan.errors import InputError
-from secplan.fsutil import atomic_write_bytes
 from secplan.human.audit import audit
 from secplan.plan.catalogue import control_ids
 from secplan.projects import ProjectRow
@@ -39,22 +40,45 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def signing_key(store: Store) -> Ed25519PrivateKey:
-    """The project's attestation key, created on first use."""
-    path = store.home / KEY_FILE
-    if not path.exists():
-        key = Ed25519PrivateKey.generate()
-        raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                serialization.NoEncryption())
-        atomic_write_bytes(path, raw, perms=0o600)
-    raw = path.read_bytes()
-    if len(raw) != 32:
-        raise InputError(f"{path}: not an Ed25519 attestation key (32 raw bytes expected)")
-    return Ed25519PrivateKey.from_private_bytes(raw)
+def configured_key(store: Store) -> str | None:
+    """The managed key the plan names for attestations (``policy.keys.signing.attestations``), if any."""
+    from secplan.plan.loader import load_plan, plan_path
+
+    path = plan_path(store.home.parent)
+    return load_plan(path).policy.keys.signing.attestations if path.exists() else None
 
 
-def public_key_b64(key: Ed25519PrivateKey) -> str:
-    return _b64(key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+def _manager(store: Store):
+    from secplan.crypto.keys.manager import KeyManager
+
+    return KeyManager.for_project(store.home.parent)
+
+
+def signer(store: Store) -> Signer:
+    """The project's attestation signer: the configured managed key, else the key file (made on first use)."""
+    return signer_for(configured_key(store), file=store.home / KEY_FILE, manager=lambda: _manager(store))
+
+
+def trusted(store: Store) -> TrustedKeys:
+    """The keys whose attestations count: the key file's and every live version of the configured key."""
+    return trusted_keys(configured_key(store), file=store.home / KEY_FILE, manager=lambda: _manager(store))
+
+
+def public_key_b64(key: PublicKey) -> str:
+    """How a row names its key: the raw Ed25519 key (32 bytes) or the SEC1 P-256 point (65 bytes)."""
+    return _b64(key.raw)
+
+
+def _row_key(encoded: str) -> PublicKey | None:
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return None
+    if len(raw) == 32:
+        return PublicKey(KeyType.ED25519, raw)
+    if len(raw) == 65:
+        return PublicKey(KeyType.ECDSA_P256, raw)
+    return None
 
 
 def payload(row: Attestation, legacy_project_name: str | None = None) -> bytes:
@@ -99,47 +123,53 @@ def attest(store: Store, control: str, *, statement: str, evidence: str, expires
         raise InputError(f"--expires {expires}: an attestation must expire in the future")
     who = require(store, "write", f"attestation:{control}")
     digest = _evidence_digest(evidence)
-    key = signing_key(store)
+    key = signer(store)
     row = Attestation(project_id=who.project.id, control=control, statement=statement.strip(), evidence=evidence,
                       evidence_sha256=digest, attester=who.name, created_at=_utc(utcnow()), expires=expires,
-                      public_key=public_key_b64(key), signature="")
+                      public_key=public_key_b64(key.public_key), signature="")
     row.signature = _b64(key.sign(payload(row)))
     with store.session() as session:
         session.add(row)
         session.flush()
         attestation_id = row.id
     audit(store, "attest.create", f"attestation:{attestation_id}",
-          {"control": control, "evidence_sha256": digest, "expires": expires.isoformat()})
+          {"control": control, "evidence_sha256": digest, "expires": expires.isoformat(), "key": key.key_ref})
     return attestation_id
 
 
-def verify(row: Attestation, trusted_key: str | None, project_name: str | None = None) -> str | None:
-    """None when the signature is valid under the project key; otherwise why not. ``project_name``
-    also accepts an attestation signed before project ids, under the project's name."""
-    if trusted_key is not None and row.public_key != trusted_key:
-        return "signed by a key that is not the project's attestation key"
+def verify(row: Attestation, trust: TrustedKeys | None, project_name: str | None = None) -> str | None:
+    """None when the signature is valid under a trusted key (any key, with None); otherwise why not.
+    ``project_name`` also accepts an attestation signed before project ids, under the project's name."""
+    key = _row_key(row.public_key)
+    if key is None:
+        return "the attestation's public key is malformed"
+    if trust is not None and key not in trust:
+        return "signed by a key that is not the project's attestation key" + (
+            f" ({trust.problem})" if trust.problem else "")
+    try:
+        signature = base64.b64decode(row.signature, validate=True)
+    except ValueError:
+        return "the signature is not base64"
     names = [None] if project_name is None else [None, project_name]
-    for legacy in names:
-        try:
-            Ed25519PublicKey.from_public_bytes(base64.b64decode(row.public_key)).verify(
-                base64.b64decode(row.signature), payload(row, legacy))
+    try:
+        if any(key.verify(signature, payload(row, legacy)) for legacy in names):
             return None
-        except (InvalidSignature, ValueError):
-            continue
+    except InputError:  # 65 bytes that are not a point on P-256
+        return "the attestation's public key is malformed"
     return "signature does not match the attestation"
 
 
 def all_attestations(store: Store, project_id: str, today: dt.date) -> list[dict[str, Any]]:
     """Every attestation with its verification and state (current, expired, invalid)."""
-    key_path = store.home / KEY_FILE
-    trusted = public_key_b64(signing_key(store)) if key_path.exists() else None
+    keys = trusted(store)
     with store.session() as session:
         rows = session.scalars(select(Attestation).where(Attestation.project_id == project_id)
                                .order_by(Attestation.id)).all()
         named = session.get(ProjectRow, project_id)
         out = []
         for row in rows:
-            problem = verify(row, trusted, named.name if named else None) if trusted else "the project's attestation key is missing"
+            problem = verify(row, keys, named.name if named else None) if keys.keys else \
+                (keys.problem or "the project's attestation key is missing")
             state = "invalid" if problem else ("expired" if row.expires < today else "current")
             out.append({"id": row.id, "control": row.control, "statement": row.statement,
                         "evidence": row.evidence, "evidence_sha256": row.evidence_sha256,

@@ -101,9 +101,21 @@ class BackupPolicy(Strict):
     keep_monthly: int = Field(12, ge=0, description="... one per month for this many months.")
 
 
+KEY_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(@v[0-9]+)?$"
+
+
+class SigningKeys(Strict):
+    """Which key signs for each purpose: a managed key (NAME or NAME@vN of ``secplan keys``) puts it in
+    the keystore, an HSM or a KMS; signatures made with the previous key keep verifying."""
+
+    attestations: str | None = Field(None, pattern=KEY_REF_PATTERN, description="Managed ed25519 or ecdsa-p256 key that signs attestations; none: the unattended key file in .secplan/.")
+    model: str = Field("model-signing", pattern=KEY_REF_PATTERN, description="Managed ecdsa-p256 key that signs model versions (the default of `secplan model sign --key`).")
+
+
 class KeyPolicy(Strict):
     provider: Literal["local", "pkcs11", "aws-kms"] = Field("local", description="Default key provider (DS-2).")
     rotate_every_days: int = Field(365, ge=1, description="Maximum age of a key-encryption key before rotation.")
+    signing: SigningKeys = Field(default_factory=SigningKeys)
 
 
 class RetentionPolicy(Strict):

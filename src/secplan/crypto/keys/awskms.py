@@ -1,21 +1,27 @@
 """The ``aws-kms`` provider: KEKs are AWS KMS symmetric keys; data keys come from ``GenerateDataKey``.
 
 Every wrapped data key carries an encryption context (file id, KEK id): KMS refuses to decrypt it
-for another file, and CloudTrail logs which file each decryption was for. Credentials, region and
-endpoint come from the usual AWS configuration (environment, profile, instance role;
-``AWS_ENDPOINT_URL`` for a KMS-compatible endpoint).
+for another file, and CloudTrail logs which file each decryption was for. Signing keys are KMS
+``ECC_NIST_P256`` keys: KMS signs (ECDSA with SHA-256, DER), the private key never leaves it.
+Credentials, region and endpoint come from the usual AWS configuration (environment, profile,
+instance role; ``AWS_ENDPOINT_URL`` for a KMS-compatible endpoint).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from typing import Any
 
 from secplan.crypto.keys.interface import KeyProvider, KeyType, KeyVersion
+from secplan.crypto.keys.pem import public_pem_from_der
 from secplan.errors import InputError, IntegrityError
 
 PENDING_WINDOW_DAYS = 7
 """AWS's minimum wait before a scheduled key deletion happens; the key is disabled at once."""
+RAW_MESSAGE_LIMIT = 4096
+"""KMS signs messages up to this size itself (``MessageType=RAW``); larger ones are sent as their
+SHA-256 digest (``DIGEST``), which yields the same ECDSA-SHA-256 signature."""
 
 
 @functools.cache
@@ -45,26 +51,52 @@ def _call(what: str, func: Any, **kwargs: Any) -> dict[str, Any]:
 
 class AwsKmsProvider(KeyProvider):
     name = "aws-kms"
-    types = frozenset({KeyType.AES_KEK})
+    types = frozenset({KeyType.AES_KEK, KeyType.ECDSA_P256})
 
     def create(self, key_id: str, key_type: KeyType) -> dict[str, Any]:
         self.check_type(key_type)
         kms = _client(None)
-        meta = _call("create a key", kms.create_key, KeySpec="SYMMETRIC_DEFAULT", KeyUsage="ENCRYPT_DECRYPT",
-                     Description=f"secplan key-encryption key {key_id}",
+        signing = key_type is KeyType.ECDSA_P256
+        meta = _call("create a key", kms.create_key, KeySpec="ECC_NIST_P256" if signing else "SYMMETRIC_DEFAULT",
+                     KeyUsage="SIGN_VERIFY" if signing else "ENCRYPT_DECRYPT",
+                     Description=f"secplan {'signing' if signing else 'key-encryption'} key {key_id}",
                      Tags=[{"TagKey": "secplan:key", "TagValue": key_id}])["KeyMetadata"]
-        return {"key_arn": meta["Arn"], "key_id": meta["KeyId"], "region": kms.meta.region_name}
+        ref = {"key_arn": meta["Arn"], "key_id": meta["KeyId"], "region": kms.meta.region_name}
+        if signing:  # kept in the index so that verifiers need no AWS credentials
+            der = _call("read the public key", kms.get_public_key, KeyId=meta["Arn"])["PublicKey"]
+            ref["public_pem"] = public_pem_from_der(der, "AWS KMS").decode("ascii")
+        return ref
+
+    def public_key_pem(self, key: KeyVersion) -> bytes:
+        if key.type is not KeyType.ECDSA_P256:
+            return super().public_key_pem(key)
+        return key.ref["public_pem"].encode("ascii")
+
+    def sign(self, key: KeyVersion, data: bytes) -> bytes:
+        if key.type is not KeyType.ECDSA_P256:
+            return super().sign(key, data)
+        raw = len(data) <= RAW_MESSAGE_LIMIT
+        return _call("sign", _client(key.ref.get("region")).sign, KeyId=key.ref["key_arn"],
+                     Message=data if raw else hashlib.sha256(data).digest(), MessageType="RAW" if raw else "DIGEST",
+                     SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+
+    def _kek(self, key: KeyVersion) -> None:
+        if key.type is not KeyType.AES_KEK:
+            raise InputError(f"key {key.id} is {key.type}, not an aes-kek: it cannot wrap data keys")
 
     def generate_data_key(self, key: KeyVersion, context: dict[str, str]) -> tuple[bytes, bytes]:
+        self._kek(key)
         out = _call("generate a data key", _client(key.ref.get("region")).generate_data_key,
                     KeyId=key.ref["key_arn"], KeySpec="AES_256", EncryptionContext=context)
         return out["Plaintext"], out["CiphertextBlob"]
 
     def wrap(self, key: KeyVersion, data_key: bytes, context: dict[str, str]) -> bytes:
+        self._kek(key)
         return _call("wrap a data key", _client(key.ref.get("region")).encrypt, KeyId=key.ref["key_arn"],
                      Plaintext=data_key, EncryptionContext=context)["CiphertextBlob"]
 
     def unwrap(self, key: KeyVersion, wrapped: bytes, context: dict[str, str]) -> bytes:
+        self._kek(key)
         return _call("unwrap the data key", _client(key.ref.get("region")).decrypt, KeyId=key.ref["key_arn"],
                      CiphertextBlob=wrapped, EncryptionContext=context)["Plaintext"]
 

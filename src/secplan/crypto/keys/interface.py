@@ -24,9 +24,9 @@ class KeyType(StrEnum):
     X25519 = "x25519"
     """Identity key for receiving encrypted shares (key agreement)."""
     ECDSA_P256 = "ecdsa-p256"
-    """Signing key (model registry manifests)."""
+    """Signing key (model registry manifests; attestations in an HSM or KMS)."""
     ED25519 = "ed25519"
-    """Signing key (share manifests)."""
+    """Signing key (share manifests, attestations)."""
 
     @property
     def asymmetric(self) -> bool:

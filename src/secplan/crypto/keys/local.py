@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secplan.crypto.format import context_aad
+from secplan.crypto.keys import unlock as unlock_cache
 from secplan.crypto.keys.interface import KeyProvider, KeyType, KeyVersion
 from secplan.crypto.keys.keystore import KdfParams, Keystore, b64, unb64
 from secplan.crypto.keys.passphrase import read_passphrase
@@ -62,21 +63,52 @@ class LocalProvider(KeyProvider):
 
     def _key(self) -> AESGCM:
         if self._sealing_key is None:
-            kdf = self.keystore.load().get("kdf")
-            if not kdf:
-                raise InputError(f"{self.keystore.path}: the keystore holds no local keys yet")
-            try:
-                params = KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
-            except (KeyError, ValueError, TypeError):
-                raise InputError(f"{self.keystore.path}: keystore KDF parameters are malformed") from None
-            key = _derive(read_passphrase(), unb64(kdf["salt"], "KDF salt"), params)
-            check = unb64(kdf["check"], "passphrase verifier")
-            try:
-                AESGCM(key).decrypt(check[:12], check[12:], b"check")
-            except InvalidTag:
-                raise InputError(f"{self.keystore.path}: wrong passphrase for the keystore") from None
-            self._sealing_key = key
+            kdf, params = self._kdf()
+            cached = unlock_cache.recall(kdf)  # `secplan keys unlock` paid the Argon2id already
+            if cached is not None and self._opens_verifier(kdf, cached):
+                self._sealing_key = cached
+            else:
+                self._sealing_key = self._derive_checked(kdf, params)
         return AESGCM(self._sealing_key)
+
+    def _kdf(self) -> tuple[dict[str, Any], KdfParams]:
+        kdf = self.keystore.load().get("kdf")
+        if not kdf:
+            raise InputError(f"{self.keystore.path}: the keystore holds no local keys yet")
+        try:
+            params = KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
+        except (KeyError, ValueError, TypeError):
+            raise InputError(f"{self.keystore.path}: keystore KDF parameters are malformed") from None
+        unb64(kdf.get("salt", ""), "KDF salt")
+        unb64(kdf.get("check", ""), "passphrase verifier")
+        return kdf, params
+
+    def _opens_verifier(self, kdf: dict[str, Any], key: bytes) -> bool:
+        check = unb64(kdf["check"], "passphrase verifier")
+        try:
+            AESGCM(key).decrypt(check[:12], check[12:], b"check")
+        except (InvalidTag, ValueError):
+            return False
+        return True
+
+    def _derive_checked(self, kdf: dict[str, Any], params: KdfParams) -> bytes:
+        key = _derive(read_passphrase(), unb64(kdf["salt"], "KDF salt"), params)
+        if not self._opens_verifier(kdf, key):
+            raise InputError(f"{self.keystore.path}: wrong passphrase for the keystore")
+        return key
+
+    # -- one unlock per session ---------------------------------------------------------------------
+    def unlock(self, ttl_s: int) -> unlock_cache.Unlocked:
+        """Derive the sealing key from the passphrase (always asked: an unlock proves it) and cache it."""
+        kdf, params = self._kdf()
+        self._sealing_key = self._derive_checked(kdf, params)
+        return unlock_cache.remember(kdf, self._sealing_key, ttl_s)
+
+    def lock(self) -> list[str]:
+        """Remove the cached key of this keystore; the places that held one."""
+        kdf, _params = self._kdf()
+        self._sealing_key = None
+        return unlock_cache.forget(kdf)
 
     def _seal(self, key_id: str, secret: bytes) -> str:
         nonce = os.urandom(12)

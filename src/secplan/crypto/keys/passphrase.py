@@ -27,7 +27,8 @@ def read_passphrase(*, confirm: bool = False) -> bytes:
         if not sys.stdin.isatty():
             raise InputError(
                 "the local keystore needs a passphrase",
-                hint=f"set {PASSPHRASE_ENV} or {PASSPHRASE_FILE_ENV}, or run in a terminal to be prompted",
+                hint=f"set {PASSPHRASE_ENV} or {PASSPHRASE_FILE_ENV}, run in a terminal to be prompted, "
+                     "or run `secplan keys unlock` once per session",
             )
         value = getpass.getpass("keystore passphrase: ")
         if confirm and getpass.getpass("repeat passphrase: ") != value:

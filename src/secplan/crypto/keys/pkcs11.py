@@ -26,6 +26,7 @@ from pkcs11.util.ec import encode_ec_public_key, encode_ecdsa_signature, encode_
 
 from secplan.crypto.format import context_aad
 from secplan.crypto.keys.interface import KeyProvider, KeyType, KeyVersion
+from secplan.crypto.keys.pem import public_pem_from_der
 from secplan.errors import InputError, IntegrityError
 
 MODULE_ENV = "SECPLAN_PKCS11_MODULE"
@@ -105,8 +106,11 @@ class Pkcs11Provider(KeyProvider):
             else:
                 params = session.create_domain_parameters(
                     P11KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True)
-                params.generate_keypair(id=object_id, label=label, store=True, private_template=private,
-                                        capabilities=pkcs11.MechanismFlag.SIGN | pkcs11.MechanismFlag.VERIFY)
+                public, _private = params.generate_keypair(
+                    id=object_id, label=label, store=True, private_template=private,
+                    capabilities=pkcs11.MechanismFlag.SIGN | pkcs11.MechanismFlag.VERIFY)
+                # Kept in the index so that verifiers need neither the token nor its PIN.
+                ref["public_pem"] = public_pem_from_der(encode_ec_public_key(public), f"token {label!r}").decode("ascii")
         return ref
 
     def _secret(self, session: Any, key: KeyVersion) -> Any:
@@ -141,13 +145,11 @@ class Pkcs11Provider(KeyProvider):
     def public_key_pem(self, key: KeyVersion) -> bytes:
         if key.type is not KeyType.ECDSA_P256:
             return super().public_key_pem(key)
-        from cryptography.hazmat.primitives import serialization
-
-        with self._session(key.ref) as session:
+        if key.ref.get("public_pem"):
+            return key.ref["public_pem"].encode("ascii")
+        with self._session(key.ref) as session:  # keys created before the index kept their public half
             public = session.get_key(ObjectClass.PUBLIC_KEY, P11KeyType.EC, label=key.ref["label"])
-            der = encode_ec_public_key(public)
-        return serialization.load_der_public_key(der).public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            return public_pem_from_der(encode_ec_public_key(public), f"token {key.ref.get('token')!r}")
 
     def sign(self, key: KeyVersion, data: bytes) -> bytes:
         if key.type is not KeyType.ECDSA_P256:

@@ -30,10 +30,9 @@ _USE = "pseudonymisation"
 
 
 def _derive(material: bytes, context: str) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    from secplan.crypto.kdf import hkdf_sha256
 
-    return HKDF(hashes.SHA256(), 32, salt=None, info=_INFO + b"\x00" + context.encode()).derive(material)
+    return hkdf_sha256(material, _INFO + b"\x00" + context.encode())
 
 
 def pseudonym_key(context: str = "", *, root: Path | None = None, key_ref: str | None = None) -> bytes:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import x25519
-
+from secplan.crypto.x25519 import private_raw_from_pem, public_raw_from_pem
 from secplan.data.share import bech32
 from secplan.errors import InputError
 
@@ -20,22 +18,15 @@ IDENTITY_HRP = "AGE-SECRET-KEY-"
 _MAX_KEY_FILE = 64 * 1024
 
 
-def _raw_public(key: x25519.X25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
 def recipient_from_text(text: str, source: str) -> str:
     """The age recipient string for an ``age1...`` string or an X25519 public key in PEM."""
     text = text.strip()
     if text.startswith("-----BEGIN"):
         try:
-            public = serialization.load_pem_public_key(text.encode("ascii"))
-        except (ValueError, UnicodeEncodeError):
+            pem = text.encode("ascii")
+        except UnicodeEncodeError:
             raise InputError(f"{source}: not a PEM public key") from None
-        if not isinstance(public, x25519.X25519PublicKey):
-            raise InputError(f"{source}: the public key is not X25519 (create one with "
-                             "`secplan keys create NAME --type x25519`)")
-        return bech32.encode(RECIPIENT_HRP, _raw_public(public))
+        return bech32.encode(RECIPIENT_HRP, public_raw_from_pem(pem, source))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
     if len(lines) != 1:
         raise InputError(f"{source}: expected one age recipient (age1...) or a PEM X25519 public key")
@@ -62,13 +53,10 @@ def load_identity(path: Path) -> tuple[object, str]:
     text = _read_small(path).strip()
     if text.startswith("-----BEGIN"):
         try:
-            private = serialization.load_pem_private_key(text.encode("ascii"), password=None)
-        except (ValueError, TypeError, UnicodeEncodeError):
+            pem = text.encode("ascii")
+        except UnicodeEncodeError:
             raise InputError(f"{path}: not an unencrypted PEM private key") from None
-        if not isinstance(private, x25519.X25519PrivateKey):
-            raise InputError(f"{path}: the private key is not X25519")
-        raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                    serialization.NoEncryption())
+        raw = private_raw_from_pem(pem, str(path))
         secret = bech32.encode(IDENTITY_HRP.lower(), raw).upper()
     else:
         lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]

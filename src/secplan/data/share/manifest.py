@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from secplan.crypto.keys.interface import KeyType
+from secplan.crypto.keys.signer import PublicKey
 from secplan.errors import InputError, IntegrityError
 
 FORMAT = "secplan-share/1"
@@ -56,20 +55,18 @@ class Manifest(BaseModel):
         return manifest
 
 
-def load_ed25519_public(pem: str | bytes, source: str) -> ed25519.Ed25519PublicKey:
-    data = pem.encode("ascii") if isinstance(pem, str) else pem
+def load_ed25519_public(pem: str | bytes, source: str) -> PublicKey:
     try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, UnicodeEncodeError):
+        data = pem.encode("ascii") if isinstance(pem, str) else pem
+    except UnicodeEncodeError:
         raise InputError(f"{source}: not a PEM public key") from None
-    if not isinstance(key, ed25519.Ed25519PublicKey):
+    key = PublicKey.from_pem(data, source)
+    if key.type is not KeyType.ED25519:
         raise InputError(f"{source}: the sender key is not Ed25519")
     return key
 
 
-def verify_signature(manifest_bytes: bytes, signature: bytes, key: ed25519.Ed25519PublicKey, source: str) -> None:
-    try:
-        key.verify(signature, SIGNING_DOMAIN + manifest_bytes)
-    except InvalidSignature:
+def verify_signature(manifest_bytes: bytes, signature: bytes, key: PublicKey, source: str) -> None:
+    if not key.verify(signature, SIGNING_DOMAIN + manifest_bytes):
         raise IntegrityError(f"{source}: manifest signature does not verify: the manifest was changed or "
-                             "was not signed by this sender") from None
+                             "was not signed by this sender")

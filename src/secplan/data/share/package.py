@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from secplan.crypto.keys.interface import KeyType, KeyVersion
+from secplan.crypto.keys.interface import KeyType
 from secplan.crypto.keys.manager import KeyManager
+from secplan.crypto.keys.signer import ManagedSigner
 from secplan.data.share.keys import load_identity
 from secplan.data.share.manifest import SIGNING_DOMAIN, Manifest, load_ed25519_public, verify_signature
 from secplan.errors import InputError, IntegrityError
@@ -62,15 +63,16 @@ class Opened:
     """True when the signature was checked against a sender key the caller supplied."""
 
 
-def signing_key(keys: KeyManager, ref: str) -> KeyVersion:
+def signing_key(keys: KeyManager, ref: str) -> ManagedSigner:
+    """The signer of share manifests: an ed25519 managed key (recipients verify with its PEM)."""
     key = keys.get(ref)
     if key.type is not KeyType.ED25519:
         raise InputError(f"key {key.id} is {key.type}; share manifests are signed with an ed25519 key")
-    return key
+    return ManagedSigner(keys, key.id)
 
 
 def create_package(src: Path, out: Path, *, recipient: str, expires: dt.date, agreement: str | None,
-                   sender: str, keys: KeyManager, key: KeyVersion) -> Manifest:
+                   sender: str, signer: ManagedSigner) -> Manifest:
     """Encrypt ``src`` to ``recipient`` and write the signed package to ``out`` atomically.
 
     The payload is encrypted straight into the package (its tar header, which needs the size, is
@@ -84,7 +86,7 @@ def create_package(src: Path, out: Path, *, recipient: str, expires: dt.date, ag
     if out.exists():
         raise InputError(f"{out}: already exists (choose another -o, or remove it)")
     age_recipient = age_x25519.Recipient.from_str(recipient)
-    public_pem = keys.export_public(key.id).decode("ascii")
+    public_pem = signer.public_key.pem().decode("ascii")
     with atomic_writer(out, "wb", perms=0o600) as handle, open(src, "rb") as source:
         handle.write(bytes(tarfile.BLOCKSIZE))  # the payload's header, once its size is known
         plain, cipher = _Hashing(source), _Hashing(handle)
@@ -93,10 +95,10 @@ def create_package(src: Path, out: Path, *, recipient: str, expires: dt.date, ag
         manifest = Manifest(id=str(uuid.uuid4()), file=src.name, size=plain.count,
                             sha256=plain.digest.hexdigest(), payload_sha256=cipher.digest.hexdigest(),
                             recipient=recipient, expires=expires, agreement=agreement, sender=sender,
-                            created=utcnow().replace(microsecond=0), signing_key=key.id,
+                            created=utcnow().replace(microsecond=0), signing_key=signer.key_ref,
                             signing_public_key=public_pem)
         body = manifest.to_bytes()
-        signature = keys.provider_for(key).sign(key, SIGNING_DOMAIN + body)
+        signature = signer.sign(SIGNING_DOMAIN + body)
         for name, data in ((MANIFEST, body), (SIGNATURE, signature)):
             handle.write(_header(name, len(data)) + data + bytes(-len(data) % tarfile.BLOCKSIZE))
         handle.write(bytes(2 * tarfile.BLOCKSIZE))  # end of archive

@@ -68,24 +68,24 @@ def create_share(root: Path, store: Store, keys: KeyManager, src: Path, out: Pat
     if agreement is not None and not agreement.strip():
         raise InputError("--agreement: empty reference (name the data-sharing agreement)")
     try:
-        key = signing_key(keys, key_ref)
+        signer = signing_key(keys, key_ref)
     except InputError:
         if key_ref != DEFAULT_SIGNING_KEY or any(k.name == key_ref for k in keys.list()):
             raise
-        key = keys.create(DEFAULT_SIGNING_KEY, KeyType.ED25519)
+        signer = signing_key(keys, keys.create(DEFAULT_SIGNING_KEY, KeyType.ED25519).id)
     manifest = create_package(src, out, recipient=recipient, expires=expires, agreement=agreement,
-                              sender=sender, keys=keys, key=key)
+                              sender=sender, signer=signer)
     try:
         rel = str(src.resolve().relative_to(root.resolve())) if src.resolve().is_relative_to(root.resolve()) \
             else str(src.resolve())
         row = ShareRow(id=manifest.id, project_id=project_of(store).id, file=rel, sha256=manifest.sha256,
                        size=manifest.size, recipient=recipient, agreement=agreement, expires=expires,
-                       sender=sender, signing_key=key.id, package=str(out), created=manifest.created)
+                       sender=sender, signing_key=signer.key_ref, package=str(out), created=manifest.created)
         with store.session() as session:
             session.add(row)
         record(store, action="share.create", obj=f"share:{manifest.id}",
                details={"file": rel, "sha256": manifest.sha256, "size": manifest.size, "recipient": recipient,
-                        "expires": expires.isoformat(), "agreement": agreement, "signing_key": key.id})
+                        "expires": expires.isoformat(), "agreement": agreement, "signing_key": signer.key_ref})
     except BaseException:
         out.unlink(missing_ok=True)
         raise

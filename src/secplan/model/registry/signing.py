@@ -59,24 +59,19 @@ def _lineage_payload(subject: str, root_digest: str, lineage: dict[str, Any]) ->
     return json_format.MessageToJson(stmt.pb).encode("utf-8")
 
 
-def _public_pem(manager: KeyManager, key_ref: str) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    key = serialization.load_pem_public_key(manager.export_public(key_ref))
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
 def _bundle(manager: KeyManager, key_ref: str, raw_payload: bytes) -> str:
-    """A Sigstore bundle (DSSE envelope, public-key hint) signed by the managed key."""
+    """A Sigstore bundle (DSSE envelope, public-key hint) signed by the managed key's provider."""
     from model_signing._signing import signing
     from model_signing._signing.sign_sigstore_pb import _BUNDLE_MEDIA_TYPE, pae
     from sigstore_models import intoto as intoto_pb
     from sigstore_models.bundle import v1 as bundle_pb
     from sigstore_models.common import v1 as common_pb
 
-    key = manager.get(key_ref)
-    der = manager.provider_for(key).sign(key, pae(raw_payload))
-    hint = hashlib.sha256(_public_pem(manager, key.id)).hexdigest()
+    from secplan.crypto.keys.signer import ManagedSigner
+
+    signer = ManagedSigner(manager, key_ref)
+    der = signer.sign(pae(raw_payload))
+    hint = hashlib.sha256(signer.public_key.pem()).hexdigest()
     envelope = intoto_pb.Envelope(payload=base64.b64encode(raw_payload),
                                   payload_type=signing._IN_TOTO_JSON_PAYLOAD_TYPE,
                                   signatures=[intoto_pb.Signature(sig=base64.b64encode(der), keyid="")])
@@ -85,6 +80,14 @@ def _bundle(manager: KeyManager, key_ref: str, raw_payload: bytes) -> str:
                                   public_key=common_pb.PublicKeyIdentifier(hint=hint), tlog_entries=[]),
                               dsse_envelope=envelope)
     return bundle.to_json()
+
+
+def configured_key(root: Path) -> str:
+    """The key the plan names for model signing (``policy.keys.signing.model``; ``model-signing`` without a plan)."""
+    from secplan.plan.loader import load_plan, plan_path
+
+    path = plan_path(root)
+    return load_plan(path).policy.keys.signing.model if path.exists() else DEFAULT_KEY
 
 
 def signing_key(manager: KeyManager, key_ref: str) -> str:
