@@ -3,6 +3,7 @@ data, signed, and users with tokens; gateways started as real ``secplan serve`` 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -47,6 +48,26 @@ def _env(root: Path) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def inside(root: Path, env: dict[str, str]) -> Iterator[Store]:
+    """Act in the project's folder, with its keystore and no other secplan settings; yields its store."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key in [k for k in os.environ if k.startswith("SECPLAN_") and k != "SECPLAN_SHARED_DIR"]:
+            mp.delenv(key)
+        mp.setenv("SECPLAN_PASSPHRASE", PASSPHRASE)
+        mp.setenv("SECPLAN_KEYSTORE", env["SECPLAN_KEYSTORE"])
+        mp.chdir(root)
+        store = Store.for_project(root)
+        try:
+            yield store
+        finally:
+            store.dispose()
+
+
+def manager(project: Project):
+    return make_manager(Path(project.env["SECPLAN_KEYSTORE"]))
+
+
 def build_project(root: Path) -> Project:
     """``fraud@1`` (a random forest on six credit features), registered with ``data/train.csv``,
     signed; users mia (model-client), carol (viewer) and pia (model-client, given probabilities)."""
@@ -67,27 +88,18 @@ def build_project(root: Path) -> Project:
     (root / "models").mkdir()
     joblib.dump(model, root / "models" / "fraud.joblib")
     env = _env(root)
-    with pytest.MonkeyPatch.context() as mp:
-        for key in [k for k in os.environ if k.startswith("SECPLAN_") and k != "SECPLAN_SHARED_DIR"]:
-            mp.delenv(key)
-        mp.setenv("SECPLAN_PASSPHRASE", PASSPHRASE)
-        mp.setenv("SECPLAN_KEYSTORE", env["SECPLAN_KEYSTORE"])
-        mp.chdir(root)
-        manager = make_manager(Path(env["SECPLAN_KEYSTORE"]))
-        manager.create("model-signing", KeyType.ECDSA_P256)
-        store = Store.for_project(root)
-        try:
-            register_model(store, root, root / "models" / "fraud.joblib", "fraud", datasets=["data/train.csv"])
-            sign_version(store, root, manager, "fraud@1", "model-signing")
-            project = Project(root, env)
-            for user, role in (("mia", "model-client"), ("carol", "viewer"), ("pia", "model-client"),
-                               ("eve", "model-client"), ("rex", "model-client")):
-                accounts.add_user(store, user)
-                accounts.grant_role(store, user, role)
-                project.tokens[user] = accounts.create_token(store, user, scope="read",
-                                                             expires=dt.date.today() + dt.timedelta(days=5)).token
-        finally:
-            store.dispose()
+    with inside(root, env) as store:
+        keys = make_manager(Path(env["SECPLAN_KEYSTORE"]))
+        keys.create("model-signing", KeyType.ECDSA_P256)
+        register_model(store, root, root / "models" / "fraud.joblib", "fraud", datasets=["data/train.csv"])
+        sign_version(store, root, keys, "fraud@1", "model-signing")
+        project = Project(root, env)
+        for user, role in (("mia", "model-client"), ("carol", "viewer"), ("pia", "model-client"),
+                           ("eve", "model-client"), ("rex", "model-client")):
+            accounts.add_user(store, user)
+            accounts.grant_role(store, user, role)
+            project.tokens[user] = accounts.create_token(store, user, scope="read",
+                                                         expires=dt.date.today() + dt.timedelta(days=5)).token
     return project
 
 
@@ -133,8 +145,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def gateway(project: Project) -> Iterator[Gateway]:
-    """One gateway shared by a test module: probabilities for pia, 40 requests/s per client."""
-    gw = Gateway(project, "fraud@1", "--rate", "40/second", "--probabilities-for", "pia", "--max-body", "200000")
+    """One gateway shared by a test module: probabilities for pia, 25 requests/s per client."""
+    gw = Gateway(project, "fraud@1", "--rate", "25/second", "--probabilities-for", "pia", "--max-body", "200000")
     try:
         gw.wait()
         yield gw

@@ -83,7 +83,7 @@ def check(store: Store, root: Path, ref: str, manager: KeyManager | None = None)
     if problems:
         raise IntegrityError(f"refusing to serve {version.ref}" + (f" ({ref})" if stage else "") + ": "
                              + "; ".join(problems),
-                             hint="sign it with `secplan model sign`; serve only versions whose scan is safe")
+                             hint="serve a version that is signed (`secplan model sign`), unchanged since, and scanned safe")
     return Approved(version, stage, tuple(checks))
 
 
