@@ -106,6 +106,10 @@ def raise_alerts(store: Store, detections: Sequence[Detection], *, incidents: bo
     return out
 
 
+CONTRACT = ("id", "kind", "model", "client", "feature", "opened_at", "incident", "score", "threshold")
+"""The fields of ``secplan monitor alerts --format json``, kept stable for scripts."""
+
+
 def alert_dict(row: AlertRow) -> dict[str, Any]:
     """The contract of ``secplan monitor alerts --format json`` (plus a few extra fields)."""
     return {"id": row.id, "kind": row.kind, "model": row.model, "client": row.client, "feature": row.feature,
