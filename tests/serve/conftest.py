@@ -41,10 +41,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _env(root: Path) -> dict[str, str]:
+def _env(root: Path, db_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SECPLAN_") or k == "SECPLAN_SHARED_DIR"}
     env.update(SECPLAN_PASSPHRASE=PASSPHRASE, SECPLAN_KEYSTORE=str(root / ".secplan" / "keystore.json"),
                PYTHONPATH=SRC, NO_COLOR="1")
+    if db_url is not None:
+        env["SECPLAN_DATABASE_URL"] = db_url
     return env
 
 
@@ -54,8 +56,9 @@ def inside(root: Path, env: dict[str, str]) -> Iterator[Store]:
     with pytest.MonkeyPatch.context() as mp:
         for key in [k for k in os.environ if k.startswith("SECPLAN_") and k != "SECPLAN_SHARED_DIR"]:
             mp.delenv(key)
-        mp.setenv("SECPLAN_PASSPHRASE", PASSPHRASE)
-        mp.setenv("SECPLAN_KEYSTORE", env["SECPLAN_KEYSTORE"])
+        for key in ("SECPLAN_PASSPHRASE", "SECPLAN_KEYSTORE", "SECPLAN_DATABASE_URL"):
+            if key in env:
+                mp.setenv(key, env[key])
         mp.chdir(root)
         store = Store.for_project(root)
         try:
@@ -68,9 +71,10 @@ def manager(project: Project):
     return make_manager(Path(project.env["SECPLAN_KEYSTORE"]))
 
 
-def build_project(root: Path) -> Project:
+def build_project(root: Path, db_url: str | None = None) -> Project:
     """``fraud@1`` (a random forest on six credit features), registered with ``data/train.csv``,
-    signed; users mia (model-client), carol (viewer) and pia (model-client, given probabilities)."""
+    signed; users mia (model-client), carol (viewer) and pia (model-client, given probabilities).
+    The store is the project's SQLite file, or the database at ``db_url``."""
     import joblib
     from sklearn.ensemble import RandomForestClassifier
 
@@ -87,7 +91,7 @@ def build_project(root: Path) -> Project:
     model = RandomForestClassifier(n_estimators=25, max_depth=6, random_state=0).fit(train[FEATURES], train["label"])
     (root / "models").mkdir()
     joblib.dump(model, root / "models" / "fraud.joblib")
-    env = _env(root)
+    env = _env(root, db_url)
     with inside(root, env) as store:
         keys = make_manager(Path(env["SECPLAN_KEYSTORE"]))
         keys.create("model-signing", KeyType.ECDSA_P256)

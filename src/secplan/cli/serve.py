@@ -30,8 +30,8 @@ def serve_command(
     budget: int = typer.Option(100_000, "--budget", help="Rows a client may send per day (0: no budget)."),
     max_body: int = typer.Option(1_000_000, "--max-body", help="Largest request body in bytes (413 beyond)."),
     max_batch: int = typer.Option(1000, "--max-batch", help="Rows per request at most."),
-    on_invalid: str = typer.Option("reject", "--on-invalid", help="An input outside the profile: reject (422) "
-                                   "or flag (served, flagged in the audit)."),
+    on_invalid: str = typer.Option("reject", "--on-invalid", help="An input outside the profile: reject (422), "
+                                   "flag (served, flagged in the audit) or off (no validation)."),
     probabilities_for: list[str] = typer.Option([], "--probabilities-for", help="A user given rounded class "
                                                 "probabilities (repeat); others get labels only."),
     top_k: int | None = typer.Option(None, "--top-k", help="Keep only the k largest probabilities of a row."),

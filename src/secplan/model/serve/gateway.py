@@ -150,7 +150,8 @@ class Gateway:
         if not verdict.allowed:
             raise Refused(429, verdict.reason, "rate-limit" if "rate" in verdict.reason else "budget",
                           {"Retry-After": str(verdict.retry_after)})
-        problems = self.validator.check(rows, limit=1 if self.settings.on_invalid == "reject" else 20)
+        policy = self.settings.on_invalid
+        problems = self.validator.check(rows, limit=1 if policy == "reject" else 20) if policy != "off" else []
         if problems:
             if self.settings.on_invalid == "reject":
                 p = problems[0]

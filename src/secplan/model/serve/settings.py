@@ -39,8 +39,9 @@ class Settings:
     """Rows a client may send per day (its query budget); 0 for none."""
     max_body: int = MAX_BODY
     max_batch: int = MAX_BATCH
-    on_invalid: Literal["reject", "flag"] = "reject"
-    """An input outside the profile: refuse it (422) or serve it and flag it in the audit."""
+    on_invalid: Literal["reject", "flag", "off"] = "reject"
+    """An input outside the profile: refuse it (422), serve it and flag it in the audit, or (off) do not
+    validate at all (the MS-2 probe reports it)."""
     probabilities_for: tuple[str, ...] = ()
     """Clients given class probabilities (rounded); everyone else gets labels only."""
     round_to: int = 2
@@ -59,8 +60,8 @@ class Settings:
         if not self.auth and not is_loopback(self.host):
             raise InputError(f"--host {self.host}: without authentication the gateway binds to loopback only",
                              hint="drop --no-auth (clients then need a token from `secplan tokens create`)")
-        if self.on_invalid not in ("reject", "flag"):
-            raise InputError(f"--on-invalid {self.on_invalid!r}: reject or flag")
+        if self.on_invalid not in ("reject", "flag", "off"):
+            raise InputError(f"--on-invalid {self.on_invalid!r}: reject, flag or off")
         if self.top_k is not None and self.top_k < 1:
             raise InputError(f"--top-k {self.top_k}: at least 1")
 
