@@ -36,6 +36,13 @@ def serve_command(
                                                 "probabilities (repeat); others get labels only."),
     top_k: int | None = typer.Option(None, "--top-k", help="Keep only the k largest probabilities of a row."),
     no_auth: bool = typer.Option(False, "--no-auth", help="No bearer tokens (loopback only)."),
+    jwks_url: str | None = typer.Option(None, "--jwks-url", help="Also accept OIDC/JWT bearers signed by a key of "
+                                        "this JWKS (https)."),
+    jwt_issuer: str | None = typer.Option(None, "--jwt-issuer", help="The JWTs' required issuer (iss)."),
+    jwt_audience: str | None = typer.Option(None, "--jwt-audience", help="The JWTs' required audience (aud)."),
+    jwt_user_claim: str = typer.Option("sub", "--jwt-user-claim", help="The claim naming the secplan user whose "
+                                       "roles decide."),
+    webhook: str | None = typer.Option(None, "--webhook", help="POST each new alert as JSON to this URL."),
     no_monitoring: bool = typer.Option(False, "--no-monitoring", help="Turn off the drift and query-pattern "
                                        "detectors (reported by the MS-5 probe)."),
     root: Path = RootOption,
@@ -59,6 +66,8 @@ def serve_command(
     settings = Settings(ref=ref, root=root, host=host, port=port, tls_cert=tls_cert, tls_key=tls_key,
                         upstream=upstream, workers=workers, profile=profile, auth=not no_auth, redis=redis, rate=rate,
                         budget=budget, max_body=max_body, max_batch=max_batch, on_invalid=on_invalid,  # type: ignore[arg-type]
-                        probabilities_for=tuple(probabilities_for), top_k=top_k, monitoring=not no_monitoring)
+                        probabilities_for=tuple(probabilities_for), top_k=top_k, monitoring=not no_monitoring,
+                        jwks_url=jwks_url, jwt_issuer=jwt_issuer, jwt_audience=jwt_audience,
+                        jwt_user_claim=jwt_user_claim, webhook=webhook)
     require_at(root, "write", f"model:{name}")
     serve(settings)

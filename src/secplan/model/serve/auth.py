@@ -2,7 +2,9 @@
 
 The token and its user are checked by :func:`secplan.access.identity_from_token` (Argon2 hash,
 revocation, expiry, disabled users) and the permission by :func:`secplan.access.authorize`; both
-ledger every refusal. A verified token's identity is kept for ``TTL`` seconds, as the access
+ledger every refusal. With an identity provider configured, an OIDC/JWT bearer is checked against
+its JWKS (signature, issuer, audience, expiry) and its user claim names the user whose roles decide,
+as for an API token. A verified token's identity is kept for ``TTL`` seconds, as the access
 layer's policy cache is, so that a revoked token stops working within that time without a
 database round trip per request.
 """
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from secplan.errors import PermissionDenied
 
 if TYPE_CHECKING:
+    from secplan.access import Identity
     from secplan.projects import Project
     from secplan.store.db import Store
 
@@ -35,9 +38,27 @@ class Caller:
     reason: str = ""
 
 
+#: Signature algorithms accepted in JWTs (never ``none``, never a shared-secret HMAC).
+JWT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+
+
+@dataclass(frozen=True)
+class Oidc:
+    jwks_url: str
+    issuer: str
+    audience: str
+    user_claim: str = "sub"
+
+
 class Authenticator:
-    def __init__(self, store: Store, project: Project, model: str, enabled: bool) -> None:
+    def __init__(self, store: Store, project: Project, model: str, enabled: bool, oidc: Oidc | None = None) -> None:
         self.store, self.project, self.model, self.enabled = store, project, model, enabled
+        self.oidc = oidc
+        self._jwks = None
+        if oidc is not None:
+            from jwt import PyJWKClient
+
+            self._jwks = PyJWKClient(oidc.jwks_url, cache_keys=True, lifespan=300, timeout=10)
         self._cache: dict[str, tuple[float, Caller]] = {}
         self._lock = threading.Lock()
 
@@ -62,11 +83,34 @@ class Authenticator:
                 self._cache[key] = (now, caller)
         return caller
 
+    def _jwt(self, token: str) -> Identity:
+        import jwt
+
+        from secplan.access import Identity
+        from secplan.access.denials import record_denial
+
+        assert self.oidc is not None and self._jwks is not None
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token)
+            claims = jwt.decode(token, key.key, algorithms=list(JWT_ALGORITHMS), audience=self.oidc.audience,
+                                issuer=self.oidc.issuer, options={"require": ["exp", "iss", "aud"]}, leeway=30)
+            user = claims.get(self.oidc.user_claim)
+            if not isinstance(user, str) or not user.strip():
+                raise jwt.InvalidTokenError(f"no {self.oidc.user_claim!r} claim")
+        except jwt.PyJWTError as exc:
+            reason = f"JWT rejected: {type(exc).__name__}"
+            record_denial(self.store, "jwt:invalid", "authenticate", "token", self.project, reason)
+            raise PermissionDenied(f"the token is not valid: {reason}") from None
+        return Identity(user.strip()[:200], self.project, (), "oidc")
+
     def _decide(self, token: str) -> Caller:
         from secplan.access import authorize, identity_from_token
 
         try:
-            identity = identity_from_token(self.store, token, project=self.project)
+            if self.oidc is not None and token.count(".") == 2 and not token.startswith("spt_"):
+                identity = self._jwt(token)
+            else:
+                identity = identity_from_token(self.store, token, project=self.project)
         except PermissionDenied as exc:
             return Caller(401, "anonymous", exc.message)
         decision = authorize(self.store, identity, "infer", f"model:{self.model}", self.project)

@@ -32,7 +32,7 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
     from secplan.model.monitor.detect import Monitor
     from secplan.model.monitor.served import started
     from secplan.model.serve import inputs, preflight
-    from secplan.model.serve.auth import Authenticator
+    from secplan.model.serve.auth import Authenticator, Oidc
     from secplan.model.serve.gateway import Gateway
     from secplan.model.serve.metrics import Metrics
     from secplan.model.serve.ratelimit import Limiter
@@ -41,6 +41,8 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
     from secplan.projects import project_of
 
     approved = preflight.check(store, settings.root, settings.ref)
+    oidc = Oidc(settings.jwks_url, settings.jwt_issuer or "", settings.jwt_audience or "",
+                settings.jwt_user_claim) if settings.jwks_url else None
     version = approved.version
     limiter = Limiter(settings.rate, settings.budget, settings.redis)
     policy = _policy(store)
@@ -58,10 +60,11 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
         watch = None
         if settings.monitoring:
             watch = Watch(store, Monitor(version.ref, served_inputs.profile, policy), served_id=served_id,
-                          cut_off=policy.cut_off_extraction, on_alert=lambda d: metrics.alert(d.kind))
+                          cut_off=policy.cut_off_extraction, on_alert=lambda d: metrics.alert(d.kind),
+                          webhook=settings.webhook)
         return Gateway(settings=settings, store=store, predictor=predictor, name=version.name,
                        version=version.version, digest=approved.digest, inputs=served_inputs,
-                       authenticator=Authenticator(store, project_of(store), version.name, settings.auth),
+                       authenticator=Authenticator(store, project_of(store), version.name, settings.auth, oidc),
                        limiter=limiter, metrics=metrics, watch=watch)
     except BaseException:
         predictor.close()

@@ -47,6 +47,14 @@ class Settings:
     round_to: int = 2
     top_k: int | None = None
     monitoring: bool = True
+    jwks_url: str | None = None
+    """OIDC: the identity provider's JWKS URL; JWT bearer tokens are then accepted beside API tokens."""
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_user_claim: str = "sub"
+    """The claim naming the user whose roles (``secplan roles grant USER model-client``) decide."""
+    webhook: str | None = None
+    """URL that receives each new alert as JSON (optional)."""
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -62,6 +70,12 @@ class Settings:
                              hint="drop --no-auth (clients then need a token from `secplan tokens create`)")
         if self.on_invalid not in ("reject", "flag", "off"):
             raise InputError(f"--on-invalid {self.on_invalid!r}: reject, flag or off")
+        if self.jwks_url is not None and (not self.jwt_issuer or not self.jwt_audience):
+            raise InputError("--jwks-url needs --jwt-issuer and --jwt-audience: a token for another service "
+                             "or from another issuer must not be accepted")
+        if self.jwks_url is not None and not self.jwks_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise InputError(f"--jwks-url {self.jwks_url!r}: give an https:// URL (keys fetched in clear could be "
+                             "replaced on the way)")
         if self.top_k is not None and self.top_k < 1:
             raise InputError(f"--top-k {self.top_k}: at least 1")
 

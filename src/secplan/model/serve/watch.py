@@ -28,9 +28,10 @@ REPORT_EVERY_S = 1.0
 
 class Watch:
     def __init__(self, store: Store, monitor: Monitor, *, served_id: int | None, cut_off: bool,
-                 on_alert: Callable[[Detection], None] | None = None) -> None:
+                 on_alert: Callable[[Detection], None] | None = None, webhook: str | None = None) -> None:
         self.store, self.monitor, self.served_id, self.cut_off = store, monitor, served_id, cut_off
         self.on_alert = on_alert
+        self.webhook = webhook
         self.blocked: set[str] = set()
         self.dropped = 0
         self.alerts = 0
@@ -89,13 +90,27 @@ class Watch:
             return
         from secplan.model.monitor.alerts import raise_alerts
 
-        raise_alerts(self.store, found)
+        stored = raise_alerts(self.store, found)
         self.alerts += len(found)
-        for d in found:
+        for d, info in zip(found, stored, strict=True):
+            if info["new"] and self.webhook:
+                self._post(d, info)
             if self.on_alert is not None:
                 self.on_alert(d)
             if self.cut_off and d.kind == "extraction" and d.client:
                 self.blocked.add(d.client)
+
+    def _post(self, d: Detection, info: dict[str, Any]) -> None:
+        """Tell the webhook about a new alert; a failure is logged (the alert and incident are stored)."""
+        import httpx
+
+        doc = {"id": info["id"], "kind": d.kind, "model": d.model, "client": d.client, "feature": d.feature,
+               "score": d.score, "threshold": d.threshold, "message": d.message,
+               "incident": None if info["incident"] is None else str(info["incident"])}
+        try:
+            httpx.post(self.webhook or "", json=doc, timeout=5.0, follow_redirects=False).raise_for_status()
+        except httpx.HTTPError as exc:
+            log.warning("alert webhook failed: %s", type(exc).__name__)
 
     def _report(self, stopped: bool = False) -> None:
         from secplan.model.monitor.served import report
