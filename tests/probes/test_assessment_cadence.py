@@ -30,7 +30,7 @@ def test_cadence_against_stored_assessments(project_dir, store: Store):
 
 def assessed(root, store: Store) -> None:
     save_assessment(store, AssessmentDoc.model_construct(
-        generated_at=dt.datetime.now(dt.UTC), score=7.0, counts={}, today=TODAY))
+        generated_at=dt.datetime.now(dt.UTC), score=7.0, counts={}, severity_counts={}, today=TODAY))
 
 
 LATER = dt.date.today() + dt.timedelta(days=45)  # stored assessments finish now, whatever TODAY says

@@ -16,7 +16,7 @@ def scores(*values: float):
     def setup(root: Path, store: Store) -> None:
         for value in values:
             save_assessment(store, AssessmentDoc.model_construct(
-                generated_at=dt.datetime.now(dt.UTC), score=value, counts={}, today=TODAY))
+                generated_at=dt.datetime.now(dt.UTC), score=value, counts={}, severity_counts={}, today=TODAY))
     return setup
 
 

@@ -1,30 +1,26 @@
-"""MS-5: served models are watched by the drift, out-of-distribution and query-pattern detectors."""
+"""MS-5: served models are monitored, and their alerts acknowledged."""
 
 from pathlib import Path
 
 import pytest
 
-from secplan.model.monitor.evidence import MONITORING, Monitor, Monitoring
+from secplan.model.monitor.evidence import MONITORING
 
 from .cases import NA, NE, Case, N, P
+from .monitorhelpers import monitoring, served
 
-FILES = {"models/fraud.onnx": b"\x08\x07"}
-SERVED = {"assets": [{"path": "models/fraud.onnx", "uses": ["serving"]}]}
-
-
-def monitors(*on: bool) -> Monitoring:
-    return Monitoring(tuple(Monitor(f"fraud@{i}", f"sha256:{i}", True, flag) for i, flag in enumerate(on, 1)))
-
+SERVING = {"assets": [{"path": "models/credit.onnx", "kind": "model", "uses": ["serving"]}]}
 
 CASES = [
-    Case("monitoring-configured", "served with its detectors on", (P,), files=FILES, plan=SERVED,
-         evidence={MONITORING: monitors(True)}, says=("fraud@1 is served with drift",)),
-    Case("monitoring-configured", "one version served with its detectors off", (P, N), files=FILES, plan=SERVED,
-         evidence={MONITORING: monitors(True, False)}, says=("fraud@2 is served with its anomaly detectors off",)),
-    Case("monitoring-configured", "served, nothing reported", (NE,), files=FILES, plan=SERVED,
-         evidence={MONITORING: Monitoring()}, says=("1 served asset(s) but no monitoring records",)),
-    Case("monitoring-configured", "nothing declared for serving", (NA,), files=FILES,
-         evidence={MONITORING: Monitoring()}),
+    Case("monitoring-configured", "detectors on", (P,), plan=SERVING, evidence={MONITORING: monitoring(served())},
+         says=("credit@2 is served with drift",)),
+    Case("monitoring-configured", "detectors off", (N,), plan=SERVING,
+         evidence={MONITORING: monitoring(served(monitoring=False))}, says=("anomaly detectors off",)),
+    Case("monitoring-configured", "alerts not acknowledged", (N,), plan=SERVING,
+         evidence={MONITORING: monitoring(served(open_alerts=2, unacknowledged_alerts=2))},
+         says=("2 open alert(s) nobody acknowledged",)),
+    Case("monitoring-configured", "served without records", (NE,), plan=SERVING, evidence={MONITORING: monitoring()}),
+    Case("monitoring-configured", "nothing served", (NA,), evidence={MONITORING: monitoring()}),
 ]
 
 

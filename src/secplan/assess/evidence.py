@@ -277,6 +277,7 @@ ENGINE_MODULES: list[str] = [
     "secplan.compliance.retention.collect",
     "secplan.model.registry.collect",
     "secplan.model.evaluate.collect",
+    "secplan.model.monitor.collect",
 ]
 
 

@@ -114,6 +114,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "audit verify": ("secplan audit verify .",),
     "audit proof": ("secplan audit proof 42",),
     "audit export": ("secplan audit export -o ledger.jsonl",),
-    "serve": ("secplan serve churn@2",),
-    "monitor": ("secplan monitor .",),
+    "serve": ("secplan serve churn@2 --port 8080",
+              "secplan serve churn@production --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem",
+              "secplan serve churn@2 --upstream http://mlserver:8080/v2/models/churn --profile churn-profile.json"),
+    "monitor status": ("secplan monitor status", "secplan monitor status -C ml-project --format json"),
+    "monitor alerts": ("secplan monitor alerts", "secplan monitor alerts --open --format json"),
+    "monitor ack": ("secplan monitor ack 3f2c9e1a-... --resolve",),
 }

@@ -27,11 +27,37 @@ class Monitor:
     open_alerts: int = 0
     """Alerts raised and not yet resolved."""
     last_seen: dt.datetime | None = None
+    requested: str = ""
+    """What the gateway was started with (``NAME@STAGE`` or ``NAME@VERSION``)."""
+    host: str = "127.0.0.1"
+    auth: bool = True
+    """Bearer tokens are required."""
+    tls: bool = False
+    running: bool = True
+    """Not stopped, and reported within the last few minutes."""
+    production_digest: str | None = None
+    """Digest of the version the model's ``production`` stage points at, when it has one."""
+    unacknowledged_alerts: int = 0
+    """Open alerts nobody has acknowledged."""
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """One alert, as HS-5 judges it: did it become an incident with an owner?"""
+
+    id: str
+    kind: str
+    model: str
+    client: str | None
+    incident: int | None
+    incident_owner: str | None
+    resolved: bool
 
 
 @dataclass(frozen=True)
 class Monitoring:
     monitors: tuple[Monitor, ...] = ()
+    alerts: tuple[AlertRecord, ...] = ()
 
 
 MONITORING: EvidenceKey[Monitoring] = EvidenceKey(

@@ -104,8 +104,11 @@ class Check:
         return not self.problems
 
 
-def check_version(root: Path, manager: KeyManager, version: ModelVersion) -> Check:
-    """Signature, files, lineage statement and card digest of a version, all re-checked offline."""
+def check_version(root: Path, manager: KeyManager, version: ModelVersion, files_at: Path | None = None) -> Check:
+    """Signature, files, lineage statement and card digest of a version, all re-checked offline.
+
+    ``files_at`` verifies a copy of the files instead (the worker's private copy); the card still
+    names the registered path, so its digest is computed from the version as registered."""
     from secplan.model.card import card_digest
 
     result = Check(version.ref)
@@ -114,7 +117,7 @@ def check_version(root: Path, manager: KeyManager, version: ModelVersion) -> Che
         return result
     try:
         public = manager.export_public(version.signing_key)
-        verified = verify_path(resolve_path(root, version.path), version.bundle, public, where=version.ref)
+        verified = verify_path(files_at or resolve_path(root, version.path), version.bundle, public, where=version.ref)
         statement = verify_lineage(version.lineage_bundle or "", public)
     except SecplanError as exc:
         result.problems.append(exc.message)

@@ -8,7 +8,6 @@ A file changed after the checks cannot reach the worker.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import tempfile
@@ -70,7 +69,7 @@ def _verify_copy(version: ModelVersion, copy: Path, manager: KeyManager | None, 
             from secplan.crypto.keys.manager import KeyManager
 
             manager = KeyManager.for_project(root)
-        check = check_version(root, manager, dataclasses.replace(version, path=str(copy)))
+        check = check_version(root, manager, version, files_at=copy)
         if not check.ok:
             raise IntegrityError(f"{version.ref}: refused before loading: " + "; ".join(check.problems))
         ignore = verify_bundle(version.bundle, manager.export_public(version.signing_key or "")).ignore_paths

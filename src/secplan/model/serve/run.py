@@ -1,0 +1,101 @@
+"""Start a gateway: preflight, the worker, the profile, the guards, then uvicorn.
+
+Nothing listens before every check has passed; ``listening on URL`` is printed (stdout, flushed)
+only once the socket accepts connections, so scripts can wait for that line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from secplan.model.serve.gateway import Gateway
+    from secplan.model.serve.settings import Settings
+    from secplan.store.db import Store
+
+UPSTREAM_TOKEN_ENV = "SECPLAN_UPSTREAM_TOKEN"
+"""Bearer token the gateway presents to an ``--upstream`` server (from the environment only)."""
+
+
+def _policy(store: Store) -> Any:
+    from secplan.human.domain import project_plan
+    from secplan.plan.model import MonitoringPolicy
+
+    plan = project_plan(store)
+    return plan.policy.monitoring if plan is not None else MonitoringPolicy()
+
+
+def open_gateway(settings: Settings, store: Store) -> Gateway:
+    """Everything but the socket: the checks, the worker, the guards and the monitor."""
+    from secplan.model.monitor.detect import Monitor
+    from secplan.model.monitor.served import started
+    from secplan.model.serve import inputs, preflight
+    from secplan.model.serve.auth import Authenticator, Oidc
+    from secplan.model.serve.gateway import Gateway
+    from secplan.model.serve.metrics import Metrics
+    from secplan.model.serve.ratelimit import Limiter
+    from secplan.model.serve.watch import Watch
+    from secplan.model.worker import EndpointModel, open_worker
+    from secplan.projects import project_of
+
+    approved = preflight.check(store, settings.root, settings.ref)
+    oidc = Oidc(settings.jwks_url, settings.jwt_issuer or "", settings.jwt_audience or "",
+                settings.jwt_user_claim) if settings.jwks_url else None
+    version = approved.version
+    limiter = Limiter(settings.rate, settings.budget, settings.redis)
+    policy = _policy(store)
+    if settings.upstream:
+        predictor: Any = EndpointModel(settings.upstream, token=os.environ.get(UPSTREAM_TOKEN_ENV))
+    else:
+        predictor = open_worker(version, settings.root)
+    try:
+        served_inputs = inputs.load(version, settings.root, predictor.info.features, settings.profile)
+        served_id = started(store, model=version.ref, requested=settings.ref, digest=approved.digest,
+                            host=settings.host, port=settings.port, auth=settings.auth,
+                            tls=settings.tls_cert is not None, validation=settings.on_invalid,
+                            monitoring=settings.monitoring)
+        metrics = Metrics(version.ref)
+        watch = None
+        if settings.monitoring:
+            watch = Watch(store, Monitor(version.ref, served_inputs.profile, policy), served_id=served_id,
+                          cut_off=policy.cut_off_extraction, on_alert=lambda d: metrics.alert(d.kind),
+                          webhook=settings.webhook)
+        return Gateway(settings=settings, store=store, predictor=predictor, name=version.name,
+                       version=version.version, digest=approved.digest, inputs=served_inputs,
+                       authenticator=Authenticator(store, project_of(store), version.name, settings.auth, oidc),
+                       limiter=limiter, metrics=metrics, watch=watch)
+    except BaseException:
+        predictor.close()
+        raise
+
+
+def serve(settings: Settings) -> None:
+    """Run until interrupted (SIGINT/SIGTERM); the monitor's last numbers are stored on the way out."""
+    import uvicorn
+
+    from secplan.model.serve.app import build
+    from secplan.store.db import Store
+
+    store = Store.for_project(settings.root)
+    gateway = open_gateway(settings, store)
+    url = f"{settings.scheme}://{settings.host}:{settings.port}"
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(f"listening on {url}", flush=True)
+
+    config = uvicorn.Config(build(gateway), host=settings.host, port=settings.port, log_level="warning",
+                            access_log=False, lifespan="off", server_header=False,
+                            ssl_certfile=str(settings.tls_cert) if settings.tls_cert else None,
+                            ssl_keyfile=str(settings.tls_key) if settings.tls_key else None,
+                            timeout_graceful_shutdown=10)
+    try:
+        _Server(config).run()
+    finally:
+        gateway.close()
+        store.dispose()
+    sys.stdout.flush()
