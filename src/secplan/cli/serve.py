@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 def serve_command(
     ref: str = typer.Argument(..., help="NAME@VERSION (signed, scan safe) or NAME@STAGE (its gates must hold)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; beyond loopback only with auth."),
-    port: int = typer.Option(8080, "--port", "-p", help="Port to listen on."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on."),
     tls_cert: Path | None = typer.Option(None, "--tls-cert", help="TLS certificate (PEM); with --tls-key."),
     tls_key: Path | None = typer.Option(None, "--tls-key", help="TLS private key (PEM)."),
     upstream: str | None = typer.Option(None, "--upstream", help="Proxy to an Open Inference Protocol V2 server "
