@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 def parse_vkey(vkey: str) -> tuple[str, bytes, bytes]:
     """``<name>+<hex key id>+<base64(0x01 || key)>`` -> (name, key id, 32-byte key); checks the id."""
-    name, key_hex, blob = vkey.split("+")
+    name, key_hex, blob = vkey.split("+", 2)  # the base64 part may hold "+" itself
     raw = base64.b64decode(blob)
     assert raw[0] == 0x01 and len(raw) == 33, "only Ed25519 verifier keys"
     key_id = bytes.fromhex(key_hex)

@@ -94,6 +94,15 @@ def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
         )
 
 
+def _tiles_ready(store) -> None:
+    """Build the tiles of a ledger from before tiles existed, with a progress bar (once; seconds per million)."""
+    from secplan.ledger.proof import ensure_tiles
+
+    with progress() as bar:
+        task = bar.add_task("indexing the audit ledger (once)", total=None)
+        ensure_tiles(store, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
 @audit_app.command("proof")
 def proof_command(
     entry: int = typer.Argument(..., min=1, help="The entry's sequence number."),
@@ -106,12 +115,36 @@ def proof_command(
     require_at(root, "read", "ledger")
     from secplan.ledger.proof import inclusion_proof
 
-    proof = inclusion_proof(_open(root), entry).to_json()
+    store = _open(root)
+    _tiles_ready(store)
+    proof = inclusion_proof(store, entry).to_json()
     rows = [(k, proof[k]) for k in ("seq", "leaf_index", "leaf_hash", "tree_size", "root_hash")]
     rows += [(f"path[{i}]", h) for i, h in enumerate(proof["audit_path"])]
     rows += [("signed at", proof["checkpoint"]["timestamp"]), ("key id", proof["checkpoint"]["key_id"]),
              ("verified", "yes")]
     emit(proof, fmt, lambda: simple_table(f"inclusion proof of entry {entry}", ["field", "value"], rows))
+
+
+@audit_app.command("consistency")
+def consistency_command(
+    old_size: int = typer.Argument(..., min=1, help="The size of the earlier tree (e.g. of a checkpoint you kept)."),
+    fmt: Format = FormatOption,
+    root: Path = RootOption,
+) -> None:
+    """Print an RFC 9162 consistency proof from the tree of OLD_SIZE entries to the newest signed checkpoint."""
+    from secplan.access import require_at
+
+    require_at(root, "read", "ledger")
+    from secplan.ledger.proof import consistency_proof
+
+    store = _open(root)
+    _tiles_ready(store)
+    proof = consistency_proof(store, old_size).to_json()
+    rows = [(k, proof[k]) for k in ("old_size", "old_root", "tree_size", "root_hash")]
+    rows += [(f"path[{i}]", h) for i, h in enumerate(proof["consistency_path"])]
+    rows += [("old size signed", "yes" if proof["old_checkpoint"] else "no checkpoint at that size"),
+             ("key id", proof["checkpoint"]["key_id"]), ("verified", "yes")]
+    emit(proof, fmt, lambda: simple_table(f"consistency proof {old_size} -> {proof['tree_size']}", ["field", "value"], rows))
 
 
 @audit_app.command("export")

@@ -98,11 +98,11 @@ def load_signer(files: LedgerFiles, *, create: bool = False) -> Signer | None:
     and absent; None when absent and not ``create``). A key file others can read is refused."""
     ref = os.environ.get(MANAGED_KEY_ENV)
     if ref:
-        from secplan.crypto.keys.manager import KeyManager
+        from secplan.crypto.keys.resolver import KeyResolver
 
         if files.root is None:
             raise InputError(f"{MANAGED_KEY_ENV} needs a project folder to find the keystore")
-        signer: Signer = ManagedSigner(KeyManager.for_project(files.root, audit=False), ref)
+        signer: Signer = ManagedSigner(KeyResolver.for_root(files.root), ref)
         if signer.public_key.type is not KeyType.ED25519:
             raise InputError(f"ledger signing key {ref} is {signer.public_key.type}: checkpoints need an ed25519 key")
         return signer
