@@ -71,3 +71,52 @@ def mth(leaves: list[bytes]) -> bytes:
     while k * 2 < len(leaves):
         k *= 2
     return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
+
+
+def check_tiled_log(folder, vkey: str) -> list[bytes]:
+    """Check a static tiled log with only its verifier key; returns the entries (bundle payloads).
+
+    The checkpoint must verify; every entry bundle must hash (RFC 6962 leaf hashes) to its level-0
+    tile; every tile of a higher level must hold the MTH of each full tile below; and the leaves must
+    give the checkpoint's root."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    name, _, public = parse_vkey(vkey)
+    _, size, root = verify_checkpoint((folder / "checkpoint").read_text(encoding="utf-8"), name, public)
+
+    def tile(level: str | int, n: int, count: int) -> bytes:
+        width = min(256, count - n * 256)
+        suffix = "" if width == 256 else f".p/{width}"
+        return (folder / f"tile/{level}/{tile_index_path(n)}{suffix}").read_bytes()
+
+    entries: list[bytes] = []
+    leaves: list[bytes] = []
+    for n in range((size + 255) // 256):
+        data = tile("entries", n, size)
+        hashes = tile(0, n, size)
+        pos = 0
+        while pos < len(data):
+            length = int.from_bytes(data[pos : pos + 2], "big")
+            entry = data[pos + 2 : pos + 2 + length]
+            pos += 2 + length
+            leaf = hashlib.sha256(b"\x00" + entry).digest()
+            assert leaf == hashes[32 * len(leaves) % 8192 : 32 * len(leaves) % 8192 + 32], len(leaves)
+            entries.append(entry)
+            leaves.append(leaf)
+        assert len(hashes) == 32 * min(256, size - n * 256)
+    assert len(leaves) == size
+    below = leaves
+    level = 1
+    while size >> (8 * level):
+        count = size >> (8 * level)
+        this: list[bytes] = []
+        for n in range((count + 255) // 256):
+            data = tile(level, n, count)
+            for i in range(len(data) // 32):
+                k = n * 256 + i
+                assert data[32 * i : 32 * i + 32] == mth(below[k * 256 : (k + 1) * 256]), (level, k)
+                this.append(data[32 * i : 32 * i + 32])
+        below, level = this, level + 1
+    assert mth(leaves) == root
+    return entries

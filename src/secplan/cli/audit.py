@@ -148,11 +148,21 @@ def consistency_command(
 
 
 @audit_app.command("export")
-def export_command(output: Path | None = OutputOption, root: Path = RootOption) -> None:
-    """Write the whole ledger as JSON lines (entries with their signed checkpoints) to stdout or -o FILE."""
+def export_command(
+    output: Path | None = OutputOption,
+    tiles: Path | None = typer.Option(None, "--tiles", help="Write a static tiled log (C2SP tlog-tiles) to this new folder.",
+                                      file_okay=False),
+    root: Path = RootOption,
+) -> None:
+    """Write the whole ledger as JSON lines (to stdout or -o FILE), or as a tiled log of static files (--tiles DIR)."""
     from secplan.access import require_at
 
     require_at(root, "read", "ledger")
+    if tiles is not None:
+        if output is not None:
+            raise InputError("--tiles and -o both name the output: use one")
+        _export_tiles(root, tiles)
+        return
     from secplan.fsutil import atomic_writer
     from secplan.ledger.export import export
 
@@ -164,6 +174,28 @@ def export_command(output: Path | None = OutputOption, root: Path = RootOption) 
     with atomic_writer(output, "w", perms=0o600) as handle:
         count = export(store, handle)
     err_console.print(f"wrote {count} entries to {output}", highlight=False)
+
+
+def _export_tiles(root: Path, dest: Path) -> None:
+    from secplan.ledger.note import vkey
+    from secplan.ledger.proof import signed_head
+    from secplan.ledger.signing import origin_of
+    from secplan.ledger.static import export_tiles
+
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(f"{dest} already exists and is not an empty folder", hint="choose a new folder")
+    store = _open(root)
+    public, checkpoint = signed_head(store)
+    if checkpoint is None:
+        raise InputError("the audit ledger is empty: there is nothing to export")
+    _tiles_ready(store)
+    with progress() as bar:
+        task = bar.add_task("writing the tiled log", total=checkpoint.tree_size)
+        count = export_tiles(store, dest, checkpoint, on_progress=lambda done, total: bar.update(task, completed=done))
+    err_console.print(f"wrote a tiled log of {count} entries to {dest}", highlight=False)
+    origin = origin_of(checkpoint)
+    if origin is not None:
+        err_console.print(f"verifier key: {vkey(origin, public)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

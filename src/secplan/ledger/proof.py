@@ -120,7 +120,7 @@ def inclusion_proof(store: Store, seq: int) -> InclusionProof:
 
     Raises ``InputError`` for an entry that does not exist, ``IntegrityError`` when the stored
     entries do not add up to the signed root."""
-    public, checkpoint = _signed_head(store)
+    public, checkpoint = signed_head(store)
     if checkpoint is None or not 1 <= seq <= checkpoint.tree_size:
         size = checkpoint.tree_size if checkpoint else 0
         raise InputError(f"ledger entry {seq} does not exist (the ledger's signed checkpoint covers 1..{size})")
@@ -144,7 +144,7 @@ def consistency_proof(store: Store, old_size: int) -> ConsistencyProof:
 
     ``old_size`` is typically the size of a checkpoint an auditor kept; the proof then carries
     that checkpoint too (and its root must be the one the tiles give)."""
-    public, checkpoint = _signed_head(store)
+    public, checkpoint = signed_head(store)
     size = checkpoint.tree_size if checkpoint else 0
     if checkpoint is None or not 1 <= old_size <= size:
         raise InputError(f"no consistency proof from size {old_size}: the ledger's signed checkpoint covers 1..{size}")
@@ -168,7 +168,7 @@ def ensure_tiles(store: Store, on_progress: Progress | None = None) -> bool:
         size = conn.execute(select(func.coalesce(func.max(CHECKPOINTS.c.tree_size), 0))).scalar_one()
         if TileWriter.load(conn, size) is not None:
             return False
-    _rebuild(store, on_progress)
+    rebuild_tiles(store, on_progress)
     return True
 
 
@@ -184,11 +184,11 @@ def _from_tiles(store: Store, size: int, build: Callable[[Subtree], T], check: C
         if result is not None and check(result):
             return result
         if attempt == 0:
-            _rebuild(store, None)
+            rebuild_tiles(store, None)
     raise IntegrityError(problem, hint=_HINT)
 
 
-def _rebuild(store: Store, on_progress: Progress | None) -> None:
+def rebuild_tiles(store: Store, on_progress: Progress | None = None) -> None:
     """Tiles recomputed from the entries up to the newest stored checkpoint, under the append lock."""
     with store.session() as session:
         conn = session.connection()
@@ -197,7 +197,7 @@ def _rebuild(store: Store, on_progress: Progress | None) -> None:
         build_tiles(conn, int(size), on_progress)
 
 
-def _signed_head(store: Store) -> tuple[PublicKey, Checkpoint | None]:
+def signed_head(store: Store) -> tuple[PublicKey, Checkpoint | None]:
     """The public key and the newest checkpoint, DB or file; a bad signature on it is an integrity
     failure, not a reason to fall back to an older one."""
     files = LedgerFiles.for_home(store.home)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from secplan.ledger.entry import Entry
 from secplan.ledger.records import CHECKPOINTS, ENTRIES
@@ -46,8 +46,8 @@ def bounds(store: Store) -> tuple[int, int]:
     return int(last_seq), int(newest)
 
 
-def iter_entries(store: Store, upto: int, start: int = 0) -> Iterator[Entry]:
-    """Entries with ``start < seq <= upto`` in seq order."""
+def iter_entries(store: Store, upto: int, start: int = 0, conn: Connection | None = None) -> Iterator[Entry]:
+    """Entries with ``start < seq <= upto`` in seq order (on ``conn`` when given: one transaction)."""
     after = start
     while True:
         query = (
@@ -56,8 +56,11 @@ def iter_entries(store: Store, upto: int, start: int = 0) -> Iterator[Entry]:
             .order_by(ENTRIES.c.seq)
             .limit(PAGE)
         )
-        with store.engine.connect() as conn:
+        if conn is not None:
             rows = conn.execute(query).all()
+        else:
+            with store.engine.connect() as own:
+                rows = own.execute(query).all()
         for row in rows:
             yield Entry(*row)
         if len(rows) < PAGE:

@@ -149,14 +149,15 @@ class TileReader:
         level, rest = divmod(height, 8)
         first = index << rest
         tile, offset = divmod(first, WIDTH)
-        data = self._tile(level, tile)
+        data = self.tile(level, tile)
         end = (offset + (1 << rest)) * HASH
         if len(data) < end:
             raise MissingTile(f"tile {level}/{tile} has {len(data) // HASH} hashes, {end // HASH} needed")
         hashes = [data[i : i + HASH] for i in range(offset * HASH, end, HASH)]
         return perfect_root(hashes) if rest else hashes[0]
 
-    def _tile(self, level: int, index: int) -> bytes:
+    def tile(self, level: int, index: int) -> bytes:
+        """The stored hashes of tile ``level/index`` (as many as it has)."""
         found = self._tiles.get((level, index))
         if found is None:
             found = self.conn.execute(
