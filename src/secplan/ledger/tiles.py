@@ -94,19 +94,28 @@ class TileWriter:
         if not self._dirty:
             return
         rows = [{"level": level, "idx": index, "hashes": bytes(buf)} for (level, index), buf in self._dirty.items()]
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        statement = insert(TILES)
-        conn.execute(
-            statement.on_conflict_do_update(index_elements=["level", "idx"], set_={"hashes": statement.excluded.hashes}),
-            rows,
-        )
+        conn.execute(_upsert(conn.dialect.name), rows)
         self._dirty = {}
 
     def copy(self) -> TileWriter:
         return TileWriter({level: (index, bytearray(buf)) for level, (index, buf) in self._edges.items()})
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):  # returns a dialect-specific Insert
+    """INSERT .. ON CONFLICT (level, idx) DO UPDATE, built once per dialect (building it cost more than running it)."""
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(TILES)
+        found = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=["level", "idx"], set_={"hashes": statement.excluded.hashes})
+    return found
 
 
 class TileReader:
