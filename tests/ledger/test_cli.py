@@ -74,6 +74,23 @@ def test_proof(filled: Store, project_dir: Path, capsys) -> None:
     assert code == 2 and "entry 9 does not exist" in err and out == ""
 
 
+def test_consistency(filled: Store, project_dir: Path, capsys) -> None:
+    from secplan.crypto.keys.signer import FileSigner
+    from secplan.ledger import ConsistencyProof, verify_consistency_proof
+    from secplan.ledger.signing import Checkpoint, LedgerFiles
+
+    code, out, _ = run(capsys, "audit", "consistency", "1", "-C", str(project_dir), "-f", "json")
+    doc = json.loads(out)
+    assert code == 0 and (doc["old_size"], doc["tree_size"]) == (1, 3) and doc["old_checkpoint"]["tree_size"] == 1
+    proof = ConsistencyProof(doc["old_size"], doc["old_root"], doc["consistency_path"], Checkpoint(**doc["checkpoint"]),
+                             doc["public_key"], Checkpoint(**doc["old_checkpoint"]))
+    assert verify_consistency_proof(proof, FileSigner(LedgerFiles.for_home(filled.home).key).public_key)
+    code, out, _ = run(capsys, "audit", "consistency", "2", "-C", str(project_dir))
+    assert code == 0 and "consistency proof 2 -> 3" in out
+    code, out, err = run(capsys, "audit", "consistency", "4", "-C", str(project_dir))
+    assert code == 2 and "no consistency proof from size 4" in err and out == ""
+
+
 def test_export_to_a_file(filled: Store, project_dir: Path, tmp_path: Path, capsys) -> None:
     target = tmp_path / "audit.jsonl"
     code, out, _ = run(capsys, "audit", "export", "-C", str(project_dir), "-o", str(target))

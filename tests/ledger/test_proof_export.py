@@ -6,15 +6,17 @@ import io
 import json
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from secplan.crypto.keys.interface import KeyType
+from secplan.crypto.keys.signer import PublicKey
 from secplan.errors import InputError, IntegrityError
 from secplan.ledger import Action, export, inclusion_proof, record, record_many, verify, verify_proof
 from secplan.ledger.entry import GENESIS_PREV, canonical_bytes, canonical_json
 from secplan.ledger.merkle import leaf_hash, tree_root, verify_inclusion
-from secplan.ledger.signing import signed_message
 from secplan.store.db import Store
 
+from .c2sp import verify_checkpoint
 from .conftest import Attacker
 
 
@@ -29,7 +31,7 @@ def test_every_entry_has_a_proof_that_checks(store: Store) -> None:
     root = verify(store).root_hash
     for seq in range(1, 14):
         proof = inclusion_proof(store, seq)
-        public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(proof.public_key))
+        public = PublicKey(KeyType.ED25519, bytes.fromhex(proof.public_key))
         assert verify_proof(proof, public)
         doc = proof.to_json()
         assert (doc["tree_size"], doc["root_hash"]) == (13, root)
@@ -41,13 +43,14 @@ def test_every_entry_has_a_proof_that_checks(store: Store) -> None:
 def test_altered_proofs_do_not_check(store: Store) -> None:
     _fill(store)
     proof = inclusion_proof(store, 6)
-    public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(proof.public_key))
+    public = PublicKey(KeyType.ED25519, bytes.fromhex(proof.public_key))
     path = list(proof.path)
     path[0] = "00" * 32
     assert not verify_proof(type(proof)(proof.entry, path, proof.checkpoint, proof.public_key), public)
     forged_entry = type(proof.entry)(**{**proof.entry.to_json(), "details": "{}", "object": "dataset:other"})
     assert not verify_proof(type(proof)(forged_entry, proof.path, proof.checkpoint, proof.public_key), public)
-    assert not verify_proof(proof, Ed25519PrivateKey.generate().public_key())
+    other = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    assert not verify_proof(proof, PublicKey(KeyType.ED25519, other))
 
 
 @pytest.mark.parametrize("seq", [0, 14, 1000])
@@ -71,7 +74,7 @@ def test_export_can_be_checked_offline_with_the_public_key(store: Store) -> None
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     header, records = lines[0], lines[1:]
     assert header["type"] == "secplan-ledger" and len(header["public_key"]) == 64
-    public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(header["public_key"]))
+    public = bytes.fromhex(header["public_key"])
     prev, leaves, seen = GENESIS_PREV, [], 0
     for rec in records:
         if rec["type"] == "entry":
@@ -83,8 +86,8 @@ def test_export_can_be_checked_offline_with_the_public_key(store: Store) -> None
         else:
             assert rec["type"] == "checkpoint" and rec["tree_size"] == len(leaves)
             assert rec["root_hash"] == tree_root(leaves).hex()
-            public.verify(bytes.fromhex(rec["signature"]),
-                          signed_message(rec["tree_size"], rec["root_hash"], rec["timestamp"]))
+            origin = rec["note"].split("\n", 1)[0]
+            assert verify_checkpoint(rec["note"], origin, public)[1:] == (len(leaves), tree_root(leaves))
             seen += 1
     assert len(leaves) == 13 and seen == 6
     assert records[-1]["type"] == "checkpoint"

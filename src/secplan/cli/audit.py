@@ -94,6 +94,15 @@ def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
         )
 
 
+def _tiles_ready(store) -> None:
+    """Build the tiles of a ledger from before tiles existed, with a progress bar (once; seconds per million)."""
+    from secplan.ledger.proof import ensure_tiles
+
+    with progress() as bar:
+        task = bar.add_task("indexing the audit ledger (once)", total=None)
+        ensure_tiles(store, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
 @audit_app.command("proof")
 def proof_command(
     entry: int = typer.Argument(..., min=1, help="The entry's sequence number."),
@@ -106,7 +115,9 @@ def proof_command(
     require_at(root, "read", "ledger")
     from secplan.ledger.proof import inclusion_proof
 
-    proof = inclusion_proof(_open(root), entry).to_json()
+    store = _open(root)
+    _tiles_ready(store)
+    proof = inclusion_proof(store, entry).to_json()
     rows = [(k, proof[k]) for k in ("seq", "leaf_index", "leaf_hash", "tree_size", "root_hash")]
     rows += [(f"path[{i}]", h) for i, h in enumerate(proof["audit_path"])]
     rows += [("signed at", proof["checkpoint"]["timestamp"]), ("key id", proof["checkpoint"]["key_id"]),
@@ -114,12 +125,44 @@ def proof_command(
     emit(proof, fmt, lambda: simple_table(f"inclusion proof of entry {entry}", ["field", "value"], rows))
 
 
-@audit_app.command("export")
-def export_command(output: Path | None = OutputOption, root: Path = RootOption) -> None:
-    """Write the whole ledger as JSON lines (entries with their signed checkpoints) to stdout or -o FILE."""
+@audit_app.command("consistency")
+def consistency_command(
+    old_size: int = typer.Argument(..., min=1, help="The size of the earlier tree (e.g. of a checkpoint you kept)."),
+    fmt: Format = FormatOption,
+    root: Path = RootOption,
+) -> None:
+    """Print an RFC 9162 consistency proof from the tree of OLD_SIZE entries to the newest signed checkpoint."""
     from secplan.access import require_at
 
     require_at(root, "read", "ledger")
+    from secplan.ledger.proof import consistency_proof
+
+    store = _open(root)
+    _tiles_ready(store)
+    proof = consistency_proof(store, old_size).to_json()
+    rows = [(k, proof[k]) for k in ("old_size", "old_root", "tree_size", "root_hash")]
+    rows += [(f"path[{i}]", h) for i, h in enumerate(proof["consistency_path"])]
+    rows += [("old size signed", "yes" if proof["old_checkpoint"] else "no checkpoint at that size"),
+             ("key id", proof["checkpoint"]["key_id"]), ("verified", "yes")]
+    emit(proof, fmt, lambda: simple_table(f"consistency proof {old_size} -> {proof['tree_size']}", ["field", "value"], rows))
+
+
+@audit_app.command("export")
+def export_command(
+    output: Path | None = OutputOption,
+    tiles: Path | None = typer.Option(None, "--tiles", help="Write a static tiled log (C2SP tlog-tiles) to this new folder.",
+                                      file_okay=False),
+    root: Path = RootOption,
+) -> None:
+    """Write the whole ledger as JSON lines (to stdout or -o FILE), or as a tiled log of static files (--tiles DIR)."""
+    from secplan.access import require_at
+
+    require_at(root, "read", "ledger")
+    if tiles is not None:
+        if output is not None:
+            raise InputError("--tiles and -o both name the output: use one")
+        _export_tiles(root, tiles)
+        return
     from secplan.fsutil import atomic_writer
     from secplan.ledger.export import export
 
@@ -131,6 +174,28 @@ def export_command(output: Path | None = OutputOption, root: Path = RootOption) 
     with atomic_writer(output, "w", perms=0o600) as handle:
         count = export(store, handle)
     err_console.print(f"wrote {count} entries to {output}", highlight=False)
+
+
+def _export_tiles(root: Path, dest: Path) -> None:
+    from secplan.ledger.note import vkey
+    from secplan.ledger.proof import signed_head
+    from secplan.ledger.signing import origin_of
+    from secplan.ledger.static import export_tiles
+
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(f"{dest} already exists and is not an empty folder", hint="choose a new folder")
+    store = _open(root)
+    public, checkpoint = signed_head(store)
+    if checkpoint is None:
+        raise InputError("the audit ledger is empty: there is nothing to export")
+    _tiles_ready(store)
+    with progress() as bar:
+        task = bar.add_task("writing the tiled log", total=checkpoint.tree_size)
+        count = export_tiles(store, dest, checkpoint, on_progress=lambda done, total: bar.update(task, completed=done))
+    err_console.print(f"wrote a tiled log of {count} entries to {dest}", highlight=False)
+    origin = origin_of(checkpoint)
+    if origin is not None:
+        err_console.print(f"verifier key: {vkey(origin, public)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,8 @@ serialised (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: a transaction-scope
 advisory lock), so concurrent processes cannot fork the chain. Each append costs O(log n): it
 extends the Merkle frontier saved with the newest checkpoint rather than rehashing the tree.
 Before extending, it checks that the head it builds on is authentic, and refuses to write on top
-of a ledger that has visibly been truncated or rewritten (fail closed).
+of a ledger that has visibly been truncated or rewritten (fail closed). The tree's tiles
+(``tiles.py``) are extended in the same transaction, and the checkpoint is a C2SP signed note.
 """
 
 from __future__ import annotations
@@ -15,30 +16,31 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, select
 
-from secplan.errors import IntegrityError
+from secplan.crypto.keys.signer import FileSigner, Signer
+from secplan.errors import IntegrityError, SecplanError
 from secplan.identity import current_actor
 from secplan.ledger.entry import GENESIS_PREV, Action, canonical_bytes, format_timestamp, validate
-from secplan.ledger.merkle import Frontier, leaf_hash
+from secplan.ledger.merkle import Frontier, append_nodes, leaf_hash
+from secplan.ledger.note import origin_for
 from secplan.ledger.records import CHECKPOINTS, ENTRIES
 from secplan.ledger.sequencer import Sequencer, sequencer_for
 from secplan.ledger.signing import (
     KEY_ENV,
     Checkpoint,
     LedgerFiles,
-    create_key,
-    load_key,
+    load_signer,
     mirror_if_newer,
+    origin_of,
     read_mirror,
     sign,
     signature_ok,
 )
+from secplan.ledger.tiles import TileWriter, build_tiles, lock_appends
 from secplan.store.base import utcnow
 from secplan.store.db import Store
 
-_APPEND_LOCK_KEY = 0x5EC9_1ED6
 _HINT = "run `secplan audit verify` to find the damaged entry"
 
 
@@ -46,6 +48,11 @@ _HINT = "run `secplan audit verify` to find the damaged entry"
 class _Head:
     frontier: Frontier
     last_hash: str
+    tiles: TileWriter
+    origin: str
+
+    def copy(self) -> _Head:
+        return _Head(self.frontier.copy(), self.last_hash, self.tiles.copy(), self.origin)
 
 
 def record(
@@ -86,12 +93,15 @@ class _Writer:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._key: tuple[tuple[int, int, int, int], Ed25519PrivateKey] | None = None
+        self._key: tuple[object, Signer] | None = None
         self._head: tuple[Checkpoint, _Head] | None = None
+        self._origin: str | None = None
 
     def write(self, prepared: list) -> list[int]:
         store = self.store
         files = LedgerFiles.for_home(store.home)
+        if self._origin is None:
+            self._origin = _default_origin(store)
         try:
             return self._write(store, files, prepared)
         except BaseException:
@@ -101,18 +111,19 @@ class _Writer:
     def _write(self, store: Store, files: LedgerFiles, prepared: list) -> list[int]:
         with store.session() as session:
             conn = session.connection()
-            if store.dialect == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK_KEY})
-            key, head = self._open(conn, files)
+            lock_appends(conn)
+            signer, head = self._open(conn, files)
             timestamp = format_timestamp(utcnow())
-            frontier, prev = head.frontier, head.last_hash
-            rows = []
+            frontier, prev, tiles = head.frontier, head.last_hash, head.tiles
+            rows, nodes = [], []
             for item, actor, details, outcome in prepared:
                 seq = frontier.size + 1
                 digest = leaf_hash(
                     canonical_bytes(seq, timestamp, actor, item.action, item.obj, details, outcome, prev)
                 )
-                frontier.append(digest)
+                nodes.clear()
+                append_nodes(frontier, digest, nodes)
+                tiles.add(seq, nodes)
                 entry_hash = digest.hex()
                 rows.append(
                     {
@@ -129,7 +140,8 @@ class _Writer:
                 )
                 prev = entry_hash
             conn.execute(insert(ENTRIES), rows)
-            checkpoint = sign(key, frontier.size, frontier.root().hex(), timestamp)
+            tiles.flush(conn)
+            checkpoint = sign(signer, head.origin, frontier.size, frontier.root().hex(), timestamp)
             conn.execute(
                 insert(CHECKPOINTS),
                 {
@@ -139,15 +151,16 @@ class _Writer:
                     "frontier": json.dumps([h.hex() for h in frontier.hashes]),
                     "key_id": checkpoint.key_id,
                     "signature": checkpoint.signature,
+                    "note": checkpoint.note,
                 },
             )
-        self._head = (checkpoint, _Head(frontier.copy(), prev))
+        self._head = (checkpoint, _Head(frontier, prev, tiles, head.origin))
         mirror_if_newer(files, checkpoint)
         return [row["seq"] for row in rows]
 
-    def _open(self, conn: Connection, files: LedgerFiles) -> tuple[Ed25519PrivateKey, _Head]:
-        key = self._load_key(files)
-        if self._head is not None and key is not None:
+    def _open(self, conn: Connection, files: LedgerFiles) -> tuple[Signer, _Head]:
+        signer = self._load_signer(files)
+        if self._head is not None and signer is not None:
             known, head = self._head
             newest = conn.execute(
                 select(
@@ -161,29 +174,44 @@ class _Writer:
             if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) and mirror_ok:
                 if mirror is not None and mirror.tree_size < known.tree_size:
                     _check_mirror(conn, files, mirror, known)
-                return key, _Head(head.frontier.copy(), head.last_hash)
+                return signer, head.copy()
         self._head = None
-        return _open_head(conn, files, key)
+        assert self._origin is not None
+        return _open_head(conn, files, signer, self._origin)
 
-    def _load_key(self, files: LedgerFiles) -> Ed25519PrivateKey | None:
-        """The signing key, read again only when its file changed (or its mode: a widened mode is refused)."""
+    def _load_signer(self, files: LedgerFiles) -> Signer | None:
+        """The signer, read again only when its key file changed (or its mode: a widened mode is refused)."""
+        signer = self._key[1] if self._key is not None else None
+        if signer is not None and not isinstance(signer, FileSigner):
+            return signer  # a keystore key: resolved once per process
         try:
             info = files.key.stat()
         except FileNotFoundError:
-            self._key = None
-            return None
-        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode)
-        if self._key is not None and self._key[0] == stamp:
+            info = None
+        stamp = None if info is None else (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode)
+        if self._key is not None and stamp is not None and self._key[0] == stamp:
             return self._key[1]
-        key = load_key(files)
-        self._key = None if key is None else (stamp, key)
-        return key
+        found = load_signer(files)
+        self._key = None if found is None else (stamp, found)
+        return found
 
 
-def _open_head(
-    conn: Connection, files: LedgerFiles, key: Ed25519PrivateKey | None
-) -> tuple[Ed25519PrivateKey, _Head]:
-    """The key and the authenticated end of the ledger to append to. O(log n): index look-ups only."""
+def _default_origin(store: Store) -> str:
+    """The origin a new ledger gets: from the store's project id, so that every checkout agrees.
+
+    Resolved before the append's transaction (resolving may register the project). A plan that
+    cannot be read must not stop an action from being recorded, so the folder's identity stands in."""
+    from secplan.projects import folder_project, project_of
+
+    try:
+        return origin_for(project_of(store).id)
+    except SecplanError:
+        return origin_for(folder_project(store.home.parent).id)
+
+
+def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, origin: str) -> tuple[Signer, _Head]:
+    """The signer and the authenticated end of the ledger to append to. O(log n): index look-ups only
+    (plus, once, building the tiles of a ledger written before tiles existed)."""
     newest = conn.execute(
         select(CHECKPOINTS).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
     ).mappings().first()
@@ -197,16 +225,16 @@ def _open_head(
                 f"the audit ledger is empty but {files.mirror} records {mirror.tree_size} entries: it was truncated",
                 hint=f"if you deliberately started a new store, archive {files.key.parent} and start a new ledger",
             )
-        return key or create_key(files), _Head(Frontier(), GENESIS_PREV)
-    if key is None:
+        return signer or load_signer(files, create=True), _Head(Frontier(), GENESIS_PREV, TileWriter(), origin)  # type: ignore[return-value]
+    if signer is None:
         raise IntegrityError(
             f"the ledger signing key {files.key} is missing, so its checkpoints cannot be extended",
             hint=f"restore the key file, or point {KEY_ENV} at it",
         )
     checkpoint = Checkpoint(
-        newest["tree_size"], newest["root_hash"], newest["ts"], newest["key_id"], newest["signature"]
+        newest["tree_size"], newest["root_hash"], newest["ts"], newest["key_id"], newest["signature"], newest["note"]
     )
-    if not signature_ok(key.public_key(), checkpoint):
+    if not signature_ok(signer.public_key, checkpoint):
         raise IntegrityError(f"the newest ledger checkpoint (size {checkpoint.tree_size}) has a bad signature", hint=_HINT)
     frontier = Frontier(checkpoint.tree_size, [bytes.fromhex(h) for h in json.loads(newest["frontier"])])
     if frontier.root().hex() != checkpoint.root_hash:
@@ -219,7 +247,13 @@ def _open_head(
     if mirror is not None:
         _check_mirror(conn, files, mirror, checkpoint)
     last_hash = conn.execute(select(ENTRIES.c.entry_hash).where(ENTRIES.c.seq == last_seq)).scalar_one()
-    return key, _Head(frontier, last_hash)
+    tiles = TileWriter.load(conn, checkpoint.tree_size)
+    if tiles is None:  # a ledger from before tiles (or with damaged ones): built once, here
+        if build_tiles(conn, checkpoint.tree_size).root().hex() != checkpoint.root_hash:
+            raise IntegrityError("the ledger's entries do not add up to its newest signed checkpoint", hint=_HINT)
+        tiles = TileWriter.load(conn, checkpoint.tree_size)
+        assert tiles is not None
+    return signer, _Head(frontier, last_hash, tiles, origin_of(checkpoint) or origin)
 
 
 def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint) -> None:

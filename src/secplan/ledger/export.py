@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from secplan.ledger.entry import FORMAT_VERSION
 from secplan.ledger.reading import bounds, iter_checkpoints, iter_entries
-from secplan.ledger.signing import LedgerFiles, key_id, load_key, public_hex
+from secplan.ledger.signing import LedgerFiles, key_id, load_signer, public_hex
 from secplan.store.db import Store
 
 FORMAT = "secplan-ledger"
@@ -20,11 +20,11 @@ FORMAT = "secplan-ledger"
 def export(store: Store, dest: TextIO) -> int:
     """Write the ledger to ``dest``; returns the number of entries written."""
     files = LedgerFiles.for_home(store.home)
-    key = load_key(files)
+    signer = load_signer(files)
     header: dict[str, Any] = {"type": FORMAT, "version": FORMAT_VERSION, "public_key": None, "key_id": None}
-    if key is not None:
-        header["public_key"] = public_hex(key.public_key())
-        header["key_id"] = key_id(key.public_key())
+    if signer is not None:
+        header["public_key"] = public_hex(signer.public_key)
+        header["key_id"] = key_id(signer.public_key)
     _line(dest, header)
     last_seq, newest = bounds(store)
     checkpoints = iter_checkpoints(store, newest)

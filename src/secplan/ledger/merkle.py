@@ -1,4 +1,4 @@
-"""RFC 6962 Merkle tree hashing: leaves, interior nodes, the compact frontier, inclusion proofs.
+"""RFC 6962 Merkle tree hashing: leaves, interior nodes, the compact frontier, inclusion and consistency proofs.
 
 Using the Certificate Transparency construction (rather than an ad-hoc one) means any RFC 6962 /
 RFC 9162 verifier can check secplan's inclusion proofs, and the 0x00 / 0x01 prefixes keep a leaf
@@ -8,7 +8,7 @@ from ever being passed off as an interior node (second-preimage attacks).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -69,16 +69,54 @@ def tree_root(leaves: Sequence[bytes]) -> bytes:
     return frontier.root()
 
 
-def _subtree_root(leaves: Sequence[bytes], start: int, end: int) -> bytes:
-    if end - start == 1:
-        return leaves[start]
-    if (end - start) & (end - start - 1) == 0:  # perfect subtree: hash level by level, no recursion
-        level = list(leaves[start:end])
-        while len(level) > 1:
-            level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
-        return level[0]
-    split = _largest_power_of_two_below(end - start)
-    return node_hash(_subtree_root(leaves, start, start + split), _subtree_root(leaves, start + split, end))
+Subtree = Callable[[int, int], bytes]
+"""``subtree(start, end)`` -> MTH(D[start:end]): how proofs read the tree (a leaf list, or stored tiles)."""
+
+
+def append_nodes(frontier: Frontier, leaf: bytes, out: list[tuple[int, bytes]]) -> None:
+    """``frontier.append(leaf)``, also collecting the nodes it completes at heights 0, 8, 16, ...
+
+    Those are the hashes C2SP tlog-tiles stores (a tile at level L holds nodes of height 8L); the
+    node of height ``h`` just completed is the one ending at the new size: index ``(size >> h) - 1``."""
+    out.append((0, leaf))
+    carry, size, height = leaf, frontier.size, 0
+    hashes = frontier.hashes
+    while size & 1:
+        carry = node_hash(hashes.pop(), carry)
+        size >>= 1
+        height += 1
+        if not height & 7:
+            out.append((height, carry))
+    hashes.append(carry)
+    frontier.size += 1
+
+
+def perfect_root(hashes: Sequence[bytes]) -> bytes:
+    """The root over a power-of-two count of equal-height hashes, hashed level by level."""
+    level = list(hashes)
+    while len(level) > 1:
+        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def range_hash(node: Callable[[int, int], bytes], start: int, end: int) -> bytes:
+    """MTH(D[start:end]) for a range that RFC 6962's recursion produces (``start`` aligned to the
+    subtree), from ``node(height, index)``: the root of the perfect subtree of 2**height leaves."""
+    size = end - start
+    if size & (size - 1) == 0:
+        height = size.bit_length() - 1
+        return node(height, start >> height)
+    split = _largest_power_of_two_below(size)
+    return node_hash(range_hash(node, start, start + split), range_hash(node, start + split, end))
+
+
+def list_subtree(leaves: Sequence[bytes]) -> Subtree:
+    """``subtree`` over leaf hashes held in memory (tests, small trees)."""
+
+    def node(height: int, index: int) -> bytes:
+        return perfect_root(leaves[index << height : (index + 1) << height])
+
+    return lambda start, end: range_hash(node, start, end)
 
 
 def _largest_power_of_two_below(n: int) -> int:
@@ -87,21 +125,83 @@ def _largest_power_of_two_below(n: int) -> int:
 
 
 def inclusion_path(leaves: Sequence[bytes], index: int) -> list[bytes]:
-    """PATH(m, D[0:n]) of RFC 6962 section 2.1.1: the sibling subtree roots from the leaf up."""
-    if not 0 <= index < len(leaves):
-        raise ValueError(f"leaf index {index} is outside a tree of {len(leaves)} leaves")
+    """PATH(m, D[0:n]) of RFC 6962 section 2.1.1 over leaf hashes in memory."""
+    return inclusion_path_of(list_subtree(leaves), index, len(leaves))
+
+
+def inclusion_path_of(subtree: Subtree, index: int, size: int) -> list[bytes]:
+    """PATH(m, D[0:n]) (RFC 9162 section 2.1.3.1): the sibling subtree roots from the leaf up."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} is outside a tree of {size} leaves")
     path: list[bytes] = []
-    start, end, m = 0, len(leaves), index
+    start, end, m = 0, size, index
     while end - start > 1:
         k = _largest_power_of_two_below(end - start)
         if m < k:
-            path.append(_subtree_root(leaves, start + k, end))
+            path.append(subtree(start + k, end))
             end = start + k
         else:
-            path.append(_subtree_root(leaves, start, start + k))
+            path.append(subtree(start, start + k))
             start, m = start + k, m - k
     path.reverse()
     return path
+
+
+def consistency_path_of(subtree: Subtree, old: int, new: int) -> list[bytes]:
+    """PROOF(m, D[n]) (RFC 9162 section 2.1.4.1): what shows the tree of ``old`` leaves is a prefix of
+    the tree of ``new`` leaves. Empty when ``old`` is 0 or equal to ``new``."""
+    if not 0 <= old <= new:
+        raise ValueError(f"no consistency proof from size {old} to size {new}")
+    if old in (0, new):
+        return []
+    path: list[bytes] = []
+    start, end, m, complete = 0, new, old, True
+    while m != end - start:
+        k = _largest_power_of_two_below(end - start)
+        if m <= k:
+            path.append(subtree(start + k, end))
+            end = start + k
+        else:
+            path.append(subtree(start, start + k))
+            start, m, complete = start + k, m - k, False
+    if not complete:
+        path.append(subtree(start, end))
+    path.reverse()
+    return path
+
+
+def verify_consistency(old: int, new: int, path: Sequence[bytes], old_root: bytes, new_root: bytes) -> bool:
+    """Check a consistency proof (RFC 9162 section 2.1.4.2) between two tree heads."""
+    if not 0 <= old <= new:
+        return False
+    if old == new:
+        return not path and old_root == new_root
+    if old == 0:
+        return not path
+    if not path:
+        return False
+    proof = list(path)
+    if old & (old - 1) == 0:
+        proof.insert(0, old_root)
+    fn, sn = old - 1, new - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == old_root and sr == new_root and sn == 0
 
 
 def verify_inclusion(leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from secplan.ledger.entry import Entry
 from secplan.ledger.records import CHECKPOINTS, ENTRIES
@@ -31,6 +31,7 @@ _CHECKPOINT_COLUMNS = (
     CHECKPOINTS.c.ts,
     CHECKPOINTS.c.key_id,
     CHECKPOINTS.c.signature,
+    CHECKPOINTS.c.note,
 )
 
 
@@ -45,8 +46,8 @@ def bounds(store: Store) -> tuple[int, int]:
     return int(last_seq), int(newest)
 
 
-def iter_entries(store: Store, upto: int, start: int = 0) -> Iterator[Entry]:
-    """Entries with ``start < seq <= upto`` in seq order."""
+def iter_entries(store: Store, upto: int, start: int = 0, conn: Connection | None = None) -> Iterator[Entry]:
+    """Entries with ``start < seq <= upto`` in seq order (on ``conn`` when given: one transaction)."""
     after = start
     while True:
         query = (
@@ -55,8 +56,11 @@ def iter_entries(store: Store, upto: int, start: int = 0) -> Iterator[Entry]:
             .order_by(ENTRIES.c.seq)
             .limit(PAGE)
         )
-        with store.engine.connect() as conn:
+        if conn is not None:
             rows = conn.execute(query).all()
+        else:
+            with store.engine.connect() as own:
+                rows = own.execute(query).all()
         for row in rows:
             yield Entry(*row)
         if len(rows) < PAGE:
@@ -77,7 +81,7 @@ def iter_checkpoints(store: Store, upto: int) -> Iterator[Checkpoint]:
         with store.engine.connect() as conn:
             rows = conn.execute(query).all()
         for row in rows:
-            yield Checkpoint(int(row[0]), row[1], row[2], row[3], row[4])
+            yield Checkpoint(int(row[0]), row[1], row[2], row[3], row[4], row[5])
         if len(rows) < PAGE:
             return
         after = rows[-1][0]
@@ -105,7 +109,14 @@ def newest_checkpoint(store: Store) -> Checkpoint | None:
     query = select(*_CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
     with store.engine.connect() as conn:
         row = conn.execute(query).first()
-    return None if row is None else Checkpoint(int(row[0]), row[1], row[2], row[3], row[4])
+    return None if row is None else Checkpoint(int(row[0]), row[1], row[2], row[3], row[4], row[5])
+
+
+def checkpoint_at(store: Store, size: int) -> Checkpoint | None:
+    """The stored checkpoint of the tree of ``size`` entries, if the ledger signed one at that size."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(*_CHECKPOINT_COLUMNS).where(CHECKPOINTS.c.tree_size == size)).first()
+    return None if row is None else Checkpoint(int(row[0]), row[1], row[2], row[3], row[4], row[5])
 
 
 def get_entry(store: Store, seq: int) -> Entry | None:

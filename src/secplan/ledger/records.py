@@ -1,8 +1,9 @@
-"""The ledger's tables. Both are append-only: the migration installs triggers that refuse UPDATE and DELETE."""
+"""The ledger's tables. Entries and checkpoints are append-only (triggers refuse UPDATE and DELETE);
+tiles are derived data, rewritten at the right edge as the tree grows."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String, Text
+from sqlalchemy import BigInteger, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from secplan.store.base import Base
@@ -35,7 +36,20 @@ class LedgerCheckpointRow(Base):
     frontier: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(16))
     signature: Mapped[str] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The C2SP signed note (checkpoints written since tiles existed); NULL for a v1 signature."""
+
+
+class LedgerTileRow(Base):
+    """Up to 256 consecutive Merkle tree hashes at height ``8 * level`` (C2SP tlog-tiles tile ``level/idx``)."""
+
+    __tablename__ = "ledger_tiles"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 ENTRIES = LedgerEntryRow.__table__
 CHECKPOINTS = LedgerCheckpointRow.__table__
+TILES = LedgerTileRow.__table__

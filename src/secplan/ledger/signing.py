@@ -1,8 +1,13 @@
-"""The ledger's Ed25519 key and its signed checkpoints, both kept outside the database.
+"""The ledger's signing key and its signed checkpoints; the key and the newest checkpoint live outside the database.
 
-Someone who can write the database but not this folder can rewrite entries and recompute every
-hash, yet cannot sign a checkpoint for the result; and the newest checkpoint is mirrored into a file
+Someone who can write the database but not the key can rewrite entries and recompute every hash,
+yet cannot sign a checkpoint for the result; and the newest checkpoint is mirrored into a file
 beside the key, so deleting the last entries *and* their checkpoint rows is still caught.
+
+The key is a :class:`~secplan.crypto.keys.signer.Signer`: by default an unattended Ed25519 key file
+(``FileSigner``), or a keystore key (local, PKCS#11, AWS KMS) named by ``SECPLAN_LEDGER_SIGNING_KEY``.
+Checkpoints are C2SP signed notes (``note.py``); those signed before notes existed carry the v1
+signature over ``signed_message`` and still verify.
 """
 
 from __future__ import annotations
@@ -12,65 +17,72 @@ import fcntl
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
+from secplan.crypto.keys.interface import KeyType
+from secplan.crypto.keys.signer import FileSigner, ManagedSigner, PublicKey, Signer
 from secplan.errors import InputError, IntegrityError
+from secplan.ledger import note
 
 KEY_ENV = "SECPLAN_LEDGER_KEY"
+"""Path of the ledger's key file (default ``.secplan/ledger/signing.key``); the checkpoint file sits beside it."""
+MANAGED_KEY_ENV = "SECPLAN_LEDGER_SIGNING_KEY"
+"""A keystore key reference (``NAME@vN``) to sign checkpoints with instead of the key file."""
 KEY_FILENAME = "signing.key"
 _CONTEXT = b"secplan-ledger-checkpoint/v1\n"
 
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A signed tree head: the ledger had ``tree_size`` entries with this ``root_hash`` at ``timestamp``."""
+    """A signed tree head: the ledger had ``tree_size`` entries with this ``root_hash`` at ``timestamp``.
+
+    ``note`` is the C2SP signed note (checkpoints since notes exist; ``key_id`` is then the note's
+    4-byte key id in hex and ``timestamp`` is not signed); None for a v1 checkpoint, whose signature
+    covers ``signed_message`` (size, root and time)."""
 
     tree_size: int
     root_hash: str
     timestamp: str
     key_id: str
     signature: str
-
-    def message(self) -> bytes:
-        return signed_message(self.tree_size, self.root_hash, self.timestamp)
+    note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.note is None:
+            del data["note"]
+        return data
 
 
 def signed_message(tree_size: int, root_hash: str, timestamp: str) -> bytes:
-    """What the key signs: a domain-separation line, then size, root and time, one per line."""
+    """What a v1 checkpoint's key signed: a domain-separation line, then size, root and time."""
     return _CONTEXT + f"{tree_size}\n{root_hash}\n{timestamp}\n".encode("ascii")
 
 
-def key_id(public: Ed25519PublicKey) -> str:
-    """First 16 hex digits of SHA-256 over the raw public key: names the key in checkpoints."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+def key_id(public: PublicKey) -> str:
+    """First 16 hex digits of SHA-256 over the raw public key: names the key in v1 checkpoints and exports."""
+    return hashlib.sha256(public.raw).hexdigest()[:16]
 
 
-def public_hex(public: Ed25519PublicKey) -> str:
-    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+def public_hex(public: PublicKey) -> str:
+    return public.raw.hex()
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerFiles:
-    """Where one ledger's key, checkpoint mirror and mirror lock live."""
+    """Where one ledger's key, checkpoint mirror and mirror lock live, and the checkout they belong to."""
 
     key: Path
+    root: Path | None = None
 
     @classmethod
     def for_home(cls, home: Path) -> LedgerFiles:
         override = os.environ.get(KEY_ENV)
-        return cls(Path(override).expanduser() if override else home / "ledger" / KEY_FILENAME)
+        key = Path(override).expanduser() if override else home / "ledger" / KEY_FILENAME
+        return cls(key, home.parent)
 
     @property
     def mirror(self) -> Path:
@@ -81,62 +93,59 @@ class LedgerFiles:
         return self.key.with_name(self.key.name + ".lock")
 
 
-def load_key(files: LedgerFiles) -> Ed25519PrivateKey | None:
-    """The signing key, or None when the file does not exist. Refuses a key others can read."""
-    try:
-        mode = files.key.stat().st_mode
-    except FileNotFoundError:
-        return None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InputError(
-            f"ledger signing key {files.key} is accessible to other users (mode {stat.S_IMODE(mode):o})",
-            hint=f"chmod 600 {files.key}",
+def load_signer(files: LedgerFiles, *, create: bool = False) -> Signer | None:
+    """The ledger's signer: the configured keystore key, else the key file (created when ``create``
+    and absent; None when absent and not ``create``). A key file others can read is refused."""
+    ref = os.environ.get(MANAGED_KEY_ENV)
+    if ref:
+        from secplan.crypto.keys.resolver import KeyResolver
+
+        if files.root is None:
+            raise InputError(f"{MANAGED_KEY_ENV} needs a project folder to find the keystore")
+        signer: Signer = ManagedSigner(KeyResolver.for_root(files.root), ref)
+        if signer.public_key.type is not KeyType.ED25519:
+            raise InputError(f"ledger signing key {ref} is {signer.public_key.type}: checkpoints need an ed25519 key")
+        return signer
+    if create:
+        return FileSigner(files.key)
+    return FileSigner.existing(files.key)
+
+
+def sign(signer: Signer, origin: str, tree_size: int, root_hash: str, timestamp: str) -> Checkpoint:
+    """A checkpoint as a signed note for the tree of ``tree_size`` leaves with root ``root_hash``."""
+    body = note.CheckpointBody(origin, tree_size, bytes.fromhex(root_hash))
+    text, signature = note.sign_checkpoint(body, signer)
+    return Checkpoint(tree_size, root_hash, timestamp, note.key_id(origin, signer.public_key).hex(),
+                      signature.hex(), text)
+
+
+def signature_ok(public: PublicKey, checkpoint: Checkpoint) -> bool:
+    """True when ``public`` signed this checkpoint's size and root (as a note, or in the v1 format)."""
+    if checkpoint.note is not None:
+        opened = note.open_checkpoint(checkpoint.note, public)
+        if opened is None:
+            return False
+        body, signature = opened
+        return (
+            signature.hex() == checkpoint.signature
+            and body.tree_size == checkpoint.tree_size
+            and body.root.hex() == checkpoint.root_hash
+            and checkpoint.key_id == note.key_id(body.origin, public).hex()
         )
-    try:
-        key = serialization.load_pem_private_key(files.key.read_bytes(), password=None)
-    except (ValueError, TypeError):
-        raise InputError(f"ledger signing key {files.key} is not a PEM Ed25519 private key") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"ledger signing key {files.key} is not an Ed25519 key")
-    return key
-
-
-def create_key(files: LedgerFiles) -> Ed25519PrivateKey:
-    """Create the key (mode 0600) unless another process just did; either way return the one on disk."""
-    files.key.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    tmp = files.key.with_name(f".{files.key.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, files.key)  # atomic and exclusive: the first process to get here wins
-    finally:
-        os.unlink(tmp)
-    key = load_key(files)
-    if key is None:
-        raise IntegrityError(f"ledger signing key {files.key} vanished while it was being created")
-    return key
-
-
-def sign(key: Ed25519PrivateKey, tree_size: int, root_hash: str, timestamp: str) -> Checkpoint:
-    signature = key.sign(signed_message(tree_size, root_hash, timestamp)).hex()
-    return Checkpoint(tree_size, root_hash, timestamp, key_id(key.public_key()), signature)
-
-
-def signature_ok(public: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
     if checkpoint.key_id != key_id(public):
         return False
     try:
-        public.verify(bytes.fromhex(checkpoint.signature), checkpoint.message())
-    except (InvalidSignature, ValueError):
+        signature = bytes.fromhex(checkpoint.signature)
+    except ValueError:
         return False
-    return True
+    return public.verify(signature, signed_message(checkpoint.tree_size, checkpoint.root_hash, checkpoint.timestamp))
+
+
+def origin_of(checkpoint: Checkpoint | None) -> str | None:
+    """The origin line of a note checkpoint (None for none or a v1 one): a ledger keeps its origin."""
+    if checkpoint is None or checkpoint.note is None:
+        return None
+    return checkpoint.note.split("\n", 1)[0]
 
 
 def read_mirror(files: LedgerFiles) -> Checkpoint | None:
@@ -152,6 +161,7 @@ def read_mirror(files: LedgerFiles) -> Checkpoint | None:
             timestamp=str(data["timestamp"]),
             key_id=str(data["key_id"]),
             signature=str(data["signature"]),
+            note=None if data.get("note") is None else str(data["note"]),
         )
     except FileNotFoundError:
         return None

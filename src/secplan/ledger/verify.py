@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+from secplan.crypto.keys.signer import PublicKey
 from secplan.errors import SecplanError
 from secplan.ledger.entry import GENESIS_PREV
 from secplan.ledger.merkle import Frontier, leaf_hash
 from secplan.ledger.reading import bounds, iter_checkpoints, iter_entries
-from secplan.ledger.signing import Checkpoint, LedgerFiles, load_key, read_mirror, signature_ok
+from secplan.ledger.signing import Checkpoint, LedgerFiles, load_signer, read_mirror, signature_ok
 from secplan.store.db import Store
 
 _PROGRESS_EVERY = 5000
@@ -68,7 +67,7 @@ def verify(store: Store, *, on_progress: Callable[[int, int], None] | None = Non
     except SecplanError as exc:
         return _fail(report, None, "checkpoint", exc.message)
     try:
-        key = load_key(files)
+        key = load_signer(files)
     except SecplanError as exc:
         return _fail(report, None, "key", exc.message)
     last_seq, newest = bounds(store)
@@ -81,7 +80,7 @@ def verify(store: Store, *, on_progress: Callable[[int, int], None] | None = Non
     upto = max(last_seq, newest, mirror.tree_size if mirror else 0)
     checkpoints = _merged(iter_checkpoints(store, upto), mirror)
     try:
-        _walk(store, upto, key.public_key(), checkpoints, report, on_progress)
+        _walk(store, upto, key.public_key, checkpoints, report, on_progress)
     except _Found as found:
         return _fail(report, found.seq, found.kind, found.message)
     return report
@@ -103,7 +102,7 @@ def _merged(stored: Iterator[Checkpoint], mirror: Checkpoint | None) -> Iterator
 def _walk(
     store: Store,
     upto: int,
-    public: Ed25519PublicKey,
+    public: PublicKey,
     checkpoints: Iterator[tuple[Checkpoint, str]],
     report: VerifyReport,
     on_progress: Callable[[int, int], None] | None,
@@ -167,7 +166,7 @@ def _as_modified(suspect: tuple[int, str] | None) -> tuple[int, str, str] | None
 def _check_checkpoint(
     pending: tuple[Checkpoint, str],
     frontier: Frontier,
-    public: Ed25519PublicKey,
+    public: PublicKey,
     trusted: int,
     suspect: tuple[int, str] | None,
 ) -> int:

@@ -1,4 +1,4 @@
-"""Named, versioned keys over any provider: create, resolve, rotate, destroy, export; events to the ledger.
+"""Named, versioned keys over any provider: create, rotate, destroy, export; events to the ledger.
 
 A key reference is ``NAME`` (its active version) or ``NAME@vN`` (one version). The manager keeps the
 index in the keystore file and asks the key's provider for every operation on material.
@@ -6,7 +6,6 @@ index in the keystore file and asks the key's provider for every operation on ma
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,12 +14,11 @@ from typing import Any
 from secplan.crypto.keys.interface import KeyProvider, KeyState, KeyType, KeyVersion
 from secplan.crypto.keys.keystore import Keystore, default_keystore_path, version_to_dict
 from secplan.crypto.keys.local import LocalProvider
+from secplan.crypto.keys.resolver import _NAME, KeyResolver
+from secplan.crypto.keys.resolver import PROVIDERS as PROVIDERS  # re-exported: callers import them from here
+from secplan.crypto.keys.resolver import parse_ref as parse_ref
 from secplan.errors import InputError, IntegrityError
 from secplan.store.base import utcnow
-
-PROVIDERS = ("local", "pkcs11", "aws-kms")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_REF = re.compile(r"^(?P<name>[^@]+?)(?:@v(?P<version>[0-9]+))?$")
 
 AuditSink = Callable[[str, str, dict[str, Any], str], None]
 """``(action, obj, details, outcome)``; details never hold secrets."""
@@ -41,75 +39,18 @@ def ledger_sink(root: Path) -> AuditSink:
     return sink
 
 
-def parse_ref(ref: str) -> tuple[str, int | None]:
-    match = _REF.match(ref.strip())
-    if not match or not _NAME.match(match["name"]):
-        raise InputError(f"invalid key reference {ref!r}: use NAME or NAME@vN (letters, digits, . _ -)")
-    return match["name"], int(match["version"]) if match["version"] else None
-
-
-class KeyManager:
-    """The keys of one keystore."""
+class KeyManager(KeyResolver):
+    """The keys of one keystore: lookups (``KeyResolver``), and the changes, each audited."""
 
     def __init__(self, keystore: Keystore, *, audit: AuditSink | None = None,
                  local: LocalProvider | None = None) -> None:
-        self.keystore = keystore
+        super().__init__(keystore, local=local)
         self.audit = audit
-        self._providers: dict[str, KeyProvider] = {"local": local or LocalProvider(keystore)}
 
     @classmethod
     def for_project(cls, root: Path, *, audit: bool = True) -> KeyManager:
         """The project's keystore (or ``$SECPLAN_KEYSTORE``), auditing to the project's ledger."""
         return cls(Keystore(default_keystore_path(root)), audit=ledger_sink(root) if audit else None)
-
-    # -- providers ------------------------------------------------------------------------------------
-    def provider(self, name: str) -> KeyProvider:
-        if name not in self._providers:
-            try:
-                if name == "pkcs11":
-                    from secplan.crypto.keys.pkcs11 import Pkcs11Provider
-
-                    self._providers[name] = Pkcs11Provider()
-                elif name == "aws-kms":
-                    import boto3  # noqa: F401 - checked here so that a missing extra is a clear error
-
-                    from secplan.crypto.keys.awskms import AwsKmsProvider
-
-                    self._providers[name] = AwsKmsProvider()
-                else:
-                    raise InputError(f"unknown key provider {name!r} (choose from {', '.join(PROVIDERS)})")
-            except ImportError as exc:
-                raise InputError(f"the {name} key provider needs the Python package {exc.name!r}",
-                                 hint="install secplan's crypto extra: pip install 'secplan[crypto]'") from None
-        return self._providers[name]
-
-    def provider_for(self, key: KeyVersion) -> KeyProvider:
-        if key.state is KeyState.DESTROYED:
-            raise IntegrityError(f"key {key.id} was destroyed on {key.destroyed_at:%Y-%m-%d}: "
-                                 "what it protected cannot be recovered")
-        return self.provider(key.provider)
-
-    # -- queries --------------------------------------------------------------------------------------
-    def list(self) -> list[KeyVersion]:
-        return self.keystore.versions()
-
-    def get(self, ref: str) -> KeyVersion:
-        """The version ``ref`` names; ``NAME`` means the active version."""
-        name, version = parse_ref(ref)
-        versions = [k for k in self.list() if k.name == name]
-        if not versions:
-            raise InputError(f"no key named {name!r} in {self.keystore.path}",
-                             hint="see `secplan keys list`, or create one with `secplan keys create`")
-        if version is None:
-            active = [k for k in versions if k.state is KeyState.ACTIVE]
-            if not active:
-                raise InputError(f"key {name!r} has no active version (all destroyed or retired)")
-            return active[-1]
-        for k in versions:
-            if k.version == version:
-                return k
-        raise InputError(f"key {name!r} has no version {version} (versions: "
-                         f"{', '.join(str(k.version) for k in versions)})")
 
     # -- changes --------------------------------------------------------------------------------------
     def create(self, name: str, key_type: KeyType = KeyType.AES_KEK, provider: str = "local") -> KeyVersion:
