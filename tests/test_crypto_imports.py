@@ -17,13 +17,6 @@ from tests.imports import module_files
 OWNER = "secplan.crypto"
 LIBRARY = "cryptography"
 
-# Until the ledger moves onto crypto/keys/signer.py (being done on its own branch), its modules still
-# sign and verify checkpoints with cryptography directly. This list is temporary: it goes when that
-# work is merged, and test_the_allow_list_holds_only_modules_that_still_need_it says when.
-LEDGER_NOT_YET_MOVED = frozenset({
-    "secplan.ledger.append", "secplan.ledger.proof", "secplan.ledger.signing", "secplan.ledger.verify",
-})
-
 
 def _is_library(name: str) -> bool:
     return name == LIBRARY or name.startswith(LIBRARY + ".")
@@ -72,14 +65,8 @@ def test_only_the_crypto_package_imports_cryptography() -> None:
     files = module_files()
     offenders = [f"{files[m].relative_to(files['secplan'].parents[1])}:{line} imports {LIBRARY}"
                  for m, lines in sorted(_importers(files).items())
-                 if _outside_owner(m) and m not in LEDGER_NOT_YET_MOVED for line in lines]
+                 if _outside_owner(m) for line in lines]
     assert offenders == [], ("use (or add) a function in src/secplan/crypto/ instead:\n" + "\n".join(offenders))
-
-
-def test_the_allow_list_holds_only_modules_that_still_need_it() -> None:
-    importers = _importers(module_files())
-    stale = sorted(m for m in LEDGER_NOT_YET_MOVED if m not in importers)
-    assert stale == [], f"no longer import {LIBRARY}: remove from LEDGER_NOT_YET_MOVED (or the list): {stale}"
 
 
 def test_the_rule_sees_every_spelling() -> None:
