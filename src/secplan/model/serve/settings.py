@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from secplan.errors import InputError
+from secplan.netaddr import is_loopback
 
 #: Largest request body accepted (bytes); bigger ones get a 413 before they are parsed.
 MAX_BODY = 1_000_000
@@ -82,13 +82,3 @@ class Settings:
     @property
     def scheme(self) -> str:
         return "https" if self.tls_cert else "http"
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback address: nothing beyond this machine can connect."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -1,22 +1,13 @@
 """Running gateways serve the approved production version, authenticated (MS-6)."""
 
-import ipaddress
 from collections.abc import Iterator
 
 from secplan.assess.evidence import Evidence
 from secplan.assess.interface import Result, negative, not_applicable, positive
 from secplan.model.monitor.evidence import MONITORING
+from secplan.netaddr import is_loopback
 
 NEEDS = (MONITORING,)
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def run(ev: Evidence) -> Iterator[Result]:
@@ -25,7 +16,7 @@ def run(ev: Evidence) -> Iterator[Result]:
         yield not_applicable("no gateway is running")
         return
     for m in running:
-        exposed = not _loopback(m.host)
+        exposed = not is_loopback(m.host)
         problems = []
         if exposed and not m.auth:
             problems.append(f"listens on {m.host} without authentication")
