@@ -131,27 +131,30 @@ def decrypt_command(
     done = []
     for src, dst in targets:
         obj = f"file:{path_text(src)}"
-        used = {"key": "?"}
+        kek = "?"
 
-        def ledger(info: FileInfo, dst: Path = dst, obj: str = obj, used: dict[str, str] = used) -> None:
-            keys.record_event("crypto.decrypt", obj, {"key": used["key"], "file_id": info.header.file_id_hex,
+        def ledger(info: FileInfo, dst: Path = dst, obj: str = obj) -> None:
+            keys.record_event("crypto.decrypt", obj, {"key": _kek_of(info), "file_id": info.header.file_id_hex,
                                                       "output": path_text(dst), "in_place": in_place})
 
         try:
-            info = read_info(src)
-            used["key"] = info.current.kek_id if info.current else "?"
+            kek = _kek_of(read_info(src))
             size = decrypt_file(src, dst, keys, replace=dst == src, record=ledger)
         except SecplanError as exc:
-            keys.record_event("crypto.decrypt", obj, {"key": used["key"], "error": exc.message}, "failure")
+            keys.record_event("crypto.decrypt", obj, {"key": kek, "error": exc.message}, "failure")
             raise
         if in_place and dst != src:
             src.unlink()  # the plaintext now stands where the ciphertext was, under its own name
-        done.append({"input": path_text(src), "output": path_text(dst), "key": used["key"], "bytes": size})
+        done.append({"input": path_text(src), "output": path_text(dst), "key": kek, "bytes": size})
     if str(fmt) == Format.TABLE:
         for d in done:
             err_console.print(f"decrypted {d['input']} -> {d['output']} ({d['bytes']} bytes)")
     else:
         emit(done, fmt)
+
+
+def _kek_of(info: FileInfo) -> str:
+    return info.current.kek_id if info.current else "?"
 
 
 def _plaintext_name(src: Path, output: Path | None, in_place: bool) -> Path:

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 SIGNING_TYPES = (KeyType.ECDSA_P256, KeyType.ED25519)
 
 
-def public_key_hint(pem: bytes) -> str:
-    """The hint a bundle carries for the key whose public key is ``pem``."""
-    return hashlib.sha256(PublicKey.from_pem(pem).pem()).hexdigest()
+def public_key_hint(public: PublicKey) -> str:
+    """The hint a bundle carries for the key ``public`` (SHA-256 of its SubjectPublicKeyInfo PEM)."""
+    return hashlib.sha256(public.pem()).hexdigest()
 
 
 def bundle_hint(bundle_json: str, where: str) -> str | None:
@@ -42,4 +42,4 @@ def key_for_bundle(manager: KeyManager, bundle_json: str, where: str) -> str | N
     if hint is None:
         return None
     candidates = (k for k in manager.list() if k.type in SIGNING_TYPES and k.state is not KeyState.DESTROYED)
-    return next((k.id for k in candidates if public_key_hint(manager.export_public(k.id)) == hint), None)
+    return next((k.id for k in candidates if public_key_hint(PublicKey.from_pem(manager.export_public(k.id))) == hint), None)

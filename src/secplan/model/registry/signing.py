@@ -11,7 +11,6 @@ library's verifier, so a bundle from ``model_signing sign key`` verifies here an
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secplan.errors import InputError, IntegrityError
+from secplan.model.registry.bundle_key import public_key_hint
 from secplan.model.registry.hashing import FileDigest, TreeDigest, compare, hash_tree
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _bundle(manager: KeyManager, key_ref: str, raw_payload: bytes) -> str:
 
     signer = ManagedSigner(manager, key_ref)
     der = signer.sign(pae(raw_payload))
-    hint = hashlib.sha256(signer.public_key.pem()).hexdigest()
+    hint = public_key_hint(signer.public_key)
     envelope = intoto_pb.Envelope(payload=base64.b64encode(raw_payload),
                                   payload_type=signing._IN_TOTO_JSON_PAYLOAD_TYPE,
                                   signatures=[intoto_pb.Signature(sig=base64.b64encode(der), keyid="")])
