@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select
 
-from secplan.crypto.keys.signer import FileSigner, Signer
+from secplan.crypto.keys.signer import FileSigner, PublicKey, Signer
 from secplan.errors import IntegrityError, SecplanError
 from secplan.identity import current_actor
 from secplan.ledger.entry import GENESIS_PREV, Action, canonical_bytes, format_timestamp, validate
@@ -35,7 +35,7 @@ from secplan.ledger.signing import (
     origin_of,
     read_mirror,
     sign,
-    signature_ok,
+    signature_problem,
 )
 from secplan.ledger.tiles import TileWriter, build_tiles, lock_appends
 from secplan.store.base import utcnow
@@ -173,7 +173,7 @@ class _Writer:
             mirror_ok = mirror is None or mirror.tree_size < known.tree_size or mirror == known
             if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) and mirror_ok:
                 if mirror is not None and mirror.tree_size < known.tree_size:
-                    _check_mirror(conn, files, mirror, known)
+                    _check_mirror(conn, files, mirror, known, signer.public_key)
                 return signer, head.copy()
         self._head = None
         assert self._origin is not None
@@ -234,8 +234,10 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
     checkpoint = Checkpoint(
         newest["tree_size"], newest["root_hash"], newest["ts"], newest["key_id"], newest["signature"], newest["note"]
     )
-    if not signature_ok(signer.public_key, checkpoint):
-        raise IntegrityError(f"the newest ledger checkpoint (size {checkpoint.tree_size}) has a bad signature", hint=_HINT)
+    problem = signature_problem(signer.public_key, checkpoint)
+    if problem:
+        raise IntegrityError(f"the newest ledger checkpoint (size {checkpoint.tree_size}) in the database is not "
+                             f"validly signed: {problem}", hint=_HINT)
     frontier = Frontier(checkpoint.tree_size, [bytes.fromhex(h) for h in json.loads(newest["frontier"])])
     if frontier.root().hex() != checkpoint.root_hash:
         raise IntegrityError("the newest ledger checkpoint's frontier does not match its signed root", hint=_HINT)
@@ -245,7 +247,7 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
             hint=_HINT,
         )
     if mirror is not None:
-        _check_mirror(conn, files, mirror, checkpoint)
+        _check_mirror(conn, files, mirror, checkpoint, signer.public_key)
     last_hash = conn.execute(select(ENTRIES.c.entry_hash).where(ENTRIES.c.seq == last_seq)).scalar_one()
     tiles = TileWriter.load(conn, checkpoint.tree_size)
     if tiles is None:  # a ledger from before tiles (or with damaged ones): built once, here
@@ -256,7 +258,12 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
     return signer, _Head(frontier, last_hash, tiles, origin_of(checkpoint) or origin)
 
 
-def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint) -> None:
+def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint,
+                  public: PublicKey) -> None:
+    problem = signature_problem(public, mirror)
+    if problem:  # before its size is believed: an edited size is not a deletion
+        raise IntegrityError(f"the checkpoint in {files.mirror} (size {mirror.tree_size}) is not the ledger's: {problem}",
+                             hint=_HINT)
     if mirror.tree_size > newest.tree_size:
         raise IntegrityError(
             f"the audit ledger has {newest.tree_size} entries but {files.mirror} records {mirror.tree_size}: "

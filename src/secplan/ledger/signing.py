@@ -121,24 +121,37 @@ def sign(signer: Signer, origin: str, tree_size: int, root_hash: str, timestamp:
 
 def signature_ok(public: PublicKey, checkpoint: Checkpoint) -> bool:
     """True when ``public`` signed this checkpoint's size and root (as a note, or in the v1 format)."""
+    return signature_problem(public, checkpoint) is None
+
+
+def signature_problem(public: PublicKey, checkpoint: Checkpoint) -> str | None:
+    """What does not match when ``public`` did not sign this checkpoint (None when it did): the
+    message names the field, so that an edited checkpoint is told apart from a truncated ledger."""
     if checkpoint.note is not None:
         opened = note.open_checkpoint(checkpoint.note, public)
         if opened is None:
-            return False
+            return "its signed note does not verify with the ledger's key (the note or its signature was edited)"
         body, signature = opened
-        return (
-            signature.hex() == checkpoint.signature
-            and body.tree_size == checkpoint.tree_size
-            and body.root.hex() == checkpoint.root_hash
-            and checkpoint.key_id == note.key_id(body.origin, public).hex()
-        )
+        if body.tree_size != checkpoint.tree_size:
+            return f"its tree_size field says {checkpoint.tree_size} but its signed note says {body.tree_size}"
+        if body.root.hex() != checkpoint.root_hash:
+            return "its root_hash field differs from the root in its signed note"
+        if signature.hex() != checkpoint.signature:
+            return "its signature field differs from the signature in its note"
+        if checkpoint.key_id != note.key_id(body.origin, public).hex():
+            return f"it names key {checkpoint.key_id}, not the ledger key's id {note.key_id(body.origin, public).hex()}"
+        return None
+    if len(checkpoint.key_id) == 8:  # a note key id: the note itself is gone
+        return "its signed note is missing"
     if checkpoint.key_id != key_id(public):
-        return False
+        return f"it names key {checkpoint.key_id}, not the ledger key's id {key_id(public)}"
     try:
         signature = bytes.fromhex(checkpoint.signature)
     except ValueError:
-        return False
-    return public.verify(signature, signed_message(checkpoint.tree_size, checkpoint.root_hash, checkpoint.timestamp))
+        return "its signature is not hexadecimal"
+    if not public.verify(signature, signed_message(checkpoint.tree_size, checkpoint.root_hash, checkpoint.timestamp)):
+        return "its signature does not verify over its size, root and time (one of them was edited)"
+    return None
 
 
 def origin_of(checkpoint: Checkpoint | None) -> str | None:
@@ -149,24 +162,44 @@ def origin_of(checkpoint: Checkpoint | None) -> str | None:
 
 
 def read_mirror(files: LedgerFiles) -> Checkpoint | None:
-    """The checkpoint mirrored beside the key, or None if there is none yet."""
+    """The checkpoint mirrored beside the key, or None if there is none yet (or it is empty)."""
     try:
         raw = files.mirror.read_text(encoding="utf-8")
-        if not raw:  # left by a crash between create and write: as good as no mirror
-            return None
-        data = json.loads(raw)
-        return Checkpoint(
-            tree_size=int(data["tree_size"]),
-            root_hash=str(data["root_hash"]),
-            timestamp=str(data["timestamp"]),
-            key_id=str(data["key_id"]),
-            signature=str(data["signature"]),
-            note=None if data.get("note") is None else str(data["note"]),
-        )
     except FileNotFoundError:
         return None
-    except (ValueError, KeyError, TypeError):
-        raise IntegrityError(f"ledger checkpoint file {files.mirror} is unreadable or malformed") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IntegrityError(f"ledger checkpoint file {files.mirror} cannot be read: {exc}") from None
+    if not raw:  # left by a crash between create and write: as good as no mirror
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise IntegrityError(f"ledger checkpoint file {files.mirror} is not JSON") from None
+    problem = _mirror_shape_problem(data)
+    if problem:
+        raise IntegrityError(f"ledger checkpoint file {files.mirror}: {problem}")
+    return Checkpoint(data["tree_size"], data["root_hash"], data["timestamp"], data["key_id"], data["signature"],
+                      data.get("note"))
+
+
+def _mirror_shape_problem(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return f"expected a JSON object, found {type(data).__name__}"
+    size = data.get("tree_size")
+    if type(size) is not int or size < 1:
+        return f"tree_size must be a whole number of at least 1, not {size!r}"
+    for name in ("root_hash", "timestamp", "key_id", "signature"):
+        if not isinstance(data.get(name), str):
+            return f"{name} must be a string, not {data.get(name)!r}"
+    if not _is_hex(data["root_hash"], 64):
+        return "root_hash must be 64 hexadecimal digits"
+    if data.get("note") is not None and not isinstance(data["note"], str):
+        return "note must be a string"
+    return None
+
+
+def _is_hex(value: str, length: int) -> bool:
+    return len(value) == length and all(c in "0123456789abcdef" for c in value)
 
 
 @contextlib.contextmanager

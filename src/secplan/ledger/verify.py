@@ -22,7 +22,7 @@ from secplan.errors import SecplanError
 from secplan.ledger.entry import GENESIS_PREV
 from secplan.ledger.merkle import Frontier, leaf_hash
 from secplan.ledger.reading import bounds, iter_checkpoints, iter_entries
-from secplan.ledger.signing import Checkpoint, LedgerFiles, load_signer, read_mirror, signature_ok
+from secplan.ledger.signing import Checkpoint, LedgerFiles, load_signer, read_mirror, signature_problem
 from secplan.store.db import Store
 
 _PROGRESS_EVERY = 5000
@@ -77,6 +77,11 @@ def verify(store: Store, *, on_progress: Callable[[int, int], None] | None = Non
         if last_seq or newest or mirror is not None:
             return _fail(report, None, "key", f"the ledger signing key {files.key} is missing: checkpoints cannot be checked")
         return report
+    if mirror is not None:  # held to the key before its size is trusted: an edited size is not a truncation
+        problem = signature_problem(key.public_key, mirror)
+        if problem:
+            return _fail(report, None, "checkpoint",
+                         f"the checkpoint in {files.mirror} (size {mirror.tree_size}) is not the ledger's: {problem}")
     upto = max(last_seq, newest, mirror.tree_size if mirror else 0)
     checkpoints = _merged(iter_checkpoints(store, upto), mirror)
     try:
@@ -134,8 +139,14 @@ def _walk(
     report.tree_size = frontier.size
     report.root_hash = frontier.root().hex()
     candidates = [_as_modified(suspect)]
-    if pending is not None:  # signed checkpoints cover more entries than exist; the largest says how many
-        largest, source = max([pending, *checkpoints], key=lambda pair: pair[0].tree_size)
+    if pending is not None:  # checkpoints cover more entries than exist: a truncation if validly signed
+        beyond = [pending, *checkpoints]
+        for cp, source in beyond if suspect is None else ():
+            invalid = signature_problem(public, cp)
+            if invalid:
+                raise _Found(None, "checkpoint", f"the checkpoint at size {cp.tree_size} in the {source} (the ledger "
+                             f"ends at {frontier.size}) is not validly signed: {invalid}")
+        largest, source = max(beyond, key=lambda pair: pair[0].tree_size)
         candidates.append(
             (
                 frontier.size + 1,
@@ -173,10 +184,14 @@ def _check_checkpoint(
     """Hold the recomputed tree to one checkpoint; returns the new count of trusted entries."""
     cp, source = pending
     first = trusted + 1
-    if not signature_ok(public, cp):
-        problem = f"the checkpoint at size {cp.tree_size} in the {source} has an invalid signature"
+    invalid = signature_problem(public, cp)
+    if invalid:
+        problem = f"the checkpoint at size {cp.tree_size} in the {source} is not validly signed: {invalid}"
         if suspect is None:
-            raise _Found(first, "checkpoint", f"entries {first}..{cp.tree_size} are not covered by a valid signature: {problem}")
+            covered = f"entries {first}..{cp.tree_size} are" if first < cp.tree_size else f"entry {cp.tree_size} is"
+            if first > cp.tree_size:
+                raise _Found(None, "checkpoint", problem)
+            raise _Found(first, "checkpoint", f"{covered} not covered by a valid signature: {problem}")
     elif frontier.root().hex() != cp.root_hash:
         problem = f"entries {trusted + 1}..{cp.tree_size} do not match the signed checkpoint at size {cp.tree_size} in the {source}"
     else:
