@@ -150,3 +150,15 @@ def test_appending_after_the_checkpoint_file_was_edited_names_the_edit(
         record(store, action="plan.load", obj="plan:x")
     assert str(mirror) in caught.value.message and "entries were deleted" not in caught.value.message
     assert all(word in caught.value.message for word in words[1:]), caught.value.message
+
+
+def test_the_checkpoint_file_is_rewritten_in_place_without_stale_bytes(store: Store) -> None:
+    _fill(store)
+    mirror = LedgerFiles.for_home(store.home).mirror
+    inode = mirror.stat().st_ino
+    mirror.write_text(mirror.read_text().rstrip() + " " * 9000 + "\n")  # longer than any checkpoint
+    record(store, action="plan.load", obj="plan:x")
+    text = mirror.read_text()
+    assert mirror.stat().st_ino == inode and json.loads(text)["tree_size"] == N + 1
+    assert text[text.rindex("}") + 1:].strip() == "" and oct(mirror.stat().st_mode & 0o777) == "0o600"
+    assert verify(store).ok
