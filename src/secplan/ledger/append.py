@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -42,6 +43,12 @@ from secplan.store.base import utcnow
 from secplan.store.db import Store
 
 _HINT = "run `secplan audit verify` to find the damaged entry"
+# Built once: constructing a statement cost as much as running it, on every append.
+_INSERT_ENTRIES = insert(ENTRIES)
+_INSERT_CHECKPOINT = insert(CHECKPOINTS)
+_HEAD = select(
+    CHECKPOINTS.c.tree_size, CHECKPOINTS.c.signature, select(func.max(ENTRIES.c.seq)).scalar_subquery()
+).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
 
 
 @dataclass(slots=True)
@@ -96,6 +103,7 @@ class _Writer:
         self._key: tuple[object, Signer] | None = None
         self._head: tuple[Checkpoint, _Head] | None = None
         self._origin: str | None = None
+        self._mirror_bytes: bytes | None = None
 
     def write(self, prepared: list) -> list[int]:
         store = self.store
@@ -139,11 +147,11 @@ class _Writer:
                     }
                 )
                 prev = entry_hash
-            conn.execute(insert(ENTRIES), rows)
+            conn.execute(_INSERT_ENTRIES, rows)
             tiles.flush(conn)
             checkpoint = sign(signer, head.origin, frontier.size, frontier.root().hex(), timestamp)
             conn.execute(
-                insert(CHECKPOINTS),
+                _INSERT_CHECKPOINT,
                 {
                     "tree_size": checkpoint.tree_size,
                     "root_hash": checkpoint.root_hash,
@@ -155,25 +163,18 @@ class _Writer:
                 },
             )
         self._head = (checkpoint, _Head(frontier, prev, tiles, head.origin))
-        mirror_if_newer(files, checkpoint)
+        self._mirror_bytes = mirror_if_newer(files, checkpoint)
         return [row["seq"] for row in rows]
 
     def _open(self, conn: Connection, files: LedgerFiles) -> tuple[Signer, _Head]:
         signer = self._load_signer(files)
         if self._head is not None and signer is not None:
             known, head = self._head
-            newest = conn.execute(
-                select(
-                    CHECKPOINTS.c.tree_size,
-                    CHECKPOINTS.c.signature,
-                    select(func.max(ENTRIES.c.seq)).scalar_subquery(),
-                ).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
-            ).first()
-            mirror = read_mirror(files)
-            mirror_ok = mirror is None or mirror.tree_size < known.tree_size or mirror == known
-            if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) and mirror_ok:
-                if mirror is not None and mirror.tree_size < known.tree_size:
-                    _check_mirror(conn, files, mirror, known, signer.public_key)
+            newest = conn.execute(_HEAD).first()
+            # The database and the mirror are as this process left them (the mirror compared byte for
+            # byte: no parse, no lock; a torn read only sends us to the full check below).
+            if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) \
+                    and _read_bytes(files.mirror) == self._mirror_bytes:
                 return signer, head.copy()
         self._head = None
         assert self._origin is not None
@@ -256,6 +257,13 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
         tiles = TileWriter.load(conn, checkpoint.tree_size)
         assert tiles is not None
     return signer, _Head(frontier, last_hash, tiles, origin_of(checkpoint) or origin)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint,

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -78,20 +78,20 @@ class LedgerFiles:
 
     key: Path
     root: Path | None = None
+    mirror: Path = field(init=False, compare=False)
+    """The newest checkpoint, beside the key."""
+    lock: Path = field(init=False, compare=False)
+    """Serialises writers (and readers) of the mirror."""
+
+    def __post_init__(self) -> None:  # computed once: every append uses them
+        object.__setattr__(self, "mirror", self.key.with_name(self.key.name + ".checkpoint.json"))
+        object.__setattr__(self, "lock", self.key.with_name(self.key.name + ".lock"))
 
     @classmethod
     def for_home(cls, home: Path) -> LedgerFiles:
         override = os.environ.get(KEY_ENV)
         key = Path(override).expanduser() if override else home / "ledger" / KEY_FILENAME
         return cls(key, home.parent)
-
-    @property
-    def mirror(self) -> Path:
-        return self.key.with_name(self.key.name + ".checkpoint.json")
-
-    @property
-    def lock(self) -> Path:
-        return self.key.with_name(self.key.name + ".lock")
 
 
 def load_signer(files: LedgerFiles, *, create: bool = False) -> Signer | None:
@@ -228,25 +228,27 @@ def _locked(files: LedgerFiles, *, shared: bool = False, create: bool = True) ->
         os.close(fd)  # closing releases the lock
 
 
-def mirror_if_newer(files: LedgerFiles, checkpoint: Checkpoint) -> None:
-    """Rewrite the mirrored checkpoint if ``checkpoint`` is larger.
+def mirror_if_newer(files: LedgerFiles, checkpoint: Checkpoint) -> bytes | None:
+    """Rewrite the mirrored checkpoint if ``checkpoint`` is larger; returns the file's bytes after.
 
     Called after the append committed, so the file never runs ahead of the database; the size
     comparison (under a file lock) keeps a slow writer from replacing a newer checkpoint.
     """
     with _locked(files):
         try:
-            current = _parse_mirror(files.mirror, files.mirror.read_bytes())
+            raw: bytes | None = files.mirror.read_bytes()
+            current = _parse_mirror(files.mirror, raw)
         except FileNotFoundError:
-            current = None
+            raw, current = None, None
         if current is None or checkpoint.tree_size > current.tree_size:
-            _overwrite(files.mirror, json.dumps(checkpoint.to_json(), indent=2) + "\n")
+            raw = _overwrite(files.mirror, json.dumps(checkpoint.to_json(), indent=2) + "\n")
+        return raw
 
 
 _BLOCK = 4096
 
 
-def _overwrite(path: Path, content: str) -> None:
+def _overwrite(path: Path, content: str) -> bytes:
     """Write ``content`` over the file in place, padded with spaces to whole 4 KiB blocks.
 
     Not temp file + rename: on ext4 a rename over an existing file flushes it (auto_da_alloc),
@@ -258,6 +260,8 @@ def _overwrite(path: Path, content: str) -> None:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         length = max(-(-len(data) // _BLOCK) * _BLOCK, os.fstat(fd).st_size)
-        os.pwrite(fd, data.ljust(length, b" "), 0)  # old bytes past the new text become spaces
+        data = data.ljust(length, b" ")  # old bytes past the new text become spaces
+        os.pwrite(fd, data, 0)
     finally:
         os.close(fd)
+    return data
