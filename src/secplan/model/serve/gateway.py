@@ -57,6 +57,12 @@ class Gateway:
         self.classes = predictor.info.classes
         self._lock = threading.Lock() if predictor.info.format != "endpoint" else None
         self.ready = True
+        self.withdrawn: str | None = None
+        """Why the served version is no longer served (a failed re-check); None while it is."""
+
+    def withdraw(self, reason: str) -> None:
+        """Stop answering inference requests (503 with ``reason``) until the gateway is restarted."""
+        self.withdrawn, self.ready = reason, False
 
     @property
     def ref(self) -> str:
@@ -74,7 +80,8 @@ class Gateway:
                 "parameters": {"digest": self.digest, "model": self.ref, "profile": self.inputs.source,
                                "validation": self.settings.on_invalid, "monitoring": self.watch is not None,
                                "outputs": "labels" + (" (probabilities for granted clients)"
-                                                      if self.settings.probabilities_for else " only")}}
+                                                      if self.settings.probabilities_for else " only"),
+                               **({"withdrawn": self.withdrawn} if self.withdrawn else {})}}
 
     def _text_labels(self) -> bool:
         return bool(self.classes) and not all(isinstance(c, int | bool) for c in self.classes)
@@ -117,6 +124,8 @@ class Gateway:
                           {"WWW-Authenticate": 'Bearer realm="secplan"'})
         if caller.status == 403:
             raise Refused(403, caller.reason, "forbidden")
+        if self.withdrawn is not None:
+            raise Refused(503, f"{self.ref} is withdrawn: {self.withdrawn}", "withdrawn")
         if self.watch is not None and caller.client in self.watch.blocked:
             raise Refused(403, f"client {caller.client!r} is cut off: an extraction alert is open", "cut-off")
         if form == "too-large":

@@ -71,6 +71,17 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
         raise
 
 
+def _on_hangup(gateway: Gateway) -> None:
+    """SIGHUP re-checks the served version off the event loop (``kill -HUP PID``, as for other servers)."""
+    import asyncio
+    import signal
+
+    from secplan.model.serve.recheck import recheck
+
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, recheck, gateway))
+
+
 def serve(settings: Settings) -> None:
     """Run until interrupted (SIGINT/SIGTERM); the monitor's last numbers are stored on the way out."""
     import uvicorn
@@ -86,6 +97,7 @@ def serve(settings: Settings) -> None:
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
             if self.started:
+                _on_hangup(gateway)
                 print(f"listening on {url}", flush=True)
 
     config = uvicorn.Config(build(gateway), host=settings.host, port=settings.port, log_level="warning",
