@@ -202,6 +202,7 @@ def test_a_shifted_feature_raises_a_drift_alert_naming_it(watched) -> None:
 
 def test_monitor_status_and_metrics_show_live_numbers(watched) -> None:
     project, gw = watched
+    _settled(project)  # the monitor reports on its own clock: wait until it has caught up
     result = run_cli(project, "monitor", "status", "--format", "json", "-C", str(project.root))
     assert result.returncode == 0, result.stderr
     model = next(m for m in json.loads(result.stdout)["models"] if m["running"])

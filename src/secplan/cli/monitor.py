@@ -36,18 +36,22 @@ def status_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
         alerts = list_alerts(store, open_only=True)
     finally:
         store.dispose()
-    latest: dict[str, dict] = {}
-    for run in runs:  # newest first: the latest run of each model
-        latest.setdefault(run["model"], run)
+    by_model: dict[str, list[dict]] = {}
+    for run in runs:  # newest first
+        by_model.setdefault(run["model"], []).append(run)
     models = []
-    for model, run in latest.items():
-        st = run["status"] or {}
+    for model, model_runs in by_model.items():
+        # every running worker of the model (--workers N: one run each), else its latest run
+        shown = [r for r in model_runs if r["stopped_at"] is None] or model_runs[:1]
+        run, statuses = shown[0], [r["status"] or {} for r in shown]
+        total = {key: sum(st.get(key, 0) for st in statuses) for key in ("requests", "ood_requests", "clients")}
         models.append({"model": model, "digest": run["digest"], "running": run["stopped_at"] is None,
+                       "workers": len(shown) if run["stopped_at"] is None else 0,
                        "host": run["host"], "port": run["port"], "auth": run["auth"], "tls": run["tls"],
                        "validation": run["validation"], "monitoring": run["monitoring"],
-                       "last_seen": run["last_seen"], "requests": st.get("requests", 0),
-                       "ood_requests": st.get("ood_requests", 0), "clients": st.get("clients", 0),
-                       "window": st.get("window"), "open_alerts": sum(a["model"] == model for a in alerts)})
+                       "last_seen": max(r["last_seen"] for r in shown), "requests": total["requests"],
+                       "ood_requests": total["ood_requests"], "clients": total["clients"],
+                       "window": statuses[0].get("window"), "open_alerts": sum(a["model"] == model for a in alerts)})
     emit({"models": models}, fmt, lambda: simple_table(
         "served models", ("model", "running", "digest", "auth", "validation", "monitoring", "requests", "ood",
                           "open alerts"),

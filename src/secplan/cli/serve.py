@@ -54,15 +54,11 @@ def serve_command(
     `listening on http://HOST:PORT` when ready; stop it with Ctrl-C.
     """
     from secplan.access import require_at
-    from secplan.errors import InputError
     from secplan.model.registry.refs import parse_ref
     from secplan.model.serve.run import serve
     from secplan.model.serve.settings import Settings
 
     name, _ = parse_ref(ref)
-    if workers != 1:
-        raise InputError("--workers above 1 is not supported yet: run one gateway per core behind the load "
-                         "balancer, sharing --redis")
     settings = Settings(ref=ref, root=root, host=host, port=port, tls_cert=tls_cert, tls_key=tls_key,
                         upstream=upstream, workers=workers, profile=profile, auth=not no_auth, redis=redis, rate=rate,
                         budget=budget, max_body=max_body, max_batch=max_batch, on_invalid=on_invalid,  # type: ignore[arg-type]
@@ -70,4 +66,8 @@ def serve_command(
                         jwks_url=jwks_url, jwt_issuer=jwt_issuer, jwt_audience=jwt_audience,
                         jwt_user_claim=jwt_user_claim, webhook=webhook)
     require_at(root, "write", f"model:{name}")
+    if settings.workers > 1:
+        from secplan.model.serve.workers import supervise
+
+        raise typer.Exit(supervise(settings))
     serve(settings)

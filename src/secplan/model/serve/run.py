@@ -7,6 +7,7 @@ only once the socket accepts connections, so scripts can wait for that line.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -71,10 +72,13 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
         raise
 
 
+def _exit_cleanly(_signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
+
+
 def _on_hangup(gateway: Gateway) -> None:
     """SIGHUP re-checks the served version off the event loop (``kill -HUP PID``, as for other servers)."""
     import asyncio
-    import signal
 
     from secplan.model.serve.recheck import recheck
 
@@ -82,13 +86,17 @@ def _on_hangup(gateway: Gateway) -> None:
     loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, recheck, gateway))
 
 
-def serve(settings: Settings) -> None:
-    """Run until interrupted (SIGINT/SIGTERM); the monitor's last numbers are stored on the way out."""
+def serve(settings: Settings, *, reuse_port: bool = False) -> None:
+    """Run until interrupted (SIGINT/SIGTERM); the monitor's last numbers are stored on the way out.
+
+    ``reuse_port``: listen on a socket other workers of ``--workers N`` share (see ``workers.py``)."""
     import uvicorn
 
     from secplan.model.serve.app import build
+    from secplan.model.serve.workers import reuse_port_socket
     from secplan.store.db import Store
 
+    sockets = [reuse_port_socket(settings.host, settings.port)] if reuse_port else None
     store = Store.for_project(settings.root)
     gateway = open_gateway(settings, store)
     url = f"{settings.scheme}://{settings.host}:{settings.port}"
@@ -105,9 +113,14 @@ def serve(settings: Settings) -> None:
                             ssl_certfile=str(settings.tls_cert) if settings.tls_cert else None,
                             ssl_keyfile=str(settings.tls_key) if settings.tls_key else None,
                             timeout_graceful_shutdown=10)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the previous
+    # handler: Python's default would kill the process before the monitor's last numbers and the
+    # run's end are stored, so the previous handler is one that unwinds through the finally below.
+    previous = signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        _Server(config).run()
+        _Server(config).run(sockets=sockets)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         gateway.close()
         store.dispose()
     sys.stdout.flush()
