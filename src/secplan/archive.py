@@ -1,0 +1,144 @@
+"""Zip bundles for auditors: one writer (sorted members, fixed timestamps, SHA-256 of each member,
+atomic) and one reader that treats every archive as hostile.
+
+The reader is for bundles someone hands an auditor: it refuses, with a message and exit 2, anything
+that is not a plain archive of regular files: names that climb out (``..``, absolute, backslashes,
+drive letters), duplicate names, symbolic links, directories, encryption, methods other than stored
+and deflate, more members or bytes than the limits, and members that inflate far more than their
+compressed size (zip bombs). Nothing is extracted to disk; each member is inflated in bounded
+chunks, so a lying size field cannot make it read more than the limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from secplan.errors import InputError
+from secplan.fsutil import atomic_writer, path_text
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+"""Every member gets the same timestamp: the same content gives the same bytes."""
+_CHUNK = 1 << 16
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Member name -> SHA-256 (hex), sorted by name: what a manifest lists."""
+    return {name: sha256_hex(data) for name, data in sorted(files.items())}
+
+
+def write_zip(out: Path, files: Mapping[str, bytes], *, perms: int = 0o600) -> None:
+    """Write ``files`` to the zip ``out`` atomically (deflated, sorted, fixed timestamps)."""
+    for name in files:
+        check_name(name)
+    with atomic_writer(out, "wb", perms=perms) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, _FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            zf.writestr(info, data)
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """How much of an untrusted archive the reader accepts."""
+
+    max_archive_bytes: int = 512 << 20
+    max_members: int = 10_000
+    max_member_bytes: int = 256 << 20
+    max_total_bytes: int = 1 << 30
+    max_ratio: int = 200
+    """Largest inflated/compressed ratio accepted for members over 1 MiB inflated."""
+
+
+DEFAULT_LIMITS = ZipLimits()
+
+
+def check_name(name: str) -> str:
+    """A member name that stays inside the archive's root on every OS, or InputError."""
+    shown = path_text(name)
+    if not name or name.startswith("/") or "\\" in name or "\x00" in name or (len(name) > 1 and name[1] == ":"):
+        raise InputError(f"member {shown!r} has an absolute or non-portable name")
+    if any(part in ("", ".", "..") for part in name.split("/")) or not name.isprintable():
+        raise InputError(f"member {shown!r} has a name that leaves the archive or is not plain text")
+    return name
+
+
+def read_zip(path: Path, limits: ZipLimits = DEFAULT_LIMITS, *, what: str = "bundle") -> dict[str, bytes]:
+    """Every member of the zip at ``path``, in archive order; InputError for anything unsafe or damaged."""
+    where = path_text(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read the {what} ({exc.strerror})") from None
+    if size > limits.max_archive_bytes:
+        raise InputError(f"{where}: the {what} is {size} bytes, more than the limit of {limits.max_archive_bytes}")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_directory(infos, limits, where)
+            out: dict[str, bytes] = {}
+            total = 0
+            for info in infos:
+                data = _read_member(zf, info, limits, where)
+                total += len(data)
+                if total > limits.max_total_bytes:
+                    raise InputError(f"{where}: members inflate to more than {limits.max_total_bytes} bytes")
+                out[info.filename] = data
+            return out
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{where}: not a zip archive, or a damaged or truncated one ({exc})") from None
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"{where}: the {what} cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], limits: ZipLimits, where: str) -> None:
+    if len(infos) > limits.max_members:
+        raise InputError(f"{where}: {len(infos)} members, more than the limit of {limits.max_members}")
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        try:
+            check_name(name)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc.message}") from None
+        if name in seen:
+            raise InputError(f"{where}: member {path_text(name)!r} appears twice")
+        seen.add(name)
+        mode = info.external_attr >> 16
+        if info.is_dir() or (mode and not stat.S_ISREG(mode)):
+            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+            raise InputError(f"{where}: member {path_text(name)!r} is {kind}")
+        if info.flag_bits & 0x1:
+            raise InputError(f"{where}: member {path_text(name)!r} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError(f"{where}: member {path_text(name)!r} uses compression method {info.compress_type}")
+        if info.file_size > limits.max_member_bytes:
+            raise InputError(f"{where}: member {path_text(name)!r} is {info.file_size} bytes, "
+                             f"more than the limit of {limits.max_member_bytes}")
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits, where: str) -> bytes:
+    """The member's bytes, inflated chunk by chunk and stopped at the limits, whatever its header says."""
+    cap = min(limits.max_member_bytes, info.file_size)
+    chunks: list[bytes] = []
+    read = 0
+    with zf.open(info) as handle:
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
+            if read > cap:
+                raise InputError(f"{where}: member {path_text(info.filename)!r} inflates to more than its "
+                                 f"declared {info.file_size} bytes or the limit")
+            if read > 1 << 20 and read > limits.max_ratio * max(info.compress_size, 1):
+                raise InputError(f"{where}: member {path_text(info.filename)!r} inflates more than "
+                                 f"{limits.max_ratio} times its size (a zip bomb?)")
+            chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,88 @@
+"""A model version with a real history, built through the engines themselves on a real store: trained
+here and saved with skops, registered (hashed and scanned), signed with an ECDSA P-256 key,
+evaluated by the real evaluation engine in a worker process (and attested), covered by a signed
+attestation, approved by a second person, promoted to production, served by a gateway run, and
+touched by an incident."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from secplan.store.db import Store
+from tests.probes.helpers import make_project
+from tests.registry.conftest import signer  # noqa: F401
+from tests.governance.conftest import act_as, team  # noqa: F401
+
+REF = "fraud@1"
+
+
+def train_model(project_dir: Path) -> tuple[Path, Path]:
+    """A logistic regression on made-up credit data, saved with skops (no code runs on load), and the test split."""
+    import numpy as np
+    import pandas as pd
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"income": rng.normal(50, 15, 400).round(2), "debt": rng.normal(20, 8, 400).round(2)})
+    frame["label"] = ((frame["income"] - frame["debt"] + rng.normal(0, 8, 400)) > 30).astype(int)
+    model = LogisticRegression(max_iter=500).fit(frame.iloc[:200][["income", "debt"]], frame.iloc[:200]["label"])
+    path = project_dir / "models" / "fraud.skops"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path)
+    test = project_dir / "test.csv"
+    frame.iloc[200:].to_csv(test, index=False)
+    return path, test
+
+
+def cli(*argv: str) -> int:
+    from secplan.cli.app import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    return exit_info.value.code or 0
+
+
+def build_history(store: Store, project_dir: Path, manager, act_as: Callable[[str | None], None]) -> None:
+    """Everything an auditor asks about ``fraud@1``, done as alice (engineer) and bob (security officer)."""
+    from secplan.compliance.attestations import attest
+    from secplan.human import approvals
+    from secplan.human.incidents import open_incident
+    from secplan.model.monitor.served import started
+    from secplan.model.registry.gates import promote
+    from secplan.model.registry.signatures import sign_version
+    from secplan.model.registry.versions import get_version, register_model
+    from secplan.vocabulary import Severity
+
+    make_project(project_dir, project={"name": project_dir.name, "id": str(uuid.uuid4())})
+    model, test = train_model(project_dir)
+    act_as("alice")
+    register_model(store, project_dir, model, "fraud", code_ref="a" * 40)
+    sign_version(store, project_dir, manager, REF, "model-signing")
+    assert cli("model", "evaluate", REF, "--data", str(test), "--target", "label", "--suite", "quality",
+               "--seed", "1", "-C", str(project_dir)) == 0
+    request = approvals.request(store, "model.promote", f"model:{REF}", reason="release 1")
+    act_as("bob")
+    approvals.decide(store, request)
+    attest(store, "MS-6", statement=f"penetration test of the gateway serving {REF}",
+           evidence="https://pentest.example.org/report/17", expires=dt.date.today() + dt.timedelta(days=90))
+    act_as("alice")
+    promote(store, project_dir, manager, REF, "production")
+    version = get_version(store, REF, exact=True)
+    started(store, model=REF, requested="fraud@production", digest=f"sha256:{version.root_digest}", host="127.0.0.1",
+            port=8080, auth=True, tls=False, validation="refuse", monitoring=True)
+    open_incident(store, "extraction alert on fraud@1", kind="model-extraction", severity=Severity.HIGH,
+                  assets=[f"model:{REF}"])
+    open_incident(store, "unrelated leak", kind="secret-leak", severity=Severity.LOW, assets=["dataset:other"])
+
+
+@pytest.fixture
+def history(store: Store, project_dir: Path, signer, act_as, monkeypatch: pytest.MonkeyPatch) -> Store:  # noqa: F811
+    monkeypatch.chdir(project_dir)
+    build_history(store, project_dir, signer, act_as)
+    return store
