@@ -86,3 +86,40 @@ def history(store: Store, project_dir: Path, signer, act_as, monkeypatch: pytest
     monkeypatch.chdir(project_dir)
     build_history(store, project_dir, signer, act_as)
     return store
+
+
+@pytest.fixture(scope="session")
+def bundle_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """One exported bundle of ``fraud@1`` on SQLite, built once: the tamper tests edit copies of it."""
+    from secplan.crypto.keys.interface import KeyType
+    from secplan.evidence import export
+    from secplan.human import accounts
+    from tests.crypto.conftest import PASSPHRASE, make_manager
+
+    project_dir = tmp_path_factory.mktemp("evidence") / "project"
+    project_dir.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project_dir)
+        mp.setenv("SECPLAN_DATABASE_URL", f"sqlite:///{project_dir.parent / 'secplan.db'}")
+        mp.setenv("SECPLAN_PASSPHRASE", PASSPHRASE)
+        mp.setenv("SECPLAN_KEYSTORE", str(project_dir / ".secplan" / "keystore.json"))
+        mp.delenv("SECPLAN_TOKEN", raising=False)
+        store = Store.for_project(project_dir)
+        manager = make_manager(project_dir / ".secplan" / "keystore.json")
+        manager.create("model-signing", KeyType.ECDSA_P256)
+        tokens = {}
+        for user, role in (("alice", "engineer"), ("bob", "security-officer")):
+            accounts.add_user(store, user)
+            accounts.grant_role(store, user, role)
+            tokens[user] = accounts.create_token(store, user, expires=dt.date.today() + dt.timedelta(days=30),
+                                                  scope="admin").token
+
+        def act(user: str | None) -> None:
+            mp.setenv("SECPLAN_TOKEN", tokens[user]) if user else mp.delenv("SECPLAN_TOKEN", raising=False)
+
+        try:
+            build_history(store, project_dir, manager, act)
+            export(store, REF, project_dir / "fraud-1.zip")
+        finally:
+            store.dispose()
+        return (project_dir / "fraud-1.zip").read_bytes()

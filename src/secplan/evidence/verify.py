@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from secplan.archive import read_zip, sha256_hex
+from secplan.crypto.keys.interface import KeyType
 from secplan.crypto.keys.signer import PublicKey
 from secplan.errors import InputError
 from secplan.evidence import format as fmt
@@ -91,6 +92,8 @@ def read_key_file(role: str, path: Path) -> Pin:
         key = parsed[1]
     else:
         raise InputError(f"--key {role}={path}: not a PEM public key" + (" or a verifier key line" if role == "ledger" else ""))
+    if role == "model" and key.type is not KeyType.ECDSA_P256:
+        raise InputError(f"--key model={path}: model signatures are made with ecdsa-p256 keys, this is {key.type}")
     return Pin(role, key, f"--key {path}")
 
 
@@ -160,7 +163,10 @@ def _keys(manifest: Manifest, files: dict[str, bytes], pins: list[Pin], report: 
             found["ledger"].append((parsed[1], f"bundle {name}"))
         else:
             role = "model" if name == fmt.MODEL_KEY else "attestation"
-            found[role].append((PublicKey.from_pem(text, name), f"bundle {name}"))
+            key = PublicKey.from_pem(text, name)
+            if role == "model" and key.type is not KeyType.ECDSA_P256:
+                raise Fail("keys", None, f"{name} is an {key.type} key; model signatures are made with ecdsa-p256 keys")
+            found[role].append((key, f"bundle {name}"))
     trusted: dict[str, list[PublicKey]] = {}
     for role in fmt.KEY_ROLES:
         pinned = [(p.key, p.source) for p in pins if p.role == role]
