@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from secplan.store.db import Store
+from tests.governance.conftest import act_as, team  # noqa: F401
 from tests.probes.helpers import make_project
 from tests.registry.conftest import signer  # noqa: F401
-from tests.governance.conftest import act_as, team  # noqa: F401
 
 REF = "fraud@1"
 
@@ -48,7 +48,7 @@ def cli(*argv: str) -> int:
     return exit_info.value.code or 0
 
 
-def build_history(store: Store, project_dir: Path, manager, act_as: Callable[[str | None], None]) -> None:
+def build_history(store: Store, project_dir: Path, manager, act: Callable[[str | None], None]) -> None:
     """Everything an auditor asks about ``fraud@1``, done as alice (engineer) and bob (security officer)."""
     from secplan.compliance.attestations import attest
     from secplan.human import approvals
@@ -61,17 +61,17 @@ def build_history(store: Store, project_dir: Path, manager, act_as: Callable[[st
 
     make_project(project_dir, project={"name": project_dir.name, "id": str(uuid.uuid4())})
     model, test = train_model(project_dir)
-    act_as("alice")
+    act("alice")
     register_model(store, project_dir, model, "fraud", code_ref="a" * 40)
     sign_version(store, project_dir, manager, REF, "model-signing")
     assert cli("model", "evaluate", REF, "--data", str(test), "--target", "label", "--suite", "quality",
                "--seed", "1", "-C", str(project_dir)) == 0
     request = approvals.request(store, "model.promote", f"model:{REF}", reason="release 1")
-    act_as("bob")
+    act("bob")
     approvals.decide(store, request)
     attest(store, "MS-6", statement=f"penetration test of the gateway serving {REF}",
            evidence="https://pentest.example.org/report/17", expires=dt.date.today() + dt.timedelta(days=90))
-    act_as("alice")
+    act("alice")
     promote(store, project_dir, manager, REF, "production")
     version = get_version(store, REF, exact=True)
     started(store, model=REF, requested="fraud@production", digest=f"sha256:{version.root_digest}", host="127.0.0.1",
