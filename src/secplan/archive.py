@@ -113,9 +113,9 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: ZipLimits, where: str
         if name in seen:
             raise InputError(f"{where}: member {path_text(name)!r} appears twice")
         seen.add(name)
-        mode = info.external_attr >> 16
-        if info.is_dir() or (mode and not stat.S_ISREG(mode)):
-            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        kind_bits = stat.S_IFMT(info.external_attr >> 16)  # 0 when the writer recorded no file type
+        if info.is_dir() or kind_bits not in (0, stat.S_IFREG):
+            kind = "a symbolic link" if kind_bits == stat.S_IFLNK else "not a regular file"
             raise InputError(f"{where}: member {path_text(name)!r} is {kind}")
         if info.flag_bits & 0x1:
             raise InputError(f"{where}: member {path_text(name)!r} is encrypted")

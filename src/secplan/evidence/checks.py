@@ -114,6 +114,8 @@ def _model(ctx: Context, part: PartEntry) -> None:
     for entry, details in _entries(ctx, part, ("model.register",), f"model:{ctx.ref}"):
         _same(part, entry.seq, "the registered digest", ctx.digest, details.get("digest"), f"entry {entry.seq}")
         _same(part, entry.seq, "the number of files", len(files), details.get("files"), f"entry {entry.seq}")
+    if not any(p.part == "signature" for p in ctx.manifest.sealed.parts):
+        ctx.notes.append(f"{ctx.ref} is not signed: its files are proved only by the registration's ledger entry")
 
 
 def _signature(ctx: Context, part: PartEntry) -> None:
