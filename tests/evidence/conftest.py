@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,11 +50,13 @@ def cli(*argv: str) -> int:
     return exit_info.value.code or 0
 
 
-def build_history(store: Store, project_dir: Path, manager, act: Callable[[str | None], None]) -> None:
+def build_history(store: Store, project_dir: Path, manager, act: Callable[[str | None], None],
+                  reuse: Recorded | None = None) -> Recorded:
     """Everything an auditor asks about ``fraud@1``, done as alice (engineer) and bob (security officer)."""
     from secplan.compliance.attestations import attest
     from secplan.human import approvals
     from secplan.human.incidents import open_incident
+    from secplan.model.evaluate.results import evaluations, save
     from secplan.model.monitor.served import started
     from secplan.model.registry.gates import promote
     from secplan.model.registry.signatures import sign_version
@@ -60,12 +64,21 @@ def build_history(store: Store, project_dir: Path, manager, act: Callable[[str |
     from secplan.vocabulary import Severity
 
     make_project(project_dir, project={"name": project_dir.name, "id": str(uuid.uuid4())})
-    model, test = train_model(project_dir)
+    if reuse is None:
+        model, test = train_model(project_dir)
+    else:
+        model = project_dir / "models" / "fraud.skops"
+        model.parent.mkdir(parents=True, exist_ok=True)
+        model.write_bytes(reuse.model)
     act("alice")
     register_model(store, project_dir, model, "fraud", code_ref="a" * 40)
     sign_version(store, project_dir, manager, REF, "model-signing")
-    assert cli("model", "evaluate", REF, "--data", str(test), "--target", "label", "--suite", "quality",
-               "--seed", "1", "-C", str(project_dir)) == 0
+    if reuse is None:  # the real engine, in a worker process: seconds, so done once per session
+        assert cli("model", "evaluate", REF, "--data", str(test), "--target", "label", "--suite", "quality",
+                   "--seed", "1", "-C", str(project_dir)) == 0
+    else:  # the same result for the same bytes, stored, attested and ledgered as the engine does
+        save(store, get_version(store, REF, exact=True), reuse.evaluation, manager)
+    recorded = Recorded(model.read_bytes(), evaluations(store, "fraud", "1")[-1]["result"])
     request = approvals.request(store, "model.promote", f"model:{REF}", reason="release 1")
     act("bob")
     approvals.decide(store, request)
@@ -79,18 +92,36 @@ def build_history(store: Store, project_dir: Path, manager, act: Callable[[str |
     open_incident(store, "extraction alert on fraud@1", kind="model-extraction", severity=Severity.HIGH,
                   assets=[f"model:{REF}"])
     open_incident(store, "unrelated leak", kind="secret-leak", severity=Severity.LOW, assets=["dataset:other"])
+    return recorded
 
 
 @pytest.fixture
-def history(store: Store, project_dir: Path, signer, act_as, monkeypatch: pytest.MonkeyPatch) -> Store:  # noqa: F811
+def history(store: Store, project_dir: Path, signer, act_as, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+            session_history: tuple[bytes, Recorded]) -> Store:
+    """``fraud@1``'s history on this test's store (both backends); its evaluation is the session's
+    real one, saved again for the same model bytes."""
     monkeypatch.chdir(project_dir)
-    build_history(store, project_dir, signer, act_as)
+    build_history(store, project_dir, signer, act_as, reuse=session_history[1])
     return store
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What a history's slow steps produced: the model's bytes and the evaluation engine's result."""
+
+    model: bytes
+    evaluation: dict[str, Any]
+
+
 @pytest.fixture(scope="session")
-def bundle_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def bundle_bytes(session_history: tuple[bytes, Recorded]) -> bytes:
     """One exported bundle of ``fraud@1`` on SQLite, built once: the tamper tests edit copies of it."""
+    return session_history[0]
+
+
+@pytest.fixture(scope="session")
+def session_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Recorded]:
+    """The whole history once, on SQLite, with the real evaluation; its bundle and what it recorded."""
     from secplan.crypto.keys.interface import KeyType
     from secplan.evidence import export
     from secplan.human import accounts
@@ -118,8 +149,8 @@ def bundle_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
             mp.setenv("SECPLAN_TOKEN", tokens[user]) if user else mp.delenv("SECPLAN_TOKEN", raising=False)
 
         try:
-            build_history(store, project_dir, manager, act)
+            recorded = build_history(store, project_dir, manager, act)
             export(store, REF, project_dir / "fraud-1.zip")
         finally:
             store.dispose()
-        return (project_dir / "fraud-1.zip").read_bytes()
+        return (project_dir / "fraud-1.zip").read_bytes(), recorded
