@@ -45,6 +45,8 @@ class Context:
     notes: list[str] = field(default_factory=list)
     signed: dict[str, Any] = field(default_factory=dict)
     """The model manifest's ``secplan`` extension, once the signature part verified."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Where each role's trusted keys came from (``bundle keys/...`` or ``--key FILE``), for messages."""
 
     def doc(self, name: str) -> dict[str, Any]:
         try:
@@ -88,9 +90,14 @@ def _entries(ctx: Context, part: PartEntry, actions: tuple[str, ...], obj: str) 
     return out
 
 
+def _shown(value: Any, width: int = 100) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _same(part: PartEntry, seq: int | None, what: str, bundle: Any, recorded: Any, by: str) -> None:
     if bundle != recorded:
-        raise Fail(part.label, seq, f"{what} is {bundle!r} in the bundle but {recorded!r} in {by}")
+        raise Fail(part.label, seq, f"{what} is {_shown(bundle)} in the bundle but {_shown(recorded)} in {by}")
 
 
 def _keys(ctx: Context, part: PartEntry) -> None:
@@ -110,7 +117,8 @@ def _model(ctx: Context, part: PartEntry) -> None:
         root = TreeDigest("model", record["method"], record.get("shard_size"), files).root_digest()
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{fmt.VERSION_FILE}: malformed file digests ({exc})") from None
-    _same(part, None, "the root digest of the file digests", f"sha256:{root}", ctx.digest, fmt.VERSION_FILE)
+    _same(part, None, f"the root digest of {fmt.VERSION_FILE}'s file digests", f"sha256:{root}", ctx.digest,
+          fmt.MANIFEST)
     for entry, details in _entries(ctx, part, ("model.register",), f"model:{ctx.ref}"):
         _same(part, entry.seq, "the registered digest", ctx.digest, details.get("digest"), f"entry {entry.seq}")
         _same(part, entry.seq, "the number of files", len(files), details.get("files"), f"entry {entry.seq}")
@@ -126,7 +134,7 @@ def _signature(ctx: Context, part: PartEntry) -> None:
     try:
         verified = verify_bundle(ctx.files[fmt.SIGNATURE_FILE].decode("utf-8", "replace"), pem, fmt.SIGNATURE_FILE)
     except SecplanError as exc:
-        raise Fail(part.label, None, exc.message) from None
+        raise Fail(part.label, None, f"{exc.message} (model key: {ctx.sources.get('model')})") from None
     record = ctx.doc(fmt.VERSION_FILE)
     signed_files = {n: f.content for n, f in verified.files.items()}
     registered = {n: (raw.get("sha256") or tuple(tuple(s) for s in raw.get("shards", [])))
@@ -195,7 +203,7 @@ def _evaluation(ctx: Context, part: PartEntry) -> None:
         statement = verify_statement(ctx.files[bundle].decode("utf-8", "replace"), ctx.model_pem(part),
                                      EVALUATION_PREDICATE)
     except SecplanError as exc:
-        raise Fail(part.label, None, f"{bundle}: {exc.message}") from None
+        raise Fail(part.label, None, f"{bundle}: {exc.message} (model key: {ctx.sources.get('model')})") from None
     predicate = statement.get("predicate") or {}
     subject = (statement.get("subject") or [{}])[0].get("digest", {}).get("sha256")
     _same(part, None, "the attested subject", f"sha256:{subject}", ctx.digest, fmt.MANIFEST)
@@ -262,7 +270,7 @@ def _promotion(ctx: Context, part: PartEntry) -> None:
         if entry.outcome != "success":
             raise Fail(part.label, entry.seq, f"entry {entry.seq} records a refused promotion")
         _same(part, entry.seq, "the stage", record.get("stage"), details.get("stage"), f"entry {entry.seq}")
-        _same(part, entry.seq, "the gates", record.get("gates"), details.get("gates"), f"entry {entry.seq}")
+        _same(part, entry.seq, "the list of gates", record.get("gates"), details.get("gates"), f"entry {entry.seq}")
         _same(part, entry.seq, "the approval used", approval, details.get("approval"), f"entry {entry.seq}")
     if approval is not None and not any(p.part == "approval" and p.id == str(approval) for p in ctx.manifest.sealed.parts):
         raise Fail(part.label, None, f"it used approval {approval}, which the bundle does not hold")

@@ -111,6 +111,7 @@ def verify_members(files: dict[str, bytes], pins: list[Pin]) -> Report:
     try:
         _members(manifest, files)
         ctx = Context(manifest, files, _keys(manifest, files, pins, report))
+        ctx.sources = {role: ", ".join(k.source for k in report.keys if k.role == role) for role in fmt.KEY_ROLES}
         _ledger(ctx, report)
         _export_entry(ctx)
         for part in manifest.sealed.parts:
@@ -187,7 +188,7 @@ def _ledger(ctx: Context, report: Report) -> None:
     opened = next((o for k in ctx.keys["ledger"] if (o := open_checkpoint(note, k)) is not None), None)
     if opened is None:
         raise Fail("checkpoint", None, "the checkpoint's signature does not verify with the trusted ledger key "
-                                       f"({_sources(ctx, report, 'ledger')})")
+                                       f"({ctx.sources['ledger']})")
     body, _signature = opened
     report.tree_size, report.root_hash = body.tree_size, body.root.hex()
     wanted = {s for p in ctx.manifest.sealed.parts for s in p.entries} | {ctx.manifest.export_entry}
@@ -211,10 +212,6 @@ def _ledger(ctx: Context, report: Report) -> None:
     if missing:
         raise Fail("ledger", missing[0], f"entry {missing[0]} is named by the manifest but not in {fmt.ENTRIES}")
     report.entries = len(ctx.entries)
-
-
-def _sources(ctx: Context, report: Report, role: str) -> str:
-    return ", ".join(k.source for k in report.keys if k.role == role)
 
 
 _ENTRY_FIELDS = ("seq", "timestamp", "actor", "action", "object", "details", "outcome", "prev_hash", "entry_hash",
