@@ -85,6 +85,29 @@ class Manifest(_Strict):
         return {**self.sealed.files, **self.ledger}
 
 
+SINGLE = ("keys", "model", "lineage", "scan", "signature")
+"""Parts a bundle has at most once (all but ``signature`` exactly once)."""
+
+
+def expected_files(part: PartEntry) -> tuple[set[str], set[str]]:
+    """The files a part must list, and those it may list, by kind: what the checks read."""
+    fixed: dict[str, tuple[set[str], set[str]]] = {
+        "model": ({VERSION_FILE, "model/card.json"}, set()),
+        "signature": ({SIGNATURE_FILE}, {LINEAGE_SIGNATURE_FILE}),
+        "lineage": ({LINEAGE_FILE}, set()),
+        "scan": ({SCAN_FILE}, set()),
+        "evaluation": ({f"evaluations/{part.id}.json"}, {f"evaluations/{part.id}.sigstore.json"}),
+        "attestation": ({f"attestations/{part.id}.json"}, set()),
+        "approval": ({f"approvals/{part.id}.json"}, set()),
+        "promotion": ({f"promotions/{part.id}.json"}, set()),
+        "served": ({f"served/{part.id}.json"}, set()),
+        "incident": ({f"incidents/{part.id}.json"}, set()),
+    }
+    if part.part == "keys":
+        return {LEDGER_KEY}, {f for f in part.files if f.startswith("keys/") and f.endswith(".pem")}
+    return fixed[part.part]
+
+
 def sealed_digest(sealed: Sealed | dict[str, Any]) -> str:
     """SHA-256 (hex) of the sealed member's canonical JSON (sorted keys, no spaces, UTF-8)."""
     data = sealed.model_dump(mode="json") if isinstance(sealed, Sealed) else sealed

@@ -115,7 +115,11 @@ def verify_members(files: dict[str, bytes], pins: list[Pin]) -> Report:
         _ledger(ctx, report)
         _export_entry(ctx)
         for part in manifest.sealed.parts:
-            CHECKS[part.part](ctx, part)
+            try:
+                CHECKS[part.part](ctx, part)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:  # hostile documents
+                raise InputError(f"{part.label}: its documents do not have the bundle's shape "
+                                 f"({type(exc).__name__}: {exc})") from None
             report.verified.append(part.label)
         report.notes.extend(ctx.notes)
         _seal(ctx)
@@ -132,6 +136,18 @@ def _members(manifest: Manifest, files: dict[str, bytes]) -> None:
     owner = {name: part.label for part in manifest.sealed.parts for name in part.files}
     for name in sorted(set(owner) ^ set(manifest.sealed.files)):
         raise Fail("manifest", None, f"{name} is listed in the sealed files but not in a part, or the other way round")
+    for part in manifest.sealed.parts:
+        required, allowed = fmt.expected_files(part)
+        odd = sorted((required - set(part.files)) | (set(part.files) - required - allowed))
+        if odd:
+            raise Fail("manifest", None, f"part {part.label} lists {', '.join(part.files) or 'no files'}; "
+                                         f"it has {', '.join(sorted(required))} (and may have {', '.join(sorted(allowed)) or 'nothing else'})")
+    kinds = [p.part for p in manifest.sealed.parts]
+    for kind in fmt.SINGLE:
+        count = kinds.count(kind)
+        if count > 1 or (count == 0 and kind != "signature"):
+            raise Fail("manifest", None, f"a bundle has {'at most ' if kind == 'signature' else ''}one {kind} part, "
+                                         f"this one has {count}")
     order = [(fmt.PART_ORDER.index(p.part), _id_key(p.id)) for p in manifest.sealed.parts]
     for index in range(1, len(order)):
         if order[index] <= order[index - 1]:
