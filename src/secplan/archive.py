@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import struct
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def read_zip(path: Path, limits: ZipLimits = DEFAULT_LIMITS, *, what: str = "bun
         raise InputError(f"{where}: cannot read the {what} ({exc.strerror})") from None
     if size > limits.max_archive_bytes:
         raise InputError(f"{where}: the {what} is {size} bytes, more than the limit of {limits.max_archive_bytes}")
+    _check_end_record(path, size, limits, where)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -98,6 +100,35 @@ def read_zip(path: Path, limits: ZipLimits = DEFAULT_LIMITS, *, what: str = "bun
         raise InputError(f"{where}: not a zip archive, or a damaged or truncated one ({exc})") from None
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise InputError(f"{where}: the {what} cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_DIRECTORY_BYTES_PER_MEMBER = 512
+"""What one central directory record may take on average (46 bytes and a name): bounds the directory."""
+
+
+def _check_end_record(path: Path, size: int, limits: ZipLimits, where: str) -> None:
+    """Refuse an archive whose end record announces more members, or a bigger central directory, than
+    the limits, before ``zipfile`` builds an object for every record."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - (22 + 0xFFFF)))
+        tail = handle.read()
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) < at + 22:
+            return  # not a zip: zipfile says so
+        count, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+        if (count == 0xFFFF or directory == 0xFFFFFFFF) and tail[at - 20:at - 16] == _ZIP64_LOCATOR:
+            (offset,) = struct.unpack("<Q", tail[at - 12:at - 4])
+            handle.seek(offset)
+            record = handle.read(56)
+            if len(record) == 56:
+                count, directory = struct.unpack("<QQ", record[32:48])
+    if count > limits.max_members:
+        raise InputError(f"{where}: {count} members, more than the limit of {limits.max_members}")
+    if directory > limits.max_members * _DIRECTORY_BYTES_PER_MEMBER:
+        raise InputError(f"{where}: a central directory of {directory} bytes, more than the limit of "
+                         f"{limits.max_members * _DIRECTORY_BYTES_PER_MEMBER}")
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], limits: ZipLimits, where: str) -> None:

@@ -76,6 +76,19 @@ def test_member_and_total_limits(tmp_path):
     refused(two, "more than the limit", ZipLimits(max_archive_bytes=100))
 
 
+def test_an_end_record_announcing_too_many_members(tmp_path):
+    """Refused from the end record alone, before a record is parsed for each announced member."""
+    path = make_zip(tmp_path / "b.zip", [("a.json", b"{}")])
+    raw = bytearray(path.read_bytes())
+    end = raw.rindex(b"PK\x05\x06")
+    raw[end + 8:end + 12] = struct.pack("<HH", 0xFFFE, 0xFFFE)
+    path.write_bytes(bytes(raw))
+    refused(path, "65534 members")
+    raw[end + 8:end + 16] = struct.pack("<HHI", 1, 1, 50_000_000)
+    path.write_bytes(bytes(raw))
+    refused(path, "central directory of 50000000 bytes")
+
+
 def test_a_size_field_that_lies(tmp_path):
     """The central directory says 10 bytes; the reader reads no more than that, and the CRC then fails."""
     info = zipfile.ZipInfo("a.json")

@@ -313,3 +313,14 @@ def test_a_pinned_model_key_that_did_not_sign(files, tmp_path, signer):
     (tmp_path / "model.pem").write_bytes(signer.export_public("another-signing"))
     fail = failure(files, tmp_path, pins=[read_key_file("model", tmp_path / "model.pem")])
     assert fail.part == "signature" and "does not verify" in fail.message
+
+
+def test_several_pinned_model_keys_one_of_them_signed(files, tmp_path, signer):
+    signer.create("retired-signing", KeyType.ECDSA_P256)
+    (tmp_path / "retired.pem").write_bytes(signer.export_public("retired-signing"))
+    (tmp_path / "model.pem").write_bytes(files["keys/model-signing.pem"])
+    pins = [read_key_file("model", tmp_path / "retired.pem"), read_key_file("model", tmp_path / "model.pem")]
+    report = verify_file(pack(files, tmp_path / "same.zip"), pins)
+    assert report.ok, report.failure
+    assert [k.source for k in report.keys if k.role == "model"] == [f"--key {tmp_path / 'retired.pem'}",
+                                                                     f"--key {tmp_path / 'model.pem'}"]

@@ -12,13 +12,15 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from secplan.crypto.keys.signer import PublicKey
 from secplan.errors import InputError, SecplanError
 from secplan.evidence import format as fmt
 from secplan.evidence.format import Manifest, PartEntry
 from secplan.ledger.entry import Entry
+
+T = TypeVar("T")
 
 
 class Fail(Exception):
@@ -65,10 +67,19 @@ class Context:
     def digest(self) -> str:
         return self.manifest.sealed.digest
 
-    def model_pem(self, part: PartEntry) -> bytes:
+    def with_model_key(self, part: PartEntry, where: str, check: Callable[[bytes], T]) -> T:
+        """``check(pem)`` with the first trusted model key it succeeds with (an auditor may pin
+        several, a rotated one among them); a Fail naming ``where`` and the keys when none does."""
         if not self.keys["model"]:
             raise Fail(part.label, None, "no model signing key: the bundle has none and none was given with --key model=FILE")
-        return self.keys["model"][0].pem()
+        problem = ""
+        for key in self.keys["model"]:
+            try:
+                return check(key.pem())
+            except SecplanError as exc:
+                problem = exc.message
+        prefix = "" if problem.startswith(where) else f"{where}: "
+        raise Fail(part.label, None, f"{prefix}{problem} (model key: {self.sources.get('model')})")
 
 
 def details_of(entry: Entry) -> dict[str, Any]:
@@ -130,11 +141,8 @@ def _signature(ctx: Context, part: PartEntry) -> None:
     from secplan.model.registry.lineage import digest
     from secplan.model.registry.signing import verify_bundle, verify_lineage
 
-    pem = ctx.model_pem(part)
-    try:
-        verified = verify_bundle(ctx.files[fmt.SIGNATURE_FILE].decode("utf-8", "replace"), pem, fmt.SIGNATURE_FILE)
-    except SecplanError as exc:
-        raise Fail(part.label, None, f"{exc.message} (model key: {ctx.sources.get('model')})") from None
+    text = ctx.files[fmt.SIGNATURE_FILE].decode("utf-8", "replace")
+    verified = ctx.with_model_key(part, fmt.SIGNATURE_FILE, lambda pem: verify_bundle(text, pem, fmt.SIGNATURE_FILE))
     record = ctx.doc(fmt.VERSION_FILE)
     signed_files = {n: f.content for n, f in verified.files.items()}
     registered = {n: (raw.get("sha256") or tuple(tuple(s) for s in raw.get("shards", [])))
@@ -148,10 +156,8 @@ def _signature(ctx: Context, part: PartEntry) -> None:
     card = digest(ctx.doc("model/card.json"))
     _same(part, None, "the model card's digest", card, ext.get("card_sha256"), fmt.SIGNATURE_FILE)
     if fmt.LINEAGE_SIGNATURE_FILE in part.files:
-        try:
-            statement = verify_lineage(ctx.files[fmt.LINEAGE_SIGNATURE_FILE].decode("utf-8", "replace"), pem)
-        except SecplanError as exc:
-            raise Fail(part.label, None, f"{fmt.LINEAGE_SIGNATURE_FILE}: {exc.message}") from None
+        lineage = ctx.files[fmt.LINEAGE_SIGNATURE_FILE].decode("utf-8", "replace")
+        statement = ctx.with_model_key(part, fmt.LINEAGE_SIGNATURE_FILE, lambda pem: verify_lineage(lineage, pem))
         subject = (statement.get("subject") or [{}])[0].get("digest", {}).get("sha256")
         _same(part, None, "the lineage statement's subject", f"sha256:{subject}", ctx.digest, fmt.MANIFEST)
     for entry, details in _entries(ctx, part, ("model.sign",), f"model:{ctx.ref}"):
@@ -199,11 +205,8 @@ def _evaluation(ctx: Context, part: PartEntry) -> None:
     if bundle not in part.files:
         ctx.notes.append(f"{part.label} is not attested (its ledger entry is the only record of it)")
         return
-    try:
-        statement = verify_statement(ctx.files[bundle].decode("utf-8", "replace"), ctx.model_pem(part),
-                                     EVALUATION_PREDICATE)
-    except SecplanError as exc:
-        raise Fail(part.label, None, f"{bundle}: {exc.message} (model key: {ctx.sources.get('model')})") from None
+    text = ctx.files[bundle].decode("utf-8", "replace")
+    statement = ctx.with_model_key(part, bundle, lambda pem: verify_statement(text, pem, EVALUATION_PREDICATE))
     predicate = statement.get("predicate") or {}
     subject = (statement.get("subject") or [{}])[0].get("digest", {}).get("sha256")
     _same(part, None, "the attested subject", f"sha256:{subject}", ctx.digest, fmt.MANIFEST)
