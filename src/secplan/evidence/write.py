@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 def export(store: Store, ref: str, out: Path) -> dict[str, Any]:
     """Write the evidence bundle of ``ref`` (``NAME@VERSION``) to ``out``; returns a summary.
 
-    Needs read access to the model and to the ledger (PermissionDenied, exit 3, otherwise); the
-    entry recording the export names the acting identity, so the server calls this inside
-    ``access.acting(identity)``."""
+    Needs read access to the model, the ledger, approvals, incidents and attestations
+    (PermissionDenied, exit 3, otherwise); the entry recording the export names the acting
+    identity, so the server calls this inside ``access.acting(identity)``."""
     files, manifest = build(store, ref, out.name)
     write_zip(out, files)
     return {"bundle": str(out), "model": manifest.sealed.model, "digest": manifest.sealed.digest,
@@ -49,7 +49,8 @@ def build(store: Store, ref: str, name: str = "bundle") -> tuple[dict[str, bytes
 
     model_name, _ = parse_ref(ref)
     who = require(store, "read", f"model:{model_name}")
-    require(store, "read", "ledger")
+    for kind in ("ledger", "approval", "incident", "attestation"):  # the bundle holds records of each
+        require(store, "read", kind)
     version = get_version(store, ref, exact=True)
     public, head = signed_head(store)
     origin = origin_of(head) or origin_for(who.project.id)
