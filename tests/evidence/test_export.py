@@ -131,6 +131,23 @@ def test_who_may_export(history, project_dir, act_as):
     assert export(history, REF, project_dir / "viewer.zip")["model"] == REF
 
 
+def test_a_role_that_reads_models_and_the_ledger_but_not_incidents(history, project_dir, monkeypatch):
+    import datetime as dt
+
+    from secplan.human import accounts
+
+    monkeypatch.delenv("SECPLAN_TOKEN", raising=False)  # the local owner sets up the role
+    accounts.define_role(history, "ledger-reader", ["read:model", "read:ledger", "read:approval"])
+    accounts.add_user(history, "olga")
+    accounts.grant_role(history, "olga", "ledger-reader")
+    token = accounts.create_token(history, "olga", expires=dt.date.today() + dt.timedelta(days=1), scope="read").token
+    monkeypatch.setenv("SECPLAN_TOKEN", token)
+    with pytest.raises(PermissionDenied, match="incident"):
+        export(history, REF, project_dir / "olga.zip")
+    assert not (project_dir / "olga.zip").exists()
+    assert find(history, action="access.deny")[-1].actor == "olga"
+
+
 def test_unknown_version_and_bad_reference(history, project_dir):
     with pytest.raises(InputError, match="no model fraud@9"):
         export(history, "fraud@9", project_dir / "x.zip")
