@@ -52,6 +52,7 @@ def test_verify_json_and_pinned_keys(bundle, tmp_path, capsys):
     assert code == 0, err
     doc = json.loads(out)
     assert doc["verified"] is True and doc["failure"] is None and doc["model"] == REF
+    assert doc["exported_by"] == "alice" and doc["exported_at"].endswith("Z")
     roles = {k["role"]: k for k in doc["keys"]}
     assert roles["ledger"]["pinned"] and roles["ledger"]["source"] == f"--key {tmp_path / 'ledger.vkey'}"
     assert not roles["model"]["pinned"] and roles["model"]["source"] == "bundle keys/model-signing.pem"

@@ -71,7 +71,8 @@ def verify_command(
     if str(fmt) != Format.JSON:
         console.print(f"verified {report.model} ({report.digest}): {len(report.verified)} parts "
                       f"({', '.join(report.verified)}), {report.entries} ledger entries proved against the "
-                      f"checkpoint at size {report.tree_size}", highlight=False, markup=False)
+                      f"checkpoint at size {report.tree_size}; exported by {report.exported_by} at "
+                      f"{report.exported_at}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -58,6 +58,9 @@ class Report:
     entries: int = 0
     tree_size: int = 0
     root_hash: str = ""
+    exported_by: str = ""
+    exported_at: str = ""
+    """Who exported the bundle and when, from the (proved) export entry."""
     failure: Fail | None = None
 
     @property
@@ -70,6 +73,7 @@ class Report:
                          for k in self.keys],
                 "parts_verified": self.verified, "ledger": {"entries": self.entries, "tree_size": self.tree_size,
                                                              "root_hash": self.root_hash},
+                "exported_by": self.exported_by, "exported_at": self.exported_at,
                 "notes": self.notes,
                 "failure": None if self.failure is None else self.failure.to_json()}
 
@@ -114,6 +118,8 @@ def verify_members(files: dict[str, bytes], pins: list[Pin]) -> Report:
         ctx.sources = {role: ", ".join(k.source for k in report.keys if k.role == role) for role in fmt.KEY_ROLES}
         _ledger(ctx, report)
         _export_entry(ctx)
+        export_entry = ctx.entries[manifest.export_entry]
+        report.exported_by, report.exported_at = export_entry.actor, export_entry.timestamp
         for part in manifest.sealed.parts:
             try:
                 CHECKS[part.part](ctx, part)
