@@ -21,6 +21,7 @@ from sqlalchemy import select
 from secplan.errors import IntegrityError
 from secplan.evidence import format as fmt
 from secplan.evidence.format import PartEntry
+from secplan.fsutil import document_safe
 from secplan.ledger.entry import Entry
 from secplan.ledger.query import about
 
@@ -35,8 +36,10 @@ MODEL_ACTIONS = ["model.register", "model.sign", "model.evaluate", "model.promot
 
 
 def document(data: Any) -> bytes:
-    """How every JSON member is written: sorted keys, indented, UTF-8, a final newline."""
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    """How every JSON member is written: sorted keys, indented, UTF-8, a final newline (a path that is
+    not UTF-8 is escaped as every secplan document escapes it)."""
+    text = json.dumps(document_safe(data), indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    return (text + "\n").encode("utf-8")
 
 
 def attestation_key_file(raw_b64: str) -> str:

@@ -140,14 +140,14 @@ def _members(manifest: Manifest, files: dict[str, bytes]) -> None:
         if name != fmt.MANIFEST and name not in listed:
             raise Fail("bundle", None, f"{name} is in the bundle but not listed in {fmt.MANIFEST}")
     owner = {name: part.label for part in manifest.sealed.parts for name in part.files}
-    for name in sorted(set(owner) ^ set(manifest.sealed.files)):
-        raise Fail("manifest", None, f"{name} is listed in the sealed files but not in a part, or the other way round")
+    unsealed = sorted(set(owner) ^ set(manifest.sealed.files))
+    if unsealed:
+        raise Fail("manifest", None, f"{unsealed[0]} is listed in the sealed files but not in a part, or the other way round")
     for part in manifest.sealed.parts:
         required, allowed = fmt.expected_files(part)
-        odd = sorted((required - set(part.files)) | (set(part.files) - required - allowed))
-        if odd:
-            raise Fail("manifest", None, f"part {part.label} lists {', '.join(part.files) or 'no files'}; "
-                                         f"it has {', '.join(sorted(required))} (and may have {', '.join(sorted(allowed)) or 'nothing else'})")
+        if required - set(part.files) or set(part.files) - required - allowed:
+            raise Fail("manifest", None, f"part {part.label} lists {', '.join(part.files) or 'no files'}; it has "
+                                         f"{', '.join(sorted(required))} and may have {', '.join(sorted(allowed)) or 'nothing else'}")
     kinds = [p.part for p in manifest.sealed.parts]
     for kind in fmt.SINGLE:
         count = kinds.count(kind)
