@@ -16,14 +16,13 @@ evidence_app = typer.Typer(help="Evidence bundles of model versions, for auditor
 
 @evidence_app.command("export")
 def export_command(
-    ref: str = typer.Argument(..., help="The model version, NAME@VERSION."),
+    ref: str = typer.Argument(..., help="The model version, NAME@VERSION.", metavar="NAME@VERSION"),
     output: Path = typer.Option(..., "--output", "-o", help="The bundle to write (a zip), atomically.",
                                 dir_okay=False),
     fmt: Format = FormatOption,
     root: Path = RootOption,
 ) -> None:
-    """Pack the version's signature, lineage, scan, evaluations, attestations, approvals, promotions, served
-    digests and incidents, with each event's ledger entry and inclusion proof, into one zip."""
+    """Pack a model version's evidence, each event with its ledger entry and inclusion proof, into one zip."""
     from secplan.evidence import export
     from secplan.store.db import Store
 
@@ -41,13 +40,12 @@ def export_command(
 
 @evidence_app.command("verify")
 def verify_command(
-    bundle: Path = typer.Argument(..., help="The evidence bundle (zip).", dir_okay=False),
-    key: list[str] = typer.Option([], "--key", help="ROLE=FILE: trust this public key for ROLE (ledger, model, "
+    bundle: Path = typer.Argument(..., help="The evidence bundle (zip).", dir_okay=False, metavar="FILE"),
+    key: list[str] = typer.Option([], "--key", metavar="ROLE=FILE", help="ROLE=FILE: trust this public key for ROLE (ledger, model, "
                                   "attestation) instead of the bundle's; PEM, or for the ledger its verifier key line."),
     fmt: Format = FormatOption,
 ) -> None:
-    """Check every part against its signatures and ledger entries, and every entry against the signed
-    checkpoint; exit 1 naming the first thing that does not verify, 2 if FILE is not a usable bundle."""
+    """Check a bundle offline; exit 1 names the first thing that does not verify, 2: FILE is not a usable bundle."""
     from secplan.evidence import read_key_file, verify_file
 
     pins = []
