@@ -12,12 +12,14 @@ chunks, so a lying size field cannot make it read more than the limit.
 from __future__ import annotations
 
 import hashlib
+import io
 import stat
 import struct
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from secplan.errors import InputError
 from secplan.fsutil import atomic_writer, path_text
@@ -40,7 +42,21 @@ def write_zip(out: Path, files: Mapping[str, bytes], *, perms: int = 0o600) -> N
     """Write ``files`` to the zip ``out`` atomically (deflated, sorted, fixed timestamps)."""
     for name in files:
         check_name(name)
-    with atomic_writer(out, "wb", perms=perms) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
+    with atomic_writer(out, "wb", perms=perms) as handle:
+        _write(handle, files)
+
+
+def zip_bytes(files: Mapping[str, bytes]) -> bytes:
+    """The same zip as :func:`write_zip` writes, in memory (for a server's download)."""
+    for name in files:
+        check_name(name)
+    buffer = io.BytesIO()
+    _write(buffer, files)
+    return buffer.getvalue()
+
+
+def _write(handle: IO[bytes], files: Mapping[str, bytes]) -> None:
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in sorted(files.items()):
             info = zipfile.ZipInfo(name, _FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

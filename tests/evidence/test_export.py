@@ -148,6 +148,17 @@ def test_a_role_that_reads_models_and_the_ledger_but_not_incidents(history, proj
     assert find(history, action="access.deny")[-1].actor == "olga"
 
 
+def test_bytes_for_a_download_are_the_same_bundle(history, project_dir):
+    from secplan.evidence import export_bytes
+
+    data, summary = export_bytes(history, REF, "fraud-1.zip")
+    assert summary["bundle"] == "fraud-1.zip" and summary["model"] == REF
+    (project_dir / "download.zip").write_bytes(data)
+    report = verify_file(project_dir / "download.zip")
+    assert report.ok and report.verified == summary["parts"]
+    assert [e.seq for e in find(history, action="evidence.export")] == [summary["export_entry"]]
+
+
 def test_unknown_version_and_bad_reference(history, project_dir):
     with pytest.raises(InputError, match="no model fraud@9"):
         export(history, "fraud@9", project_dir / "x.zip")

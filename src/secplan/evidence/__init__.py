@@ -5,6 +5,6 @@ event its ledger entry with an inclusion proof against a signed checkpoint. See 
 """
 
 from secplan.evidence.verify import Pin, Report, read_key_file, verify_file, verify_members
-from secplan.evidence.write import build, export
+from secplan.evidence.write import build, export, export_bytes
 
-__all__ = ["Pin", "Report", "build", "export", "read_key_file", "verify_file", "verify_members"]
+__all__ = ["Pin", "Report", "build", "export", "export_bytes", "read_key_file", "verify_file", "verify_members"]

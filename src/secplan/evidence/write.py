@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secplan.archive import digests, write_zip
+from secplan.archive import digests, write_zip, zip_bytes
 from secplan.errors import IntegrityError
 from secplan.evidence import format as fmt
 from secplan.evidence.collect import collect, document
@@ -32,9 +32,19 @@ def export(store: Store, ref: str, out: Path) -> dict[str, Any]:
     identity, so the server calls this inside ``access.acting(identity)``."""
     files, manifest = build(store, ref, out.name)
     write_zip(out, files)
-    return {"bundle": str(out), "model": manifest.sealed.model, "digest": manifest.sealed.digest,
+    return {"bundle": str(out), **_summary(manifest, files)}
+
+
+def _summary(manifest: Manifest, files: dict[str, bytes]) -> dict[str, Any]:
+    return {"model": manifest.sealed.model, "digest": manifest.sealed.digest,
             "parts": part_labels(manifest.sealed.parts), "entries": len(_seqs(manifest)),
             "export_entry": manifest.export_entry, "files": len(files)}
+
+
+def export_bytes(store: Store, ref: str, name: str) -> tuple[bytes, dict[str, Any]]:
+    """The bundle of ``ref`` as zip bytes (what a server sends as the download ``name``) and its summary."""
+    files, manifest = build(store, ref, name)
+    return zip_bytes(files), {"bundle": name, **_summary(manifest, files)}
 
 
 def build(store: Store, ref: str, name: str = "bundle") -> tuple[dict[str, bytes], Manifest]:
