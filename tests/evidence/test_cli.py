@@ -72,6 +72,7 @@ def test_a_tampered_bundle_exits_1_naming_the_part(bundle, tmp_path, capsys):
 
 @pytest.mark.parametrize("content, args, message", [
     (b"not a zip", (), "not a zip archive"),
+    ("half", (), "not a zip archive, or a damaged or truncated one"),
     (None, ("--key", "ledger"), "ROLE=FILE"),
     (None, ("--key", "witness=k.pem"), "the role is one of"),
     (None, ("--key", "ledger=missing.vkey"), "cannot read"),
@@ -85,7 +86,7 @@ def test_unusable_input_exits_2(bundle, tmp_path, capsys, monkeypatch, content, 
     target = bundle
     if content is not None:
         target = tmp_path / "junk.zip"
-        target.write_bytes(content)
+        target.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2] if content == "half" else content)
     code, out, err = run(capsys, "evidence", "verify", str(target), *args)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
 
