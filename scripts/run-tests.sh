@@ -17,4 +17,5 @@ if [ ! -x .bench/mlflow-venv/bin/mlflow ]; then
     || echo "warning: could not install MLflow for the live probe test" >&2
 fi
 export SECPLAN_SHARED_DIR="${SECPLAN_SHARED_DIR:-$(cd .. && pwd)/shared}"
-exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${SECPLAN_TEST_WORKERS:-2}" "$@"
+# loadgroup: modules marked xdist_group (one shared server and its traffic) stay on one worker.
+exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${SECPLAN_TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -15,6 +15,9 @@ from tests.monitor.synthetic import FEATURES, make_frame
 from tests.serve import v2schema
 from tests.serve.traffic import bearer, v2_body
 
+# Its tests share one gateway and the traffic sent to it: they run on one test worker.
+pytestmark = pytest.mark.xdist_group("test_gateway")
+
 HELD_OUT = make_frame(200, 8)
 
 
@@ -191,6 +194,9 @@ def test_every_request_is_in_the_ledger_without_its_input(project, client: httpx
     frame.loc[frame.index[0], "income"] = marker
     r = client.post("/v2/models/fraud/infer", json=v2_body(frame, "ledgered-1"), headers=bearer(project.tokens["mia"]))
     assert r.status_code == 200
+    assert client.post("/v2/models/fraud/infer", json=v2_body(frame)).status_code == 401
+    assert client.post("/v2/models/fraud/infer", json=v2_body(frame),
+                       headers=bearer(project.tokens["carol"])).status_code == 403
     store = project.store()
     try:
         entries = find(store, action="model.infer")

@@ -68,17 +68,31 @@ def _short(details: str, width: int = 60) -> str:
 
 
 @audit_app.command("verify")
-def verify_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
+def verify_command(
+    export_file: Path | None = typer.Option(None, "--export", help="Check this `audit export` file offline instead "
+                                            "of the store (no store or key folder needed).", dir_okay=False),
+    key: str | None = typer.Option(None, "--key", help="With --export: the ledger's public key (PEM file, 64 hex "
+                                   "digits, or NAME+ID+KEY) [default: the one the export names, with a warning]."),
+    fmt: Format = FormatOption,
+    root: Path = RootOption,
+) -> None:
     """Recompute the chain and tree and check them against the signed checkpoints; exit 1 naming the first bad entry."""
-    from secplan.access import require_at
-
-    require_at(root, "read", "ledger")
-    from secplan.ledger.verify import verify
-
-    store = _open(root)
+    if key is not None and export_file is None:
+        raise InputError("--key is for checking an export: give --export FILE too")
     with progress() as bar:
         task = bar.add_task("verifying the audit ledger", total=None)
-        report = verify(store, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+        on_progress = lambda done, total: bar.update(task, completed=done, total=total or None)  # noqa: E731
+        if export_file is not None:
+            from secplan.ledger.offline import read_key, verify_export
+
+            report = verify_export(export_file, read_key(key) if key else None, on_progress)
+        else:
+            from secplan.access import require_at
+
+            require_at(root, "read", "ledger")
+            from secplan.ledger.verify import verify
+
+            report = verify(_open(root), on_progress=on_progress)
     if str(fmt) == Format.JSON:
         emit(report.to_json(), fmt)
     for warning in report.warnings:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection, func, insert, select
 
-from secplan.crypto.keys.signer import FileSigner, Signer
+from secplan.crypto.keys.signer import FileSigner, PublicKey, Signer
 from secplan.errors import IntegrityError, SecplanError
 from secplan.identity import current_actor
 from secplan.ledger.entry import GENESIS_PREV, Action, canonical_bytes, format_timestamp, validate
@@ -35,13 +36,19 @@ from secplan.ledger.signing import (
     origin_of,
     read_mirror,
     sign,
-    signature_ok,
+    signature_problem,
 )
 from secplan.ledger.tiles import TileWriter, build_tiles, lock_appends
 from secplan.store.base import utcnow
 from secplan.store.db import Store
 
 _HINT = "run `secplan audit verify` to find the damaged entry"
+# Built once: constructing a statement cost as much as running it, on every append.
+_INSERT_ENTRIES = insert(ENTRIES)
+_INSERT_CHECKPOINT = insert(CHECKPOINTS)
+_HEAD = select(
+    CHECKPOINTS.c.tree_size, CHECKPOINTS.c.signature, select(func.max(ENTRIES.c.seq)).scalar_subquery()
+).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
 
 
 @dataclass(slots=True)
@@ -96,6 +103,7 @@ class _Writer:
         self._key: tuple[object, Signer] | None = None
         self._head: tuple[Checkpoint, _Head] | None = None
         self._origin: str | None = None
+        self._mirror_bytes: bytes | None = None
 
     def write(self, prepared: list) -> list[int]:
         store = self.store
@@ -139,11 +147,11 @@ class _Writer:
                     }
                 )
                 prev = entry_hash
-            conn.execute(insert(ENTRIES), rows)
+            conn.execute(_INSERT_ENTRIES, rows)
             tiles.flush(conn)
             checkpoint = sign(signer, head.origin, frontier.size, frontier.root().hex(), timestamp)
             conn.execute(
-                insert(CHECKPOINTS),
+                _INSERT_CHECKPOINT,
                 {
                     "tree_size": checkpoint.tree_size,
                     "root_hash": checkpoint.root_hash,
@@ -155,25 +163,18 @@ class _Writer:
                 },
             )
         self._head = (checkpoint, _Head(frontier, prev, tiles, head.origin))
-        mirror_if_newer(files, checkpoint)
+        self._mirror_bytes = mirror_if_newer(files, checkpoint)
         return [row["seq"] for row in rows]
 
     def _open(self, conn: Connection, files: LedgerFiles) -> tuple[Signer, _Head]:
         signer = self._load_signer(files)
         if self._head is not None and signer is not None:
             known, head = self._head
-            newest = conn.execute(
-                select(
-                    CHECKPOINTS.c.tree_size,
-                    CHECKPOINTS.c.signature,
-                    select(func.max(ENTRIES.c.seq)).scalar_subquery(),
-                ).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
-            ).first()
-            mirror = read_mirror(files)
-            mirror_ok = mirror is None or mirror.tree_size < known.tree_size or mirror == known
-            if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) and mirror_ok:
-                if mirror is not None and mirror.tree_size < known.tree_size:
-                    _check_mirror(conn, files, mirror, known)
+            newest = conn.execute(_HEAD).first()
+            # The database and the mirror are as this process left them (the mirror compared byte for
+            # byte: no parse, no lock; a torn read only sends us to the full check below).
+            if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) \
+                    and _read_bytes(files.mirror) == self._mirror_bytes:
                 return signer, head.copy()
         self._head = None
         assert self._origin is not None
@@ -234,8 +235,10 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
     checkpoint = Checkpoint(
         newest["tree_size"], newest["root_hash"], newest["ts"], newest["key_id"], newest["signature"], newest["note"]
     )
-    if not signature_ok(signer.public_key, checkpoint):
-        raise IntegrityError(f"the newest ledger checkpoint (size {checkpoint.tree_size}) has a bad signature", hint=_HINT)
+    problem = signature_problem(signer.public_key, checkpoint)
+    if problem:
+        raise IntegrityError(f"the newest ledger checkpoint (size {checkpoint.tree_size}) in the database is not "
+                             f"validly signed: {problem}", hint=_HINT)
     frontier = Frontier(checkpoint.tree_size, [bytes.fromhex(h) for h in json.loads(newest["frontier"])])
     if frontier.root().hex() != checkpoint.root_hash:
         raise IntegrityError("the newest ledger checkpoint's frontier does not match its signed root", hint=_HINT)
@@ -245,7 +248,7 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
             hint=_HINT,
         )
     if mirror is not None:
-        _check_mirror(conn, files, mirror, checkpoint)
+        _check_mirror(conn, files, mirror, checkpoint, signer.public_key)
     last_hash = conn.execute(select(ENTRIES.c.entry_hash).where(ENTRIES.c.seq == last_seq)).scalar_one()
     tiles = TileWriter.load(conn, checkpoint.tree_size)
     if tiles is None:  # a ledger from before tiles (or with damaged ones): built once, here
@@ -256,7 +259,19 @@ def _open_head(conn: Connection, files: LedgerFiles, signer: Signer | None, orig
     return signer, _Head(frontier, last_hash, tiles, origin_of(checkpoint) or origin)
 
 
-def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint) -> None:
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _check_mirror(conn: Connection, files: LedgerFiles, mirror: Checkpoint, newest: Checkpoint,
+                  public: PublicKey) -> None:
+    problem = signature_problem(public, mirror)
+    if problem:  # before its size is believed: an edited size is not a deletion
+        raise IntegrityError(f"the checkpoint in {files.mirror} (size {mirror.tree_size}) is not the ledger's: {problem}",
+                             hint=_HINT)
     if mirror.tree_size > newest.tree_size:
         raise IntegrityError(
             f"the audit ledger has {newest.tree_size} entries but {files.mirror} records {mirror.tree_size}: "

@@ -53,6 +53,22 @@ def vkey(name: str, public: PublicKey) -> str:
     return f"{name}+{key_id(name, public).hex()}+{base64.b64encode(bytes([ED25519]) + public.raw).decode('ascii')}"
 
 
+def parse_vkey(text: str) -> PublicKey | None:
+    """The Ed25519 key of a verifier key string (``vkey``'s format), if it is one whose id matches."""
+    name, sep, rest = text.strip().partition("+")
+    hex_id, sep2, blob = rest.partition("+")
+    if not (sep and sep2 and _NAME.match(name) and len(hex_id) == 8):
+        return None
+    try:
+        raw = base64.b64decode(blob, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != 33 or raw[0] != ED25519:
+        return None
+    public = PublicKey(KeyType.ED25519, raw[1:])
+    return public if key_id(name, public).hex() == hex_id.lower() else None
+
+
 def sign_checkpoint(body: CheckpointBody, signer: Signer) -> tuple[str, bytes]:
     """The signed note for ``body`` and the raw signature in it."""
     if signer.public_key.type is not KeyType.ED25519:

@@ -26,7 +26,15 @@ from secplan.ledger.merkle import (
 )
 from secplan.ledger.reading import checkpoint_at, get_entry, newest_checkpoint
 from secplan.ledger.records import CHECKPOINTS
-from secplan.ledger.signing import Checkpoint, LedgerFiles, load_signer, public_hex, read_mirror, signature_ok
+from secplan.ledger.signing import (
+    Checkpoint,
+    LedgerFiles,
+    load_signer,
+    public_hex,
+    read_mirror,
+    signature_ok,
+    signature_problem,
+)
 from secplan.ledger.tiles import MissingTile, TileReader, TileWriter, build_tiles, lock_appends
 from secplan.store.db import Store
 
@@ -210,6 +218,8 @@ def signed_head(store: Store) -> tuple[PublicKey, Checkpoint | None]:
     if not candidates:
         return public, None
     newest = max(candidates, key=lambda c: c.tree_size)
-    if not signature_ok(public, newest):
-        raise IntegrityError(f"the ledger checkpoint at size {newest.tree_size} has an invalid signature", hint=_HINT)
+    problem = signature_problem(public, newest)
+    if problem:
+        raise IntegrityError(f"the newest ledger checkpoint (size {newest.tree_size}) is not validly signed: {problem}",
+                             hint=_HINT)
     return public, newest

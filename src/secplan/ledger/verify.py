@@ -13,16 +13,16 @@ Three independent checks find tampering and name the first entry it touched:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from secplan.crypto.keys.signer import PublicKey
 from secplan.errors import SecplanError
-from secplan.ledger.entry import GENESIS_PREV
+from secplan.ledger.entry import GENESIS_PREV, Entry
 from secplan.ledger.merkle import Frontier, leaf_hash
 from secplan.ledger.reading import bounds, iter_checkpoints, iter_entries
-from secplan.ledger.signing import Checkpoint, LedgerFiles, load_signer, read_mirror, signature_ok
+from secplan.ledger.signing import Checkpoint, LedgerFiles, load_signer, read_mirror, signature_problem
 from secplan.store.db import Store
 
 _PROGRESS_EVERY = 5000
@@ -50,7 +50,9 @@ class VerifyReport:
         return asdict(self)
 
 
-class _Found(Exception):
+class Found(Exception):
+    """The first problem a walk found: the entry (if one), its kind and the message."""
+
     def __init__(self, seq: int | None, kind: str, message: str) -> None:
         super().__init__(message)
         self.seq, self.kind, self.message = seq, kind, message
@@ -65,28 +67,33 @@ def verify(store: Store, *, on_progress: Callable[[int, int], None] | None = Non
     try:
         mirror = read_mirror(files)  # before the bounds: the file is written after its commit
     except SecplanError as exc:
-        return _fail(report, None, "checkpoint", exc.message)
+        return fail(report, None, "checkpoint", exc.message)
     try:
         key = load_signer(files)
     except SecplanError as exc:
-        return _fail(report, None, "key", exc.message)
+        return fail(report, None, "key", exc.message)
     last_seq, newest = bounds(store)
     if mirror is None and newest:
         report.warnings.append(f"no checkpoint file {files.mirror}: truncation is checked against the database only")
     if key is None:
         if last_seq or newest or mirror is not None:
-            return _fail(report, None, "key", f"the ledger signing key {files.key} is missing: checkpoints cannot be checked")
+            return fail(report, None, "key", f"the ledger signing key {files.key} is missing: checkpoints cannot be checked")
         return report
+    if mirror is not None:  # held to the key before its size is trusted: an edited size is not a truncation
+        problem = signature_problem(key.public_key, mirror)
+        if problem:
+            return fail(report, None, "checkpoint",
+                         f"the checkpoint in {files.mirror} (size {mirror.tree_size}) is not the ledger's: {problem}")
     upto = max(last_seq, newest, mirror.tree_size if mirror else 0)
     checkpoints = _merged(iter_checkpoints(store, upto), mirror)
     try:
-        _walk(store, upto, key.public_key, checkpoints, report, on_progress)
-    except _Found as found:
-        return _fail(report, found.seq, found.kind, found.message)
+        walk(iter_entries(store, upto), upto, key.public_key, checkpoints, report, on_progress)
+    except Found as found:
+        return fail(report, found.seq, found.kind, found.message)
     return report
 
 
-def _fail(report: VerifyReport, seq: int | None, kind: str, message: str) -> VerifyReport:
+def fail(report: VerifyReport, seq: int | None, kind: str, message: str) -> VerifyReport:
     report.ok, report.first_bad, report.kind, report.message = False, seq, kind, message
     return report
 
@@ -99,24 +106,26 @@ def _merged(stored: Iterator[Checkpoint], mirror: Checkpoint | None) -> Iterator
     return heapq.merge(labelled, [(mirror, "checkpoint file")], key=lambda pair: pair[0].tree_size)
 
 
-def _walk(
-    store: Store,
+def walk(
+    entries: Iterable[Entry],
     upto: int,
     public: PublicKey,
     checkpoints: Iterator[tuple[Checkpoint, str]],
     report: VerifyReport,
     on_progress: Callable[[int, int], None] | None,
 ) -> None:
+    """Recompute the chain and tree over ``entries`` and hold them to ``checkpoints`` (in size order);
+    raises :class:`Found` for the first problem. Shared by the store check and the export check."""
     frontier = Frontier()
     prev = GENESIS_PREV
     trusted = 0  # entries 1..trusted match a validly signed checkpoint
     suspect: tuple[int, str] | None = None  # first entry whose stored hashes disagree with its content
     pending = next(checkpoints, None)
-    for entry in iter_entries(store, upto):
+    for entry in entries:
         expected = frontier.size + 1
         if entry.seq != expected:
             gap = (expected, "missing", f"entry {expected} is missing: the entry after {expected - 1} is {entry.seq}")
-            raise _Found(*min(filter(None, [_as_modified(suspect), gap])))
+            raise Found(*min(filter(None, [_as_modified(suspect), gap])))
         computed = leaf_hash(entry.canonical_with(prev)).hex()
         if suspect is None and (entry.prev_hash != prev or entry.entry_hash != computed):
             broken = entry.prev_hash != prev
@@ -126,6 +135,8 @@ def _walk(
         prev = computed
         if on_progress is not None and frontier.size % _PROGRESS_EVERY == 0:
             on_progress(frontier.size, upto)
+        if pending is None:  # an export's checkpoints become known as its lines are read
+            pending = next(checkpoints, None)
         while pending is not None and pending[0].tree_size == frontier.size:
             trusted = _check_checkpoint(pending, frontier, public, trusted, suspect)
             report.checkpoints += 1
@@ -134,8 +145,16 @@ def _walk(
     report.tree_size = frontier.size
     report.root_hash = frontier.root().hex()
     candidates = [_as_modified(suspect)]
-    if pending is not None:  # signed checkpoints cover more entries than exist; the largest says how many
-        largest, source = max([pending, *checkpoints], key=lambda pair: pair[0].tree_size)
+    if pending is None:
+        pending = next(checkpoints, None)
+    if pending is not None:  # checkpoints cover more entries than exist: a truncation if validly signed
+        beyond = [pending, *checkpoints]
+        for cp, source in beyond if suspect is None else ():
+            invalid = signature_problem(public, cp)
+            if invalid:
+                raise Found(None, "checkpoint", f"the checkpoint at size {cp.tree_size} in the {source} (the ledger "
+                             f"ends at {frontier.size}) is not validly signed: {invalid}")
+        largest, source = max(beyond, key=lambda pair: pair[0].tree_size)
         candidates.append(
             (
                 frontier.size + 1,
@@ -154,7 +173,7 @@ def _walk(
         )
     found = [c for c in candidates if c is not None]
     if found:
-        raise _Found(*min(found))
+        raise Found(*min(found))
 
 
 def _as_modified(suspect: tuple[int, str] | None) -> tuple[int, str, str] | None:
@@ -173,15 +192,20 @@ def _check_checkpoint(
     """Hold the recomputed tree to one checkpoint; returns the new count of trusted entries."""
     cp, source = pending
     first = trusted + 1
-    if not signature_ok(public, cp):
-        problem = f"the checkpoint at size {cp.tree_size} in the {source} has an invalid signature"
+    invalid = signature_problem(public, cp)
+    if invalid:
+        problem = f"the checkpoint at size {cp.tree_size} in the {source} is not validly signed: {invalid}"
         if suspect is None:
-            raise _Found(first, "checkpoint", f"entries {first}..{cp.tree_size} are not covered by a valid signature: {problem}")
+            covered = f"entries {first}..{cp.tree_size} are" if first < cp.tree_size else f"entry {cp.tree_size} is"
+            if first > cp.tree_size:
+                raise Found(None, "checkpoint", problem)
+            raise Found(first, "checkpoint", f"{covered} not covered by a valid signature: {problem}")
     elif frontier.root().hex() != cp.root_hash:
-        problem = f"entries {trusted + 1}..{cp.tree_size} do not match the signed checkpoint at size {cp.tree_size} in the {source}"
+        span = f"entry {first} does" if first == cp.tree_size else f"entries {first}..{cp.tree_size} do"
+        problem = f"{span} not match the signed checkpoint at size {cp.tree_size} in the {source}"
     else:
         return cp.tree_size
     if suspect is not None:  # the stored hashes point at the exact entry
-        raise _Found(suspect[0], "modified", f"entry {suspect[0]}: {suspect[1]}; {problem}")
-    where = f"entry {first}" if first == cp.tree_size else f"at or after entry {first}"
-    raise _Found(first, "rewritten", f"{problem}: content and hashes were rewritten together {where}")
+        raise Found(suspect[0], "modified", f"entry {suspect[0]}: {suspect[1]}; {problem}")
+    where = f"at entry {first}" if first == cp.tree_size else f"at or after entry {first}"
+    raise Found(first, "rewritten", f"{problem}: content and hashes were rewritten together {where}")
