@@ -92,13 +92,19 @@ def read_key_file(role: str, path: Path) -> Pin:
         raise InputError(f"--key {role}={path}: cannot read it ({exc.strerror})") from None
     if raw.lstrip().startswith(b"-----BEGIN"):
         key = PublicKey.from_pem(raw, f"--key {role}={path}")
-    elif role == "ledger" and (parsed := parse_vkey(raw.decode("utf-8", "replace"))) is not None:
+    elif role == "ledger" and (parsed := _vkey(raw.decode("utf-8", "replace"))) is not None:
         key = parsed[1]
     else:
         raise InputError(f"--key {role}={path}: not a PEM public key" + (" or a verifier key line" if role == "ledger" else ""))
     if role == "model" and key.type is not KeyType.ECDSA_P256:
         raise InputError(f"--key model={path}: model signatures are made with ecdsa-p256 keys, this is {key.type}")
     return Pin(role, key, f"--key {path}")
+
+
+def _vkey(text: str) -> tuple[str, PublicKey] | None:
+    """The key name and key of a verifier key line (None if it is not one, or its id is not its key's)."""
+    public = parse_vkey(text)
+    return None if public is None else (text.strip().partition("+")[0], public)
 
 
 def verify_file(path: Path, pins: list[Pin] | None = None) -> Report:
@@ -178,7 +184,7 @@ def _keys(manifest: Manifest, files: dict[str, bytes], pins: list[Pin], report: 
     for name in keys_part.files if keys_part else []:
         text = files[name]
         if name == fmt.LEDGER_KEY:
-            parsed = parse_vkey(text.decode("utf-8", "replace"))
+            parsed = _vkey(text.decode("utf-8", "replace"))
             if parsed is None:
                 raise InputError(f"{name}: not a verifier key line (<name>+<key id>+<base64 key>)")
             if parsed[0] != manifest.sealed.origin:

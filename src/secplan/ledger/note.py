@@ -119,21 +119,3 @@ def open_checkpoint(note: str, public: PublicKey) -> tuple[CheckpointBody, bytes
             return None
         verified = blob[4:]
     return (CheckpointBody(origin, int(lines[1]), root), verified) if verified else None
-
-
-def parse_vkey(text: str) -> tuple[str, PublicKey] | None:
-    """The key name and Ed25519 key of a verifier key string (what :func:`vkey` writes); None if it is
-    not one, or if its key id does not belong to its name and key."""
-    name, plus, rest = text.strip().partition("+")
-    hex_id, plus2, blob = rest.partition("+")
-    if not (plus and plus2 and _NAME.match(name) and len(hex_id) == 8):
-        return None
-    try:
-        raw = base64.b64decode(blob, validate=True)
-        wanted = bytes.fromhex(hex_id)
-    except (binascii.Error, ValueError):
-        return None
-    if len(raw) != 33 or raw[0] != ED25519:
-        return None
-    public = PublicKey(KeyType.ED25519, raw[1:])
-    return (name, public) if key_id(name, public) == wanted else None
