@@ -244,8 +244,8 @@ def _attestation(ctx: Context, part: PartEntry) -> None:
 def _approval(ctx: Context, part: PartEntry) -> None:
     record = ctx.doc(f"approvals/{part.id}.json")
     _same(part, None, "the approval's target", record.get("target"), f"model:{ctx.ref}", fmt.MANIFEST)
-    entries = _entries(ctx, part, tuple(a for a in ("approval.request", "approval.approve", "approval.reject",
-                                                    "approval.use")), f"approval:{part.id}")
+    entries = _entries(ctx, part, ("approval.request", "approval.approve", "approval.reject", "approval.use"),
+                       f"approval:{part.id}")
     actions = {e.action: (e, d) for e, d in entries}
     if "approval.request" not in actions:
         raise Fail(part.label, None, "no approval.request entry records the request")
