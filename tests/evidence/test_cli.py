@@ -81,7 +81,7 @@ def test_a_tampered_bundle_exits_1_naming_the_part(bundle, tmp_path, capsys):
 def test_unusable_input_exits_2(bundle, tmp_path, capsys, monkeypatch, content, args, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "k.pem").write_text("-----BEGIN PUBLIC KEY-----\n")
-    name, _, key = unpack(bundle.read_bytes())["keys/ledger.vkey"].decode().strip().split("+")
+    name, _, key = unpack(bundle.read_bytes())["keys/ledger.vkey"].decode().strip().split("+", 2)
     (tmp_path / "forged.vkey").write_text(f"{name}+{'0' * 8}+{key}\n")  # a key id that is not this key's
     target = bundle
     if content is not None:
