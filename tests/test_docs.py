@@ -40,6 +40,7 @@ def test_relative_links_stay_inside_the_repository(page):
 
 def test_security_page_states_the_limits_the_code_applies():
     """docs/security.md lists every limit; when a default changes in code, the page must change too."""
+    from secplan.archive import DEFAULT_LIMITS as ZIP
     from secplan.data.io.depth import MAX_RECORD_DEPTH
     from secplan.data.io.open import MAX_COLUMNS
     from secplan.documents import CONFIG_LIMITS, DEFAULT_LIMITS
@@ -51,6 +52,10 @@ def test_security_page_states_the_limits_the_code_applies():
     page = " ".join((ROOT / "docs" / "security.md").read_text(encoding="utf-8").split())
     options = ScanOptions()
     rows = {
+        f"| bundle size | {ZIP.max_archive_bytes >> 20} MiB |", f"| members | {ZIP.max_members:,} |",
+        f"| one member, inflated | {ZIP.max_member_bytes >> 20} MiB |",
+        f"| all members, inflated | {ZIP.max_total_bytes >> 30} GiB |",
+        f"| inflation of a member over 1 MiB | {ZIP.max_ratio}:1 |",
         f"| size | {DEFAULT_LIMITS.max_bytes >> 20} MiB | {CONFIG_LIMITS.max_bytes >> 20} MiB |",
         f"| {DEFAULT_LIMITS.max_depth} | {CONFIG_LIMITS.max_depth} |",
         f"| {DEFAULT_LIMITS.max_nodes:,} | {CONFIG_LIMITS.max_nodes:,} |",

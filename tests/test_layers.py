@@ -16,7 +16,7 @@ LAYERS: dict[str, int] = {
     # 0 kernel: vocabulary, errors, files and documents, findings, the probe contract, who is acting.
     "secplan": 0, "secplan.vocabulary": 0, "secplan.errors": 0, "secplan.fsutil": 0,
     "secplan.filetypes": 0, "secplan.documents": 0, "secplan.yamlfile": 0, "secplan.findings": 0,
-    "secplan.identity": 0, "secplan.assess.interface": 0, "secplan.assess.discover": 0,
+    "secplan.identity": 0, "secplan.assess.interface": 0, "secplan.assess.discover": 0, "secplan.archive": 0,
     # 1 mechanisms: the store, projects, the plan, the ledger, keys and encryption, access.
     "secplan.store": 1, "secplan.projects": 1, "secplan.plan": 1, "secplan.ledger": 1,
     "secplan.crypto": 1, "secplan.access": 1,
@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     "secplan.assess": 2, "secplan.report": 2,
     # 3 engines, one per area of the plan, with their collectors and probes.
     "secplan.data": 3, "secplan.model": 3, "secplan.platform": 3, "secplan.compliance": 3,
-    "secplan.human": 3, "secplan.crypto.collect": 3, "secplan.crypto.evidence": 3,
+    "secplan.human": 3, "secplan.crypto.collect": 3, "secplan.crypto.evidence": 3, "secplan.evidence": 3,
     # 4 entry points: the command line, the control-plane server, the model gateway.
     "secplan.cli": 4, "secplan.__main__": 4, "secplan.server": 4, "secplan.model.serve": 4,
 }

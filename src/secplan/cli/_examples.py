@@ -12,6 +12,7 @@ PANELS: dict[str, str] = {
     **dict.fromkeys(["people", "vendors", "incident", "request", "approve", "attest", "attestations",
                      "users", "roles", "tokens"], "Records"),
     "audit": "Audit",
+    "evidence": "Audit",
 }
 
 #: Command path -> example command lines (without the prompt).
@@ -115,6 +116,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "audit proof": ("secplan audit proof 42",),
     "audit consistency": ("secplan audit consistency 1000", "secplan audit consistency 1000 --format json"),
     "audit export": ("secplan audit export -o ledger.jsonl", "secplan audit export --tiles ledger-tiles/"),
+    "evidence export": ("secplan evidence export fraud@3 -o fraud-3.evidence.zip",),
+    "evidence verify": ("secplan evidence verify fraud-3.evidence.zip",
+                        "secplan evidence verify fraud-3.evidence.zip --key ledger=ledger.vkey --key model=model.pem"),
     "serve": ("secplan serve churn@2 --port 8080",
               "secplan serve churn@production --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem",
               "secplan serve churn@2 --upstream http://mlserver:8080/v2/models/churn --profile churn-profile.json"),

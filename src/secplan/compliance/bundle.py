@@ -5,16 +5,14 @@ of SHA-256 digests. Written atomically: a failed build leaves no partial zip."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secplan.archive import digests, write_zip
 from secplan.compliance.frameworks import REPORTABLE, coverage, render_html, render_markdown
 from secplan.errors import InputError
-from secplan.fsutil import atomic_writer
 
 if TYPE_CHECKING:
     from secplan.projects import Project
@@ -61,11 +59,8 @@ def build_bundle(store: Store, out: Path, *, frameworks: list[str] | None = None
     files["ledger-verification.json"] = _json(verify(store).to_json())
     manifest = {"project": who.project.name, "project_id": who.project.id, "generated_at": dt.datetime.now(dt.UTC).isoformat(),
                 "generated_by": who.name, "assessment_generated_at": doc.generated_at.isoformat(),
-                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
-    with atomic_writer(out, "wb", perms=0o600) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in sorted(files.items()):
-            zf.writestr(name, data)
-        zf.writestr("manifest.json", _json(manifest))
+                "files": digests(files)}
+    write_zip(out, {**files, "manifest.json": _json(manifest)})
     from secplan.human.audit import audit
 
     audit(store, "report.bundle", f"file:{out.name}", {"files": len(files) + 1})

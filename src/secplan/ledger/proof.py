@@ -123,12 +123,13 @@ def verify_consistency_proof(proof: ConsistencyProof, public: PublicKey) -> bool
     )
 
 
-def inclusion_proof(store: Store, seq: int) -> InclusionProof:
-    """Prove entry ``seq`` against the newest signed checkpoint.
+def inclusion_proof(store: Store, seq: int, *, head: tuple[PublicKey, Checkpoint | None] | None = None) -> InclusionProof:
+    """Prove entry ``seq`` against the newest signed checkpoint, or against ``head`` (a
+    :func:`signed_head` read once, so that many proofs share one checkpoint while others append).
 
     Raises ``InputError`` for an entry that does not exist, ``IntegrityError`` when the stored
     entries do not add up to the signed root."""
-    public, checkpoint = signed_head(store)
+    public, checkpoint = head if head is not None else signed_head(store)
     if checkpoint is None or not 1 <= seq <= checkpoint.tree_size:
         size = checkpoint.tree_size if checkpoint else 0
         raise InputError(f"ledger entry {seq} does not exist (the ledger's signed checkpoint covers 1..{size})")

@@ -47,3 +47,14 @@ def find(
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     return [Entry(*row) for row in reversed(rows)]
+
+
+def about(store: Store, objects: list[str], actions: list[str]) -> list[Entry]:
+    """Entries with one of ``actions`` (indexed) on one of ``objects``, in seq order: the record of
+    what happened to a few named things (a model version, its approvals, its incidents)."""
+    if not objects or not actions:
+        return []
+    query = (select(*ENTRY_COLUMNS).where(ENTRIES.c.action.in_(actions), ENTRIES.c.object.in_(objects))
+             .order_by(ENTRIES.c.seq))
+    with store.engine.connect() as conn:
+        return [Entry(*row) for row in conn.execute(query)]

@@ -138,7 +138,7 @@ def _open_bundle(bundle_json: str, public_pem: bytes, where: str) -> tuple[Any, 
         try:
             signature = sign_sigstore_pb.Signature.read(sig_path)
             verifier = sign_ec_key.Verifier(key_path)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AttributeError: a key that is not EC
             raise IntegrityError(f"{where}: not a model-signing bundle or key ({exc})") from None
     try:
         payload_type, payload = verifier._verify_signed_content(signature)
