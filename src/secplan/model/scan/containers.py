@@ -130,10 +130,12 @@ def _report_encryption(scan: Walk, archive: BinaryIO, m: zipread.ZipMember, labe
 
 def _walk_keeping_threats(scan: Walk, member: Stream) -> None:
     """Walk bytes that are most likely ciphertext: keep what they would do if a loader read them as
-    they are (a payload in clear behind a forged CRC), drop the errors that parsing ciphertext gives."""
+    they are (a payload in clear behind a forged CRC names what it imports), drop what parsing random
+    bytes gives: errors, limits, frame disagreements, calls on numbers."""
     before = len(scan.findings)
     scan.walk(member)
-    scan.findings[before:] = [f for f in scan.findings[before:] if f.verdict in (Verdict.UNSAFE, Verdict.SUSPICIOUS)]
+    scan.findings[before:] = [f for f in scan.findings[before:]
+                              if f.verdict in (Verdict.UNSAFE, Verdict.SUSPICIOUS) and f.symbol]
 
 
 # -- tar and 7z -----------------------------------------------------------------------------------

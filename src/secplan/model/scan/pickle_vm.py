@@ -17,6 +17,7 @@ from __future__ import annotations
 import _compat_pickle
 import codecs
 import struct
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +35,18 @@ READ_PAYLOAD = 1 << 16
 
 @dataclass(frozen=True)
 class Limits:
-    max_opcodes: int = 50_000_000
+    """Bounds on what one scan may keep in memory (and, optionally, on its time). Time is linear in
+    the input, so no opcode budget is needed by default; memory is bounded by the stack, marks, memo
+    and the values kept. Reaching any bound makes the file ``unsafe`` (not fully scanned)."""
+
+    max_opcodes: int | None = None
     max_stack: int = 1_000_000
     max_marks: int = 100_000
     max_memo: int = 5_000_000
     max_nested: int = 8
     max_stacked: int = 64
+    max_retained: int = 64_000_000
+    """Values kept across the scan, in units of about 8 bytes (a container item, 8 characters)."""
 
 
 class Malformed(Exception):
@@ -77,19 +84,25 @@ class SymList:
     items: list[Any] = field(default_factory=list)
     count: int = 0
 
-    def add(self, value: Any) -> None:
+    def add(self, value: Any) -> int:
+        """Add one item; 1 when it is kept, 0 when only counted."""
+        self.count += 1
         if len(self.items) < KEEP_ITEMS:
             self.items.append(value)
-        self.count += 1
+            return 1
+        return 0
 
 
 @dataclass(eq=False)
 class SymDict:
     items: list[tuple[Any, Any]] = field(default_factory=list)
 
-    def add(self, key: Any, value: Any) -> None:
+    def add(self, key: Any, value: Any) -> int:
+        """Add one entry; 1 when it is kept, 0 when only counted."""
         if len(self.items) < KEEP_ITEMS:
             self.items.append((key, value))
+            return 1
+        return 0
 
     def get(self, key: str, default: Any = None) -> Any:
         for k, v in self.items:
@@ -135,6 +148,7 @@ class PickleMachine:
         self.member = member
         self.limits = limits or Limits()
         self.out = PickleOutcome()
+        self.retained = 0
         self._reported: set[tuple[str, str]] = set()
         self._unlisted: dict[str, tuple[Global, str]] = {}
         """Globals off the allowlist, judged when the scan ends: by then it is known whether the
@@ -208,11 +222,16 @@ class PickleMachine:
         except DecompressionLimit:
             raise
         except ScanLimit as exc:
-            self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+            self._not_fully_scanned(str(exc), reader.offset)
         except RecursionError:
-            self._add("scan-limit", Verdict.ERROR, "nesting too deep to analyse", reader.offset, dedupe=False)
+            self._not_fully_scanned("nesting too deep to analyse", reader.offset)
         self._judge_unlisted()
         return out
+
+    def _not_fully_scanned(self, why: str, offset: int) -> None:
+        """A budget stopped the scan: what follows could do anything, so the file is not judged safe."""
+        self._add("scan-limit", Verdict.UNSAFE, f"not fully scanned: stopped at a scan limit ({why}); the bytes "
+                  "after this point were not analysed", offset, dedupe=False)
 
     def _scan_stacked(self, reader: Reader) -> None:
         first = True
@@ -289,7 +308,7 @@ class PickleMachine:
         except DecompressionLimit:
             raise
         except ScanLimit as exc:
-            self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+            self._not_fully_scanned(str(exc), reader.offset)
         self._judge_unlisted()
         return self.out
 
@@ -305,7 +324,9 @@ class PickleMachine:
         proto = 0
         out = self.out
         count = 0
-        max_ops = lim.max_opcodes - out.opcodes
+        max_ops = (lim.max_opcodes - out.opcodes) if lim.max_opcodes is not None else sys.maxsize
+        frame_end = -1
+        """Where the current FRAME ends (absolute offset), -1 outside a frame."""
 
         def pop_mark() -> list[Any]:
             nonlocal stack
@@ -338,6 +359,11 @@ class PickleMachine:
                 raise ScanLimit(f"more than {lim.max_opcodes} opcodes")
             if len(stack) > max_stack:
                 raise ScanLimit(f"stack deeper than {max_stack}")
+            if frame_end >= 0 and at >= frame_end:
+                if at > frame_end:
+                    self._frame_mismatch(at, f"an opcode runs across the end of the frame at byte {frame_end}: "
+                                         "pickle.py's unpickler stops there, _pickle's reads on")
+                frame_end = -1
 
             if op == 0x47:  # BINFLOAT
                 if pos + 8 > blen:
@@ -409,6 +435,7 @@ class PickleMachine:
                 stack[-3:] = [tuple(stack[-3:])]
             elif op == 0x74:  # TUPLE
                 items = pop_mark()
+                self._keep(len(items))
                 stack.append(tuple(items))
             elif op == 0x29:  # EMPTY_TUPLE
                 stack.append(())
@@ -421,14 +448,13 @@ class PickleMachine:
                 target = stack[-1] if stack else _underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymList):
-                    for item in items:
-                        target.add(item)
+                    self._keep(sum(target.add(item) for item in items))
             elif op == 0x61:  # APPEND
                 value = pop()
                 target = stack[-1] if stack else _underflow()
                 self._mutate(target, at)
-                if isinstance(target, SymList):
-                    target.add(value)
+                if isinstance(target, SymList) and target.add(value):
+                    self._keep(1)
             elif op == 0x75:  # SETITEMS
                 items = pop_mark()
                 if len(items) % 2:
@@ -436,15 +462,14 @@ class PickleMachine:
                 target = stack[-1] if stack else _underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymDict):
-                    for i in range(0, len(items), 2):
-                        target.add(items[i], items[i + 1])
+                    self._keep(2 * sum(target.add(items[i], items[i + 1]) for i in range(0, len(items), 2)))
             elif op == 0x73:  # SETITEM
                 value = pop()
                 key = pop()
                 target = stack[-1] if stack else _underflow()
                 self._mutate(target, at)
-                if isinstance(target, SymDict):
-                    target.add(key, value)
+                if isinstance(target, SymDict) and target.add(key, value):
+                    self._keep(2)
             elif op == 0x52:  # REDUCE
                 args = pop()
                 func = stack[-1] if stack else _underflow()
@@ -452,7 +477,12 @@ class PickleMachine:
             elif op == 0x62:  # BUILD
                 state = pop()
                 inst = stack[-1] if stack else _underflow()
-                self._build(inst, state, at, r, depth)
+                before = r.offset
+                if self._build(inst, state, at, r, depth):
+                    # joblib ends the frame, then writes the array's bytes to the file outside any frame.
+                    if frame_end >= 0 and frame_end != before:
+                        self._frame_mismatch(at, "joblib array data starts inside a frame")
+                    frame_end = -1
             elif op == 0x81:  # NEWOBJ
                 args = pop()
                 cls = pop()
@@ -516,12 +546,22 @@ class PickleMachine:
                     raise Malformed("BINSTRING with a negative length")
                 stack.append(self._bytes_text(r.read(n)) if n <= READ_PAYLOAD else self._payload(r, n, "str"))
             elif op == 0x95:  # FRAME
-                r.read(8)
+                if frame_end >= 0:
+                    self._frame_mismatch(at, "a FRAME begins before the current frame ends: pickle.py's "
+                                         "unpickler rejects it, _pickle's reads on")
+                size = struct.unpack("<Q", r.read(8))[0]
+                if size > sys.maxsize:
+                    raise Malformed(f"FRAME length {size} exceeds what any unpickler accepts")
+                frame_end = r.offset + size
             elif op == 0x80:  # PROTO
                 proto = r.read(1)[0]
                 if proto > 5:
                     raise Malformed(f"unsupported pickle protocol {proto}")
             elif op == 0x2E:  # STOP
+                if frame_end > r.offset:
+                    self._frame_mismatch(at, f"the frame runs {frame_end - r.offset} bytes past STOP: the "
+                                         "next load starts after STOP in _pickle, after the frame in pickle.py "
+                                         "(or the frame is longer than the data, which _pickle refuses)")
                 value = pop()
                 out.opcodes += count
                 return value
@@ -561,13 +601,11 @@ class PickleMachine:
                 if len(items) % 2:
                     raise Malformed("DICT with an odd number of items")
                 d = SymDict()
-                for i in range(0, len(items), 2):
-                    d.add(items[i], items[i + 1])
+                self._keep(2 * sum(d.add(items[i], items[i + 1]) for i in range(0, len(items), 2)))
                 stack.append(d)
             elif op == 0x6C:  # LIST
                 lst = SymList()
-                for item in pop_mark():
-                    lst.add(item)
+                self._keep(sum(lst.add(item) for item in pop_mark()))
                 stack.append(lst)
             elif op == 0x67:  # GET
                 idx = _int(r.readline()[:-1])
@@ -613,12 +651,27 @@ class PickleMachine:
 
     # -- opcode helpers ---------------------------------------------------------------------------
 
+    def _frame_mismatch(self, at: int, why: str) -> None:
+        """The two CPython unpicklers (``_pickle`` and ``pickle.py``) would read these bytes as
+        different programs; the scan follows ``_pickle`` (which reads on) but cannot vouch for both."""
+        self._add("pickle-frame-mismatch", Verdict.UNSAFE, f"FRAME lengths disagree with the bytes that "
+                  f"follow: {why}", at)
+
+    def _keep(self, n: int) -> None:
+        """Account for ``n`` items or characters kept in memory; past the budget the scan stops."""
+        self.retained += n
+        if self.retained > self.limits.max_retained:
+            raise ScanLimit(f"more than {self.limits.max_retained} values kept in memory")
+
     def _text(self, raw: bytes, at: int) -> Any:
+        if len(raw) > KEEP_STR:
+            return Opaque("str", len(raw))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-        return text if len(text) <= KEEP_STR else Opaque("str", len(raw))
+        self._keep(len(text) // 8 + 1)
+        return text
 
     def _sized_text(self, r: Reader, n: int, at: int) -> Any:
         if n > READ_PAYLOAD:
@@ -649,6 +702,10 @@ class PickleMachine:
             return name
 
     def _make_global(self, module: str, name: str, at: int, proto: int) -> Global:
+        if not all(part.isidentifier() for part in module.split(".")):
+            # ``find_class`` imports the module first: no import finds such a name, so a real unpickler
+            # fails at this byte before importing or calling anything (a script named ``.pt``).
+            raise Malformed(f"a global names the module {module[:80]!r}, which no import can find")
         if proto < 3:
             if (module, name) in _compat_pickle.NAME_MAPPING:
                 module, name = _compat_pickle.NAME_MAPPING[(module, name)]
@@ -684,13 +741,16 @@ class PickleMachine:
                       f"changes the imported object {target.fq} itself (monkey-patching at load time)", at,
                       target.fq)
 
-    def _build(self, inst: Any, state: Any, at: int, r: Reader, depth: int) -> None:
+    def _build(self, inst: Any, state: Any, at: int, r: Reader, depth: int) -> bool:
+        """Record ``inst``'s state; True when raw data written outside the pickle followed (joblib)."""
         self._mutate(inst, at)
         if not isinstance(inst, Call):
-            return
+            return False
         inst.state = state
         if isinstance(inst.func, Global) and inst.func.fq == NUMPY_WRAPPER:
             self._skip_joblib_array(inst, state, at, r, depth)
+            return True
+        return False
 
     def _skip_joblib_array(self, inst: Call, state: Any, at: int, r: Reader, depth: int) -> None:
         """joblib writes each array's bytes right after its wrapper's BUILD; an object array is a

@@ -45,8 +45,8 @@ class FileScan:
     def walk(self, stream: Stream) -> str:
         """Analyse one stream; its format name (``unknown`` when nothing recognises it)."""
         if stream.depth > self.options.max_depth:
-            self.add("container-depth", Verdict.SUSPICIOUS,
-                     f"containers nested more than {self.options.max_depth} deep were not opened", stream.member)
+            self.add("container-depth", Verdict.UNSAFE, f"not fully scanned: containers nested more than "
+                     f"{self.options.max_depth} deep were not opened", stream.member)
             return "nested"
         member = stream.member
         try:
@@ -60,13 +60,15 @@ class FileScan:
             except NotThisFormat as exc:
                 return self._unrecognised(stream, head, str(exc))
         except DecompressionLimit as exc:
-            self.add("container-bomb", Verdict.SUSPICIOUS, f"stopped unpacking: the stream {exc}", member)
+            self.add("container-bomb", Verdict.UNSAFE, f"not fully scanned: stopped unpacking, the stream {exc}",
+                     member)
             return "compressed"
         except ScanLimit as exc:
-            self.add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", member)
+            self.add("scan-limit", Verdict.UNSAFE, f"not fully scanned: stopped at a scan limit ({exc})", member)
             return "limited"
         except (RecursionError, MemoryError) as exc:
-            self.add("scan-limit", Verdict.ERROR, f"too complex to analyse ({type(exc).__name__})", member)
+            self.add("scan-limit", Verdict.UNSAFE, f"not fully scanned: too complex to analyse "
+                     f"({type(exc).__name__})", member)
             return "limited"
         except _BUGS as exc:
             self.add("scan-error", Verdict.ERROR, f"scanner bug ({type(exc).__name__}: {str(exc)[:200]}); "
