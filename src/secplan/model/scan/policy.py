@@ -128,7 +128,54 @@ DANGEROUS: tuple[str, ...] = (
     "socket", "_socket", "ssl", "select", "selectors", "socketserver", "http", "urllib", "urllib3",
     "requests", "httpx", "aiohttp", "ftplib", "smtplib", "smtpd", "poplib", "imaplib", "telnetlib",
     "nntplib", "xmlrpc", "webbrowser", "email.utils",
+    # pagers, sub-interpreters, compilers and the import machinery's internals (stdlib)
+    "pydoc", "_sitebuiltins", "builtins.copyright", "builtins.credits", "builtins.license",
+    "_xxsubinterpreters", "_interpreters", "interpreters", "_xxinterpchannels", "_interpchannels",
+    "_interpqueues", "compileall", "py_compile", "_frozen_importlib", "_frozen_importlib_external", "_imp",
+    "_bootstrap", "_bootstrap_external", "pkg_resources", "importlib_metadata", "importlib_resources",
+    "operator.call", "_operator.call", "cmd", "readline", "rlcompleter", "_pyrepl", "curses", "_curses",
+    "tkinter", "_tkinter", "turtle", "turtledemo", "antigravity", "zipapp", "test",
+    # processes, shared memory and platform helpers that spawn commands
+    "_multiprocessing", "_posixshmem", "_winapi", "msvcrt", "winreg", "_winreg", "mailcap", "pipes",
+    "_osx_support", "_aix_support", "uuid._*", "uuid.getnode", "faulthandler",
+    # files (reading ones counts: credentials, keys)
+    "linecache", "tokenize.open", "codecs.open", "pathlib", "netrc", "getpass", "pstats", "cgi", "cgitb",
+    "wsgiref", "xml.sax", "xml.dom", "xml.etree.ElementTree.parse", "xml.etree.ElementTree.iterparse",
+    "xml.etree.ElementInclude",
+    # torch: compilers and code generation, processes, files, the network, native libraries
+    "torch.save", "torch.compile", "torch.compiler", "torch.fx", "torch.ao.quantization.fx", "torch.export",
+    "torch._export", "torch.onnx", "torch.distributed", "torch.multiprocessing", "torch.testing",
+    "torch.utils.tensorboard", "torch.utils.model_zoo", "torch.utils.benchmark", "torch.utils.data",
+    "torch.utils._config_module", "torch.library", "torch._library", "torch._ops", "torch._jit_internal",
+    "torch._higher_order_ops", "torch._functorch", "torch._lazy", "torch._logging", "torch.profiler",
+    "torch.autograd.profiler", "torch._utils_internal",
+    # numpy, scipy and the ML libraries: files, native code, the network, remote code
+    "numpy.loadtxt", "numpy.genfromtxt", "numpy.save", "numpy.savez", "numpy.savez_compressed",
+    "numpy.savetxt", "numpy.fromregex", "numpy.DataSource", "numpy.lib._datasource", "numpy.lib._npyio_impl",
+    "numpy.lib.utils", "numpy.lib._utils_impl", "numpy.lib._format_impl", "numpy.rec.fromfile",
+    "numpy.core.records.fromfile", "numpy._core.records.fromfile", "numpy.core._internal",
+    "numpy._core._internal", "numpy._pytesttester", "scipy.io", "scipy.weave", "scipy.LowLevelCallable",
+    "scipy._lib._ccallback", "scipy._lib._testutils", "sklearn.utils._joblib", "sklearn.utils.parallel",
+    "sklearn.utils._show_versions", "xgboost.core._load_lib", "xgboost.libpath", "xgboost.collective",
+    "xgboost.tracker", "xgboost.dask", "xgboost.spark", "lightgbm.basic._load_lib", "lightgbm.libpath",
+    "lightgbm.dask", "transformers.dynamic_module_utils", "huggingface_hub", "datasets.load",
+    "datasets.load_dataset", "accelerate.commands", "accelerate.launchers",
 )
+
+#: Attribute names that run code, start processes, load more payloads or reach files or the network
+#: wherever they are defined: the last name of a global or of any attribute chain
+#: (``pandas.DataFrame.to_pickle``, ``sklearn.utils._joblib.load``, ``numpy.core.multiarray.fromfile``).
+DANGEROUS_NAMES = frozenset({
+    "system", "popen", "popen2", "popen3", "popen4", "spawn", "spawnl", "spawnle", "spawnlp", "spawnv",
+    "spawnve", "spawnvp", "posix_spawn", "posix_spawnp", "execl", "execle", "execlp", "execv", "execve",
+    "execvp", "fork", "forkpty", "startfile", "run_string", "run_path", "run_module", "exec_module",
+    "load_module", "import_module", "load_library", "load_inline", "load", "loads", "load_pickle",
+    "read_pickle", "to_pickle", "loadtxt", "genfromtxt", "fromfile", "fromregex", "tofile", "save", "savez",
+    "savetxt", "to_csv", "to_parquet", "to_hdf", "to_sql", "to_excel", "to_json", "to_feather", "to_orc",
+    "to_stata", "urlopen", "urlretrieve", "download_url_to_file", "load_state_dict_from_url", "load_url",
+    "from_pretrained", "pager", "pipepager", "tempfilepager", "open_new", "open_new_tab", "rmtree", "unlink",
+    "rmdir", "removedirs", "write_text", "write_bytes", "read_text", "read_bytes", "eval", "exec", "query",
+})
 
 
 @dataclass(frozen=True)
@@ -153,10 +200,15 @@ class Policy:
         if any(_is_dunder(p) and p not in _HARMLESS_DUNDERS for p in parts) or module == "__builtin__":
             return Judgement.UNSAFE, "reaches interpreter internals through a dunder attribute"
         fq = f"{module}.{name}"
-        for candidate in [fq] + [".".join(parts[i:]) for i in range(len(parts))]:
+        # An attribute chain of two names or more can reach a module (``torch`` + ``os.system``); one
+        # name alone is judged by DANGEROUS_NAMES, so a class attribute called ``profile`` is not ``profile``.
+        for candidate in [fq] + [".".join(parts[i:]) for i in range(len(parts) - 1)]:
             hit = _dangerous_prefix(candidate)
             if hit:
                 return Judgement.UNSAFE, f"{hit} can run code or reach files, processes or the network"
+        if parts[-1] in DANGEROUS_NAMES:
+            return Judgement.UNSAFE, (f"{parts[-1]} is a name that runs code, loads more payloads or reaches "
+                                      "files, processes or the network wherever it is defined")
         for pattern in self.allow:
             if _allow_match(pattern, module, name):
                 return Judgement.SAFE, f"allowed by {pattern}"
