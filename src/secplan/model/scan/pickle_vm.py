@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from secplan.model.scan.policy import Judgement, Policy
+from secplan.model.scan.policy import DANGEROUS_NAMES, Judgement, Policy
 from secplan.model.scan.result import Finding, Verdict
 from secplan.model.scan.stream import DecompressionLimit, Reader, ScanLimit, Truncated
 
@@ -132,6 +132,8 @@ class PickleOutcome:
 _UNPACK_D = struct.Struct(">d").unpack_from
 _UNPACK_I = struct.Struct("<i").unpack_from
 NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
+GETATTR = "builtins.getattr"
+PARTIAL = "functools.partial"
 TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
                        "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
@@ -150,6 +152,8 @@ class PickleMachine:
         self.out = PickleOutcome()
         self.retained = 0
         self._reported: set[tuple[str, str]] = set()
+        self._getattrs: dict[int, tuple[Global, str]] = {}
+        """``builtins.getattr`` imports not yet seen used on an allowed object."""
         self._unlisted: dict[str, tuple[Global, str]] = {}
         """Globals off the allowlist, judged when the scan ends: by then it is known whether the
         pickle only keeps them as values (a score function, a dtype) or calls them."""
@@ -167,7 +171,10 @@ class PickleMachine:
     def _judge_global(self, g: Global, how: str = "imports") -> None:
         self.out.globals.add(g.fq)
         judgement, why = self.policy.judge(g.module, g.name)
-        if judgement is Judgement.UNSAFE:
+        if g.fq == GETATTR and how == "imports":
+            # Judged by its use: a bound method of an allowed object is held by many estimators.
+            self._getattrs[id(g)] = (g, f"{how} {g.fq}: {why}")
+        elif judgement is Judgement.UNSAFE:
             self._add("pickle-dangerous-global", Verdict.UNSAFE, f"{how} {g.fq}: {why}", g.offset, g.fq)
         elif judgement is Judgement.SUSPICIOUS:
             self._unlisted.setdefault(g.fq, (g, f"{how} {g.fq}: {why}"))
@@ -178,6 +185,23 @@ class PickleMachine:
         if pending is not None:
             self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"calls {pending[1]}", g.offset, g.fq)
 
+    def _report_getattr(self, g: Global) -> None:
+        pending = self._getattrs.pop(id(g), None)
+        if pending is not None:
+            self._add("pickle-dangerous-global", Verdict.UNSAFE, pending[1], g.offset, g.fq)
+
+    def _bound_method(self, func: Global, args: Any) -> bool:
+        """``getattr(obj, "name")`` on an object an allowed class made, for a plain method name: the
+        bound method a fitted estimator keeps (``_raw_predict``). Nothing is called by holding it."""
+        if not (isinstance(args, tuple) and len(args) == 2 and isinstance(args[1], str)):
+            return False
+        obj, name = args
+        if not (isinstance(obj, Call) and isinstance(obj.func, Global)) or not name.isidentifier():
+            return False
+        if name.startswith("__") or name in DANGEROUS_NAMES:
+            return False
+        return self.policy.judge(obj.func.module, obj.func.name)[0] is Judgement.SAFE
+
     def _judge_unlisted(self) -> None:
         """What was imported off the allowlist and never called: a value of a library whose functions
         and classes are harmless to hold (``SelectKBest(score_func=f_classif)``) is fine; others are not."""
@@ -185,14 +209,27 @@ class PickleMachine:
             if not self.policy.referenced_safely(g.module, g.name):
                 self._add("pickle-unknown-global", Verdict.SUSPICIOUS, message, g.offset, g.fq)
         self._unlisted.clear()
+        for g, _ in list(self._getattrs.values()):
+            self._report_getattr(g)
 
     def _on_call(self, func: Any, args: Any, offset: int, kind: str) -> Call:
-        for arg in args if isinstance(args, tuple) else ():
+        holds = isinstance(func, Global) and func.fq == PARTIAL and isinstance(args, tuple) and len(args) == 1
+        for arg in args if isinstance(args, tuple) and not holds else ():
+            # ``partial(f)`` holds ``f``: judged as a value, called only if the partial ever is.
             if isinstance(arg, Global):
                 self._invoked(arg)
+        if isinstance(func, Global) and func.fq == GETATTR and self._bound_method(func, args):
+            self._getattrs.pop(id(func), None)
+            return Call(func, args, offset, "method")
+        if isinstance(func, Global) and func.fq == GETATTR:
+            self._report_getattr(func)
+        if isinstance(func, Call) and func.kind == "method":
+            self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"calls the method {func.args[1]!r} of an "
+                      "object at load time", offset, f"{func.args[0].func.fq}.{func.args[1]}")
+            return Call(func, args, offset, kind)
         if isinstance(func, Global):
             self._invoked(func)
-            if func.fq == "builtins.getattr" and isinstance(args, tuple) and len(args) >= 2:
+            if func.fq == GETATTR and isinstance(args, tuple) and len(args) >= 2:
                 target, attr = args[0], args[1]
                 if isinstance(target, Global) and isinstance(attr, str):
                     resolved = Global(target.module, f"{target.name}.{attr}", offset)

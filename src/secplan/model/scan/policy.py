@@ -31,6 +31,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "builtins:bytearray", "builtins:bytes", "builtins:int", "builtins:float", "builtins:str",
     "builtins:bool", "builtins:tuple", "builtins:list", "builtins:dict", "builtins:object",
     "_codecs:encode",
+    "functools:partial",  # holds its function: judged as a value, and calling a partial is an indirect call
     "collections:OrderedDict", "collections:defaultdict", "collections:deque", "collections:Counter",
     "copyreg:_reconstructor", "copyreg:__newobj__", "copyreg:__newobj_ex__",
     "datetime:datetime", "datetime:date", "datetime:time", "datetime:timedelta", "datetime:timezone",
@@ -41,6 +42,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "numpy.core.multiarray:scalar", "numpy._core.multiarray:scalar",
     "numpy.core.numeric:_frombuffer", "numpy._core.numeric:_frombuffer",
     "numpy.dtypes:[A-Z]*DType", "numpy.ma.core:_mareconstruct", "numpy.ma.core:MaskedArray",
+    "numpy.ma:MaskedArray", "numpy.ma.core:MaskedConstant", "numpy.ma.core:mvoid",
     "numpy.random._pickle:__randomstate_ctor", "numpy.random._pickle:__bit_generator_ctor",
     "numpy.random._pickle:__generator_ctor",
     "numpy.random.mtrand:RandomState", "numpy.random._generator:Generator",
