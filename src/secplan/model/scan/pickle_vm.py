@@ -77,6 +77,8 @@ class Call:
 class Opaque:
     kind: str
     size: int = 0
+    at: int | None = None
+    """Where a skipped payload starts in the underlying handle, when it can be read back."""
 
 
 @dataclass(eq=False)
@@ -133,6 +135,9 @@ _UNPACK_D = struct.Struct(">d").unpack_from
 _UNPACK_I = struct.Struct("<i").unpack_from
 NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
 GETATTR = "builtins.getattr"
+LOAD_FROM_BYTES = "torch.storage._load_from_bytes"
+_DEFERRED = {GETATTR, LOAD_FROM_BYTES}
+"""Dangerous globals judged by their use: each has one use that is safe and can be checked."""
 PARTIAL = "functools.partial"
 TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
@@ -151,6 +156,7 @@ class PickleMachine:
         self.limits = limits or Limits()
         self.out = PickleOutcome()
         self.retained = 0
+        self._reader: Reader | None = None
         self._reported: set[tuple[str, str]] = set()
         self._getattrs: dict[int, tuple[Global, str]] = {}
         """``builtins.getattr`` imports not yet seen used on an allowed object."""
@@ -171,7 +177,7 @@ class PickleMachine:
     def _judge_global(self, g: Global, how: str = "imports") -> None:
         self.out.globals.add(g.fq)
         judgement, why = self.policy.judge(g.module, g.name)
-        if g.fq == GETATTR and how == "imports":
+        if g.fq in _DEFERRED and how == "imports":
             # Judged by its use: a bound method of an allowed object is held by many estimators.
             self._getattrs[id(g)] = (g, f"{how} {g.fq}: {why}")
         elif judgement is Judgement.UNSAFE:
@@ -202,6 +208,30 @@ class PickleMachine:
             return False
         return self.policy.judge(obj.func.module, obj.func.name)[0] is Judgement.SAFE
 
+    def _scan_torch_bytes(self, payload: Any) -> bool:
+        """``torch.storage._load_from_bytes(b)`` is ``torch.load(b)``: what plain ``pickle`` writes for a
+        tensor. Scan ``b`` as the nested legacy ``torch.save`` stream it is; False if it cannot be read."""
+        import io
+
+        from secplan.model.scan.zipread import Window
+
+        reader = self._reader
+        if isinstance(payload, bytes):
+            handle: Any = io.BytesIO(payload)
+        elif isinstance(payload, Opaque) and payload.at is not None and reader is not None and reader.seekable:
+            handle = Window(reader.handle, payload.at, payload.size)
+        else:
+            return False
+        here = reader.handle.tell() if reader is not None and reader.seekable else None
+        nested = PickleMachine(self.policy, member=self.member, limits=self.limits)
+        out = nested.scan(Reader(handle))
+        if here is not None:
+            reader.handle.seek(here)  # type: ignore[union-attr]
+        self.out.findings.extend(Finding(f.rule, f.verdict, f"in a tensor's torch.save bytes: {f.message}",
+                                         f.member, f.offset, f.symbol) for f in out.findings)
+        self.out.globals |= out.globals
+        return True
+
     def _judge_unlisted(self) -> None:
         """What was imported off the allowlist and never called: a value of a library whose functions
         and classes are harmless to hold (``SelectKBest(score_func=f_classif)``) is fine; others are not."""
@@ -222,6 +252,11 @@ class PickleMachine:
             self._getattrs.pop(id(func), None)
             return Call(func, args, offset, "method")
         if isinstance(func, Global) and func.fq == GETATTR:
+            self._report_getattr(func)
+        if isinstance(func, Global) and func.fq == LOAD_FROM_BYTES:
+            if isinstance(args, tuple) and len(args) == 1 and self._scan_torch_bytes(args[0]):
+                self._getattrs.pop(id(func), None)
+                return Call(func, args, offset, "storage")
             self._report_getattr(func)
         if isinstance(func, Call) and func.kind == "method":
             self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"calls the method {func.args[1]!r} of an "
@@ -249,6 +284,7 @@ class PickleMachine:
         """Run every pickle in the stream: stacked pickles are all interpreted, as loaders that call
         ``load`` repeatedly (legacy torch, joblib, custom formats) would."""
         out = self.out
+        self._reader = reader
         try:
             self._scan_stacked(reader)
         except Malformed as exc:
@@ -724,8 +760,9 @@ class PickleMachine:
     def _payload(r: Reader, n: int, kind: str) -> Any:
         if n <= 64:
             return r.read(n)
+        at = r.origin + r.offset if r.origin is not None else None
         r.skip(n)
-        return Opaque(kind, n)
+        return Opaque(kind, n, at)
 
     def _line_name(self, r: Reader, at: int) -> str:
         raw = r.readline()[:-1]

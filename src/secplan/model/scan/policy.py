@@ -69,21 +69,45 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     # scipy containers that fitted estimators hold (sparse matrices, splines).
     "scipy.sparse._*:*_matrix", "scipy.sparse._*:*_array",
     "scipy.interpolate._*:BSpline", "scipy.interpolate._*:PPoly", "scipy.interpolate._*:CubicSpline",
+    "torch.torch_version:TorchVersion",  # torch.__version__, a str subclass
+    "torch.amp.grad_scaler:GradScaler", "torch.cuda.amp.grad_scaler:GradScaler",
     # XGBoost estimators and boosters (the booster state is raw bytes).
     "xgboost.sklearn:[A-Z]*", "xgboost.core:Booster",
+    # LightGBM estimators and boosters (the booster state is its text model) and its callbacks' state.
+    "lightgbm.sklearn:LGBMModel", "lightgbm.sklearn:LGBMClassifier", "lightgbm.sklearn:LGBMRegressor",
+    "lightgbm.sklearn:LGBMRanker", "lightgbm.basic:Booster", "lightgbm.callback:_*Callback",
+    # CatBoost estimators (the state is the .cbm model as bytes) and their enums.
+    "catboost.core:CatBoost", "catboost.core:CatBoostClassifier", "catboost.core:CatBoostRegressor",
+    "catboost.core:CatBoostRanker", "catboost.core:EFstrType", "catboost.core:EShapCalcType",
+    "catboost.core:EFeaturesSelectionAlgorithm",
     # pandas frames, indexes and their internal rebuild helpers.
     "pandas:[A-Z]*", "pandas.arrays:[A-Z]*", "pandas.core.*:[A-Z]*", "pandas._libs.*:[A-Z]*",
     "pyarrow.lib:_restore_array", "pyarrow.lib:type_for_alias", "pyarrow.lib:py_buffer",
     "pandas._libs.internals:_unpickle_block", "pandas.core.internals.blocks:new_block",
     "pandas.core.indexes.base:_new_Index", "pandas.core.indexes.period:_new_PeriodIndex",
-    "pandas._libs.arrays:__pyx_unpickle_NDArrayBacked", "pandas._libs.tslibs.*:_unpickle_*",
+    "pandas.core.indexes.*:_new_*Index",
+    "pandas._libs.arrays:__pyx_unpickle_NDArrayBacked", "pandas._libs.*:__pyx_unpickle_*", "pandas._libs.tslibs.*:_unpickle_*",
     "pandas._libs.tslibs.timestamps:_unpickle_timestamp", "pandas._libs.tslibs.timedeltas:_timedelta_unpickle",
     # joblib's inline numpy arrays.
     "joblib.numpy_pickle:NumpyArrayWrapper",
-    # transformers training arguments and their enums.
+    # transformers training arguments (training_args.bin), their enums and configs.
     "transformers.training_args:[A-Z]*", "transformers.training_args_seq2seq:[A-Z]*",
     "transformers.trainer_utils:[A-Z]*", "transformers.debug_utils:DebugOption",
-    "transformers.utils.generic:[A-Z]*",
+    "transformers.utils.generic:[A-Z]*", "transformers.trainer_pt_utils:AcceleratorConfig",
+    "transformers.generation.configuration_utils:GenerationConfig",
+    "transformers.generation.configuration_utils:GenerationMode",
+    # accelerate's process state and configuration dataclasses (held by training arguments, checkpoints).
+    "accelerate.state:PartialState", "accelerate.state:AcceleratorState", "accelerate.state:GradientState",
+    "accelerate.utils.dataclasses:[A-Z]*", "accelerate.parallelism_config:ParallelismConfig",
+    # peft adapter configs and their enums.
+    "peft.tuners.*.config:[A-Z]*Config", "peft.utils.peft_types:PeftType", "peft.utils.peft_types:TaskType",
+    "peft.config:PeftConfig", "peft.config:PromptLearningConfig",
+    # Lightning checkpoints: hyper-parameters (and the omegaconf containers Hydra users pass).
+    "lightning.fabric.utilities.data:AttributeDict", "lightning_fabric.utilities.data:AttributeDict",
+    "pytorch_lightning.utilities.parsing:AttributeDict", "lightning.pytorch.utilities.parsing:AttributeDict",
+    "lightning.pytorch.trainer.states:[A-Z]*", "pytorch_lightning.trainer.states:[A-Z]*",
+    "omegaconf.dictconfig:DictConfig", "omegaconf.listconfig:ListConfig", "omegaconf.base:ContainerMetadata",
+    "omegaconf.base:Metadata", "omegaconf.nodes:[A-Z]*Node", "typing:Any",
 )
 
 #: Libraries whose functions and classes a pickle may hold as plain values without calling them: an
@@ -177,6 +201,13 @@ DANGEROUS_NAMES = frozenset({
     "to_stata", "urlopen", "urlretrieve", "download_url_to_file", "load_state_dict_from_url", "load_url",
     "from_pretrained", "pager", "pipepager", "tempfilepager", "open_new", "open_new_tab", "rmtree", "unlink",
     "rmdir", "removedirs", "write_text", "write_bytes", "read_text", "read_bytes", "eval", "exec", "query",
+    "load_model", "save_model", "load_state", "save_state", "save_pretrained", "load_from_checkpoint",
+})
+
+
+#: Reviewed names inside dangerous modules that do nothing but look a value up.
+DANGEROUS_EXCEPTIONS = frozenset({
+    "torch.serialization._get_layout",  # a torch.layout from its name (sparse tensors in torch.save)
 })
 
 
@@ -202,6 +233,8 @@ class Policy:
         if any(_is_dunder(p) and p not in _HARMLESS_DUNDERS for p in parts) or module == "__builtin__":
             return Judgement.UNSAFE, "reaches interpreter internals through a dunder attribute"
         fq = f"{module}.{name}"
+        if fq in DANGEROUS_EXCEPTIONS:
+            return Judgement.SAFE, "a reviewed lookup helper"
         # An attribute chain of two names or more can reach a module (``torch`` + ``os.system``); one
         # name alone is judged by DANGEROUS_NAMES, so a class attribute called ``profile`` is not ``profile``.
         for candidate in [fq] + [".".join(parts[i:]) for i in range(len(parts) - 1)]:

@@ -37,6 +37,13 @@ class Reader:
         """Absolute offset of ``buf[0]`` in the stream."""
         self.limit = limit
         self.seekable = is_seekable(handle)
+        self.origin: int | None = None
+        """Where offset 0 is in the handle, when it can seek back there (nested payloads are re-read)."""
+        if self.seekable:
+            try:
+                self.origin = handle.tell() - start
+            except (OSError, ValueError):
+                self.seekable = False
 
     @property
     def offset(self) -> int:
