@@ -12,7 +12,7 @@ import io
 import json
 
 from secplan.filetypes import Guess, named_format
-from secplan.model.scan import containers
+from secplan.model.scan import containers, native
 from secplan.model.scan.interface import Analyzer, NotThisFormat, Stream, Walk, join
 from secplan.model.scan.pickle_vm import NUMPY_WRAPPER, TORCH_LEGACY_MAGIC, PickleMachine, PickleOutcome
 from secplan.model.scan.result import Verdict
@@ -136,7 +136,9 @@ def onnx(scan: Walk, stream: Stream, guess: Guess) -> str:
 
 ANALYZERS: dict[str, Analyzer] = {
     "pickle": pickle, "numpy": numpy, "hdf5": hdf5, "gguf": gguf, "safetensors": safetensors,
-    "json": keras_json, "onnx": onnx,
+    "json": keras_json, "onnx": onnx, "tflite": native.tflite, "catboost": native.catboost,
+    "lightgbm": native.lightgbm, "lightgbm-dataset": native.lightgbm,
+    **dict.fromkeys(("tf-savedmodel", "tf-keras-metadata", "tf-fingerprint"), native.savedmodel),
     "zip": containers.zip_archive, "tar": containers.tar_archive, "7z": containers.sevenzip_archive,
     **{kind: containers.compressed for kind in containers.COMPRESSIONS},
 }

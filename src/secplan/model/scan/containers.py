@@ -8,6 +8,7 @@ import io
 import re
 import tarfile
 import zlib
+from dataclasses import replace
 from typing import BinaryIO
 
 from secplan.filetypes import Guess, named_format
@@ -28,6 +29,7 @@ from secplan.model.scan.stream import (
 
 COMPRESSIONS = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4")
 _TORCH_STORAGE = re.compile(r"(^|/)data/\d+$")
+_TORCHSCRIPT_CODE = re.compile(r"(^|/)code/.+\.py$")
 _ENCRYPTED = 0x41
 """Zip flag bits: traditional (bit 0) and strong (bit 6) encryption."""
 
@@ -48,8 +50,19 @@ def zip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
                      f"members listed twice ({', '.join(dupes)}): readers disagree on which is used", stream.member)
         torch_zip = any(n.endswith("data.pkl") for n in names)
         keras_zip = "config.json" in names and ("metadata.json" in names or "model.weights.h5" in names)
-        for member in members:
-            _zip_member(scan, stream, archive, member, torch_zip=torch_zip, keras_zip=keras_zip)
+        torchscript = torch_zip and any(n.endswith("constants.pkl") for n in names) and any(
+            _TORCHSCRIPT_CODE.search(n) for n in names)
+        options = scan.options
+        if torchscript:
+            scan.options = replace(options, policy=options.policy.for_torchscript())
+        try:
+            for member in members:
+                _zip_member(scan, stream, archive, member, torch_zip=torch_zip, keras_zip=keras_zip,
+                            torchscript=torchscript)
+        finally:
+            scan.options = options
+    if torchscript:
+        return "torchscript"
     if torch_zip:
         return "pytorch-zip"
     if keras_zip:
@@ -60,7 +73,7 @@ def zip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
 
 
 def _zip_member(scan: Walk, stream: Stream, archive: BinaryIO, m: zipread.ZipMember, *, torch_zip: bool,
-                keras_zip: bool) -> None:
+                keras_zip: bool, torchscript: bool = False) -> None:
     label = join(stream.member, m.name)
     if m.data_offset < 0:
         scan.add("zip-malformed", Verdict.SUSPICIOUS, "local header missing or corrupt", label, m.header_offset)
@@ -87,6 +100,13 @@ def _zip_member(scan: Walk, stream: Stream, archive: BinaryIO, m: zipread.ZipMem
     if keras_zip and named_format(m.name) == "hdf5":
         return  # Keras 3 weights: arrays read by path, the config lives in config.json
     member = stream.member_stream(data, m.name, m.size)
+    if torchscript and _TORCHSCRIPT_CODE.search(m.name) and not ciphertext:
+        from secplan.model.scan.formats import torchscript as ts
+
+        if m.size > ts.MAX_SIZE:
+            raise ScanLimit(f"a TorchScript code file larger than {ts.MAX_SIZE} bytes")
+        scan.extend(ts.check(data.read(ts.MAX_SIZE + 1), scan.options.policy, label))
+        return
     if ciphertext:
         _walk_keeping_threats(scan, member)
         return

@@ -211,11 +211,22 @@ DANGEROUS_EXCEPTIONS = frozenset({
 })
 
 
+#: What the TorchScript unpickler resolves by itself inside a ``torch.jit.save`` archive: the list and
+#: type-tag builders (C++ builtins there, no Python import) and the classes compiled from the
+#: archive's own code files, which are analysed as code.
+TORCHSCRIPT_REVIEWED = frozenset({f"torch.jit._pickle.{name}" for name in (
+    "build_intlist", "build_tensorlist", "build_doublelist", "build_boollist", "build_tensor_from_id",
+    "restore_type_tag")})
+TORCHSCRIPT_ALLOW = ("__torch__:[A-Za-z_]*", "__torch__.*:[A-Za-z_]*")
+
+
 @dataclass(frozen=True)
 class Policy:
     allow: tuple[str, ...] = DEFAULT_ALLOW
     keras_modules: tuple[str, ...] = ()
     onnx_domains: tuple[str, ...] = ()
+    reviewed: frozenset[str] = DANGEROUS_EXCEPTIONS
+    """Exact names inside dangerous modules that only look a value up (checked before the dangerous list)."""
     _cache: dict[str, tuple[Judgement, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def judge(self, module: str, name: str) -> tuple[Judgement, str]:
@@ -233,7 +244,7 @@ class Policy:
         if any(_is_dunder(p) and p not in _HARMLESS_DUNDERS for p in parts) or module == "__builtin__":
             return Judgement.UNSAFE, "reaches interpreter internals through a dunder attribute"
         fq = f"{module}.{name}"
-        if fq in DANGEROUS_EXCEPTIONS:
+        if fq in self.reviewed:
             return Judgement.SAFE, "a reviewed lookup helper"
         # An attribute chain of two names or more can reach a module (``torch`` + ``os.system``); one
         # name alone is judged by DANGEROUS_NAMES, so a class attribute called ``profile`` is not ``profile``.
@@ -253,6 +264,11 @@ class Policy:
         """A global off the allowlist that a pickle only holds as a value (never calls) is harmless
         when it belongs to one of the :data:`REFERENCE_OK` libraries."""
         return "." not in name and any(_allow_match(p, module, name) for p in REFERENCE_OK)
+
+    def for_torchscript(self) -> Policy:
+        """This policy inside a TorchScript archive, whose unpickler knows its own builders and classes."""
+        return Policy(self.allow + TORCHSCRIPT_ALLOW, self.keras_modules, self.onnx_domains,
+                      self.reviewed | TORCHSCRIPT_REVIEWED)
 
     def keras_module_allowed(self, module: str) -> bool:
         return any(module == m or module.startswith(m + ".") for m in self.keras_modules)
