@@ -80,7 +80,7 @@ def test_a_folder_of_renamed_files_exits_2_with_no_error(tmp_path: Path, capsys:
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert exc.value.code == 2
     assert summary == {"files": len(NOT_MODELS), "safe": 0, "suspicious": 0, "unsafe": 0, "error": 0,
-                       "unsupported": len(NOT_MODELS)}
+                       "unsupported": len(NOT_MODELS), "no-unsafe-code": 0}
 
 
 def test_a_pickle_behind_an_image_header_is_still_caught(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ def pickle(scan: Walk, stream: Stream, guess: Guess) -> str:
         raise NotThisFormat(f"named like a pickle, but a pickle loader rejects it at byte {first.offset} "
                             f"before importing or calling anything: {first.message}")
     scan.extend(out.findings)
+    scan.code_on_load = True
     if out.values and out.values[0] == TORCH_LEGACY_MAGIC:
         return "pytorch-legacy"
     if NUMPY_WRAPPER in out.globals:
@@ -51,6 +52,7 @@ def numpy(scan: Walk, stream: Stream, guess: Guess) -> str:
     findings, pickled = numpy_npy.check(reader, stream.member)
     scan.extend(findings)
     if pickled:
+        scan.code_on_load = True
         machine = PickleMachine(scan.options.policy, member=stream.member, limits=scan.options.limits)
         scan.extend(machine.scan(reader).findings)
     return "numpy"

@@ -62,6 +62,7 @@ def zip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
         finally:
             scan.options = options
     if torchscript:
+        scan.code_on_load = True  # torch.jit.load compiles and runs the archive's code
         return "torchscript"
     if torch_zip:
         return "pytorch-zip"
@@ -178,6 +179,7 @@ def tar_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
                 machine = PickleMachine(scan.options.policy, member=join(stream.member, info.name),
                                         limits=scan.options.limits)
                 scan.extend(machine.scan_torch_tar_member(Reader(extracted), base).findings)
+                scan.code_on_load = True
                 continue
             scan.walk(stream.member_stream(extracted, info.name, info.size))
     bases = {n.rsplit("/", 1)[-1] for n in names}

@@ -31,6 +31,7 @@ class FileScan:
         self.model_dir = model_dir
         self.findings: list[Finding] = []
         self.external_data: list[str] = []
+        self.code_on_load = False
 
     def add(self, rule: str, verdict: Verdict, message: str, member: str | None, offset: int | None = None,
             symbol: str | None = None) -> None:
