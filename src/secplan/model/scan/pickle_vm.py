@@ -430,6 +430,8 @@ class PickleMachine:
             count += 1
             if count > max_ops:
                 raise ScanLimit(f"more than {lim.max_opcodes} opcodes")
+            if not count & 0x3FFF and self.retained > lim.max_retained:  # checked every 16k opcodes
+                raise ScanLimit(f"more than {lim.max_retained} values kept in memory")
             if len(stack) > max_stack:
                 raise ScanLimit(f"stack deeper than {max_stack}")
             if frame_end >= 0 and at >= frame_end:
@@ -521,7 +523,9 @@ class PickleMachine:
                 target = stack[-1] if stack else _underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymList):
-                    self._keep(sum(target.add(item) for item in items))
+                    self.retained += min(len(items), KEEP_ITEMS - len(target.items))
+                    for item in items:
+                        target.add(item)
             elif op == 0x61:  # APPEND
                 value = pop()
                 target = stack[-1] if stack else _underflow()
@@ -535,7 +539,10 @@ class PickleMachine:
                 target = stack[-1] if stack else _underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymDict):
-                    self._keep(2 * sum(target.add(items[i], items[i + 1]) for i in range(0, len(items), 2)))
+                    self.retained += 2 * min(len(items) // 2, KEEP_ITEMS - len(target.items))
+                    add = target.add
+                    for i in range(0, len(items), 2):
+                        add(items[i], items[i + 1])
             elif op == 0x73:  # SETITEM
                 value = pop()
                 key = pop()
@@ -637,6 +644,8 @@ class PickleMachine:
                                          "(or the frame is longer than the data, which _pickle refuses)")
                 value = pop()
                 out.opcodes += count
+                if self.retained > lim.max_retained:
+                    raise ScanLimit(f"more than {lim.max_retained} values kept in memory")
                 return value
             elif op == 0x30:  # POP
                 if stack:
@@ -731,10 +740,8 @@ class PickleMachine:
                   f"follow: {why}", at)
 
     def _keep(self, n: int) -> None:
-        """Account for ``n`` items or characters kept in memory; past the budget the scan stops."""
+        """Account for ``n`` values kept in memory; the opcode loop stops the scan past the budget."""
         self.retained += n
-        if self.retained > self.limits.max_retained:
-            raise ScanLimit(f"more than {self.limits.max_retained} values kept in memory")
 
     def _text(self, raw: bytes, at: int) -> Any:
         if len(raw) > KEEP_STR:
@@ -743,7 +750,7 @@ class PickleMachine:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-        self._keep(len(text) // 8 + 1)
+        self.retained += (len(raw) >> 3) + 1
         return text
 
     def _sized_text(self, r: Reader, n: int, at: int) -> Any:
