@@ -281,7 +281,8 @@ def main() -> None:
         row = {"caught": bad.count("flagged"), "errors_on_malicious": bad.count("error"),
                "missed": bad.count("clean"), "false_positives": good.count("flagged"),
                "errors_on_benign": good.count("error"), "wall_s": round(wall, 2), "peak_mib": round(rss, 1),
-               "missed_files": sorted(p.name for p, v in zip(malicious, bad, strict=True) if v != "flagged")}
+               "missed_files": sorted(p.name for p, v in zip(malicious, bad, strict=True) if v != "flagged"),
+               "false_positive_files": sorted(p.name for p, v in zip(benign, good, strict=True) if v == "flagged")}
         results["corpus"][tool] = row
         print(f"{tool:<11} {row['caught']:>8} {row['errors_on_malicious']:>7} {row['missed']:>7} "
               f"{row['false_positives']:>7} {wall:>8.2f} {rss:>9.1f}")

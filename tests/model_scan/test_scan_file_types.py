@@ -137,3 +137,16 @@ def test_a_payload_in_clear_behind_the_flag_and_a_forged_crc_is_still_unsafe(tmp
     assert result.verdict is Verdict.UNSAFE
     assert {"zip-encrypted-flag", "pickle-dangerous-global"} <= {f.rule for f in result.findings}
     assert "zip-crc-mismatch" not in {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize("header_encryption", [False, True])
+def test_an_encrypted_7z_archive_is_reported_once_as_encrypted(tmp_path: Path, header_encryption: bool) -> None:
+    import py7zr
+
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps({"w": [1.0] * 100}))
+    path = tmp_path / "bundle.7z"
+    with py7zr.SevenZipFile(path, "w", password="secret", header_encryption=header_encryption) as archive:
+        archive.write(tmp_path / "model.pkl", "model.pkl")
+    result = scan_file(path)
+    assert [f.rule for f in result.findings] == ["archive-encrypted"]
+    assert result.verdict is Verdict.SUSPICIOUS

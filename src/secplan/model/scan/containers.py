@@ -9,7 +9,7 @@ import re
 import tarfile
 import zlib
 from dataclasses import replace
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from secplan.filetypes import Guess, named_format
 from secplan.model.scan import zipread
@@ -26,6 +26,9 @@ from secplan.model.scan.stream import (
     ScanLimit,
     ZlibStream,
 )
+
+if TYPE_CHECKING:
+    import py7zr
 
 COMPRESSIONS = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4")
 _TORCH_STORAGE = re.compile(r"(^|/)data/\d+$")
@@ -188,26 +191,42 @@ def tar_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
 
 def sevenzip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
     import py7zr
-    from py7zr.io import BytesIOFactory
 
     limit = scan.options.max_decompressed
-    with random_access(stream.handle, limit) as seekable, py7zr.SevenZipFile(seekable, mode="r") as archive:
-        infos = [i for i in archive.list() if not i.is_directory]
-        total = sum(i.uncompressed or 0 for i in infos)
-        if total > limit:
-            raise DecompressionLimit(f"unpacks to {total} bytes")
-        if len(infos) > scan.options.max_members:
-            raise ScanLimit(f"more than {scan.options.max_members} 7z members")
-        factory = BytesIOFactory(limit)
-        archive.extractall(factory=factory)
-        for info in infos:
-            product = factory.products.get(info.filename)
-            if product is None:
-                continue
-            product.seek(0)
-            data = product.read()
-            scan.walk(stream.member_stream(io.BytesIO(data), info.filename, len(data)))
+    with random_access(stream.handle, limit) as seekable:
+        try:
+            archive = py7zr.SevenZipFile(seekable, mode="r")
+        except py7zr.exceptions.PasswordRequired:
+            archive = None
+        if archive is None or archive.needs_password():
+            scan.add("archive-encrypted", Verdict.SUSPICIOUS, "the 7z archive is encrypted: its content cannot "
+                     "be analysed", stream.member)
+            if archive is not None:
+                archive.close()
+            return "7z"
+        with archive:
+            _sevenzip_members(scan, stream, archive, limit)
     return "7z"
+
+
+def _sevenzip_members(scan: Walk, stream: Stream, archive: py7zr.SevenZipFile, limit: int) -> None:
+    from py7zr.io import BytesIOFactory
+
+    infos = [i for i in archive.list() if not i.is_directory]
+    total = sum(i.uncompressed or 0 for i in infos)
+    if total > limit:
+        raise DecompressionLimit(f"unpacks to {total} bytes")
+    if len(infos) > scan.options.max_members:
+        raise ScanLimit(f"more than {scan.options.max_members} 7z members")
+    factory = BytesIOFactory(limit)
+    archive.extractall(factory=factory)
+    for info in infos:
+        product = factory.products.get(info.filename)
+        if product is None:
+            continue
+        product.seek(0)
+        data = product.read()
+        scan.walk(stream.member_stream(io.BytesIO(data), info.filename, len(data)))
 
 
 # -- compressed streams ---------------------------------------------------------------------------

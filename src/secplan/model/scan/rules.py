@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "zip-crc-mismatch": "A member's CRC does not match its data.",
     "zip-encrypted-flag": "A member is flagged encrypted: loaders read it in clear, or it is ciphertext that "
                           "cannot be analysed.",
+    "archive-encrypted": "An archive is encrypted: its content cannot be analysed.",
     "zip-duplicate-name": "The archive lists the same member name more than once.",
     "zip-unsupported-member": "A zip member uses a compression method the scanner cannot read.",
     "numpy-malformed": "The .npy header is not what numpy writes.",
