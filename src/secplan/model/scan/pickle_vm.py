@@ -9,7 +9,8 @@ before a deliberately broken byte is still reported.
 
 Longer than secplan's other modules on purpose: the machine is one opcode table and the stack, memo
 and framing state every opcode shares, and splitting the table would put the opcodes that must agree
-with each other (memo and stack discipline, framing) into different files.
+with each other (memo and stack discipline, framing) into different files. The values it handles
+and the argument parsers live in :mod:`.pickle_values`.
 """
 
 from __future__ import annotations
@@ -18,118 +19,32 @@ import _compat_pickle
 import codecs
 import struct
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
+from secplan.model.scan.pickle_values import (
+    KEEP_ITEMS,
+    KEEP_STR,
+    READ_PAYLOAD,
+    TORCH_ELEMENT_SIZE,
+    TORCH_LEGACY_MAGIC,
+    Call,
+    Global,
+    Limits,
+    Malformed,
+    Opaque,
+    PickleOutcome,
+    SymDict,
+    SymList,
+    SymSet,
+    dtype_itemsize,
+    float_arg,
+    int_arg,
+    quoted,
+    underflow,
+)
 from secplan.model.scan.policy import DANGEROUS_NAMES, Judgement, Policy
 from secplan.model.scan.result import Finding, Verdict
 from secplan.model.scan.stream import DecompressionLimit, Reader, ScanLimit, Truncated
-
-KEEP_ITEMS = 1 << 16
-"""Container items kept per list/dict (the rest is counted): enough for torch storage keys."""
-KEEP_STR = 4096
-"""Strings longer than this are kept as :class:`Opaque` (no global name is that long)."""
-READ_PAYLOAD = 1 << 16
-"""Byte payloads larger than this are skipped without being read."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one scan may keep in memory (and, optionally, on its time). Time is linear in
-    the input, so no opcode budget is needed by default; memory is bounded by the stack, marks, memo
-    and the values kept. Reaching any bound makes the file ``unsafe`` (not fully scanned)."""
-
-    max_opcodes: int | None = None
-    max_stack: int = 1_000_000
-    max_marks: int = 100_000
-    max_memo: int = 5_000_000
-    max_nested: int = 8
-    max_stacked: int = 64
-    max_retained: int = 64_000_000
-    """Values kept across the scan, in units of about 8 bytes (a container item, 8 characters)."""
-
-
-class Malformed(Exception):
-    """The bytes are not a pickle a real unpickler would accept."""
-
-
-@dataclass(eq=False)
-class Global:
-    module: str
-    name: str
-    offset: int
-
-    @property
-    def fq(self) -> str:
-        return f"{self.module}.{self.name}"
-
-
-@dataclass(eq=False)
-class Call:
-    func: Any
-    args: Any
-    offset: int
-    kind: str = "call"
-    state: Any = None
-
-
-@dataclass(eq=False)
-class Opaque:
-    kind: str
-    size: int = 0
-    at: int | None = None
-    """Where a skipped payload starts in the underlying handle, when it can be read back."""
-
-
-@dataclass(eq=False)
-class SymList:
-    items: list[Any] = field(default_factory=list)
-    count: int = 0
-
-    def add(self, value: Any) -> int:
-        """Add one item; 1 when it is kept, 0 when only counted."""
-        self.count += 1
-        if len(self.items) < KEEP_ITEMS:
-            self.items.append(value)
-            return 1
-        return 0
-
-
-@dataclass(eq=False)
-class SymDict:
-    items: list[tuple[Any, Any]] = field(default_factory=list)
-
-    def add(self, key: Any, value: Any) -> int:
-        """Add one entry; 1 when it is kept, 0 when only counted."""
-        if len(self.items) < KEEP_ITEMS:
-            self.items.append((key, value))
-            return 1
-        return 0
-
-    def get(self, key: str, default: Any = None) -> Any:
-        for k, v in self.items:
-            if k == key:
-                return v
-        return default
-
-
-@dataclass(eq=False)
-class SymSet:
-    count: int = 0
-
-
-@dataclass
-class PickleOutcome:
-    """What one run over a stream of (possibly stacked) pickles found."""
-
-    findings: list[Finding] = field(default_factory=list)
-    pickles: int = 0
-    opcodes: int = 0
-    globals: set[str] = field(default_factory=set)
-    persistent_ids: list[Any] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    """The top value of each pickle, kept for layout decisions (legacy torch) only."""
-
 
 _UNPACK_D = struct.Struct(">d").unpack_from
 _UNPACK_I = struct.Struct("<i").unpack_from
@@ -139,12 +54,7 @@ LOAD_FROM_BYTES = "torch.storage._load_from_bytes"
 _DEFERRED = {GETATTR, LOAD_FROM_BYTES}
 """Dangerous globals judged by their use: each has one use that is safe and can be checked."""
 PARTIAL = "functools.partial"
-TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
-_TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
-                       "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
-                       "QUInt8": 1, "QInt32": 4, "QUInt4x2": 1, "QUInt2x4": 1, "Untyped": 1}
-_DTYPE_BASE = {"b": 1, "i": None, "u": None, "f": None, "c": None, "m": None, "M": None, "V": None,
-               "S": None, "a": None, "U": None, "O": None, "?": 1, "e": 2, "d": 8, "g": 16}
+__all__ = ["NUMPY_WRAPPER", "TORCH_LEGACY_MAGIC", "Limits", "Malformed", "PickleMachine", "PickleOutcome"]
 
 
 class PickleMachine:
@@ -335,7 +245,7 @@ class PickleMachine:
         for pid in self.out.persistent_ids:
             if isinstance(pid, tuple) and len(pid) >= 3 and pid[0] == "storage" and isinstance(pid[1], Global):
                 kind = pid[1].name.removesuffix("Storage")
-                sizes[str(pid[2])] = _TORCH_ELEMENT_SIZE.get(kind, 0)
+                sizes[str(pid[2])] = TORCH_ELEMENT_SIZE.get(kind, 0)
         for key in keys.items:
             size = sizes.get(str(key))
             if not size:
@@ -359,7 +269,7 @@ class PickleMachine:
                 if kind == "storages":
                     size = 0
                     if isinstance(args, tuple) and len(args) == 3 and isinstance(args[2], Global):
-                        size = _TORCH_ELEMENT_SIZE.get(args[2].name.removesuffix("Storage"), 0)
+                        size = TORCH_ELEMENT_SIZE.get(args[2].name.removesuffix("Storage"), 0)
                     if not size:
                         raise Malformed("legacy torch storage without a known element type")
                     numel = struct.unpack("<q", reader.read(8))[0]
@@ -499,7 +409,7 @@ class PickleMachine:
                 metastack.append(stack)
                 stack = []
             elif op == 0x85:  # TUPLE1
-                stack[-1:] = [tuple(stack[-1:])] if stack else _underflow()
+                stack[-1:] = [tuple(stack[-1:])] if stack else underflow()
             elif op == 0x86:  # TUPLE2
                 if len(stack) < 2:
                     raise Malformed("stack underflow")
@@ -520,7 +430,7 @@ class PickleMachine:
                 stack.append(SymDict())
             elif op == 0x65:  # APPENDS
                 items = pop_mark()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymList):
                     self.retained += min(len(items), KEEP_ITEMS - len(target.items))
@@ -528,7 +438,7 @@ class PickleMachine:
                         target.add(item)
             elif op == 0x61:  # APPEND
                 value = pop()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymList) and target.add(value):
                     self._keep(1)
@@ -536,7 +446,7 @@ class PickleMachine:
                 items = pop_mark()
                 if len(items) % 2:
                     raise Malformed("SETITEMS with an odd number of items")
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymDict):
                     self.retained += 2 * min(len(items) // 2, KEEP_ITEMS - len(target.items))
@@ -546,17 +456,17 @@ class PickleMachine:
             elif op == 0x73:  # SETITEM
                 value = pop()
                 key = pop()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymDict) and target.add(key, value):
                     self._keep(2)
             elif op == 0x52:  # REDUCE
                 args = pop()
-                func = stack[-1] if stack else _underflow()
+                func = stack[-1] if stack else underflow()
                 stack[-1] = self._on_call(func, args, at, "reduce")
             elif op == 0x62:  # BUILD
                 state = pop()
-                inst = stack[-1] if stack else _underflow()
+                inst = stack[-1] if stack else underflow()
                 before = r.offset
                 if self._build(inst, state, at, r, depth):
                     # joblib ends the frame, then writes the array's bytes to the file outside any frame.
@@ -655,12 +565,12 @@ class PickleMachine:
             elif op == 0x31:  # POP_MARK
                 pop_mark()
             elif op == 0x32:  # DUP
-                stack.append(stack[-1] if stack else _underflow())
+                stack.append(stack[-1] if stack else underflow())
             elif op == 0x49:  # INT
                 line = r.readline()[:-1]
-                stack.append(True if line == b"01" else False if line == b"00" else _int(line))
+                stack.append(True if line == b"01" else False if line == b"00" else int_arg(line))
             elif op == 0x4C:  # LONG
-                stack.append(_int(r.readline()[:-1].rstrip(b"L")))
+                stack.append(int_arg(r.readline()[:-1].rstrip(b"L")))
             elif op == 0x8A:  # LONG1
                 stack.append(int.from_bytes(r.read(r.read(1)[0]), "little", signed=True))
             elif op == 0x8B:  # LONG4
@@ -672,9 +582,9 @@ class PickleMachine:
                 else:
                     stack.append(int.from_bytes(r.read(n), "little", signed=True))
             elif op == 0x46:  # FLOAT
-                stack.append(_float(r.readline()[:-1]))
+                stack.append(float_arg(r.readline()[:-1]))
             elif op == 0x53:  # STRING
-                stack.append(_quoted(r.readline()[:-1]))
+                stack.append(quoted(r.readline()[:-1]))
             elif op == 0x56:  # UNICODE
                 raw = r.readline()[:-1]
                 stack.append(self._text(codecs.decode(raw, "raw-unicode-escape", "replace").encode("utf-8"), at))
@@ -690,12 +600,12 @@ class PickleMachine:
                 self._keep(sum(lst.add(item) for item in pop_mark()))
                 stack.append(lst)
             elif op == 0x67:  # GET
-                idx = _int(r.readline()[:-1])
+                idx = int_arg(r.readline()[:-1])
                 if idx not in memo:
                     raise Malformed(f"memo key {idx} not found")
                 stack.append(memo[idx])
             elif op == 0x70:  # PUT
-                idx = _int(r.readline()[:-1])
+                idx = int_arg(r.readline()[:-1])
                 if idx < 0:
                     raise Malformed("negative PUT argument")
                 if not stack:
@@ -705,7 +615,7 @@ class PickleMachine:
                 stack.append(SymSet())
             elif op == 0x90:  # ADDITEMS
                 items = pop_mark()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymSet):
                     target.count += len(items)
@@ -839,7 +749,7 @@ class PickleMachine:
         if not isinstance(state, SymDict):
             raise Malformed("joblib array wrapper without a state dict")
         shape, dtype = state.get("shape"), state.get("dtype")
-        itemsize, has_object = _dtype_itemsize(dtype)
+        itemsize, has_object = dtype_itemsize(dtype)
         if has_object:
             self._run_one(r, depth + 1)
             return
@@ -851,55 +761,3 @@ class PickleMachine:
         if state.get("numpy_array_alignment_bytes") is not None:
             r.skip(r.read(1)[0])
         r.skip(count * itemsize)
-
-
-def _dtype_itemsize(dtype: Any) -> tuple[int, bool]:
-    """Item size of a pickled ``numpy.dtype(spec, ...)`` without importing numpy; (0, False) if unknown."""
-    if not (isinstance(dtype, Call) and isinstance(dtype.func, Global) and dtype.func.name == "dtype"
-            and isinstance(dtype.args, tuple) and dtype.args and isinstance(dtype.args[0], str)):
-        return 0, False
-    spec = dtype.args[0]
-    kind, digits = spec[:1], spec[1:]
-    if kind == "O":
-        return 8, True
-    state = dtype.state
-    fields = state[4] if isinstance(state, tuple) and len(state) >= 5 else None
-    if isinstance(fields, SymDict) and any(isinstance(v, tuple) and v and _dtype_itemsize(v[0])[1]
-                                           for _, v in fields.items):
-        return 0, True
-    if kind in _DTYPE_BASE and _DTYPE_BASE[kind] and not digits:
-        return _DTYPE_BASE[kind], False
-    if isinstance(state, tuple) and len(state) >= 6 and isinstance(state[5], int) and state[5] > 0:
-        return state[5], False
-    if digits.isdigit():
-        size = int(digits)
-        return (size * 4 if kind == "U" else size), False
-    return 0, False
-
-
-def _underflow() -> Any:
-    raise Malformed("stack underflow")
-
-
-def _int(raw: bytes) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise Malformed(f"bad integer argument {raw[:40]!r}") from None
-
-
-def _float(raw: bytes) -> float:
-    try:
-        return float(raw)
-    except ValueError:
-        raise Malformed(f"bad float argument {raw[:40]!r}") from None
-
-
-def _quoted(raw: bytes) -> Any:
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[:1] in (b"'", b'"'):
-        try:
-            text = codecs.escape_decode(raw[1:-1])[0].decode("latin-1")
-        except ValueError:
-            raise Malformed("bad STRING escape") from None
-        return text if len(text) <= KEEP_STR else Opaque("str", len(text))
-    raise Malformed("the STRING opcode argument must be quoted")
