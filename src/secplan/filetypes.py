@@ -209,7 +209,7 @@ def guess_format(head: bytes, name: str = "", size: int | None = None, tail: byt
     if _json_object(head):
         return Guess("json", False)
     named = _NAMED_PROTOBUF.get(name.rsplit("/", 1)[-1].lower())
-    if named is not None:
+    if named is not None and found is None:  # a PNG named saved_model.pb is a PNG
         return Guess(named, False)
     if head[:1] == b"\x08" and size is not None:
         return Guess("onnx", False)  # protobuf has no magic: field 1 (ir_version) as a varint

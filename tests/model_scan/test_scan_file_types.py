@@ -150,3 +150,14 @@ def test_an_encrypted_7z_archive_is_reported_once_as_encrypted(tmp_path: Path, h
     result = scan_file(path)
     assert [f.rule for f in result.findings] == ["archive-encrypted"]
     assert result.verdict is Verdict.SUSPICIOUS
+
+
+@pytest.mark.skipif(ZIP is None, reason="needs Info-ZIP's zip (scripts/system-packages.txt)")
+def test_an_encrypted_member_too_large_to_check_is_still_reported_once(tmp_path: Path) -> None:
+    from secplan.model.scan.options import ScanOptions
+
+    weights = pickle.dumps({"w": [0.5] * 2000}, protocol=2)
+    path = _encrypted_zip(tmp_path, {"archive/data.pkl": weights}, stored=False)
+    result = scan_file(path, ScanOptions(crc_check_max=16))
+    assert [f.rule for f in result.findings] == ["zip-encrypted-flag"]
+    assert "too large to check" in result.findings[0].message

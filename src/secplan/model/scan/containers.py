@@ -140,14 +140,18 @@ def _report_encryption(scan: Walk, archive: BinaryIO, m: zipread.ZipMember, labe
         scan.add("zip-encrypted-flag", Verdict.SUSPICIOUS, f"the member is encrypted (compression method "
                  f"{m.method}): its content cannot be analysed", label, m.header_offset)
         return None
-    in_clear = True
+    # Beyond the CRC bound the bytes cannot be told from ciphertext: walked as ciphertext, a payload in
+    # clear is still reported by what it imports, and no parse error is added.
+    in_clear = False
     if m.size <= scan.options.crc_check_max:
         try:
             in_clear = _crc(archive, m, scan.options.max_decompressed) == m.crc
         except zlib.error:
             in_clear = False
     message = ("encryption flag set on a member that loaders read in clear" if in_clear else
-               "the member is encrypted (its stored bytes do not match its CRC): its content cannot be analysed")
+               "the member is encrypted (its stored bytes do not match its CRC): its content cannot be analysed"
+               if m.size <= scan.options.crc_check_max else
+               "the member is encrypted (too large to check its CRC): its content cannot be analysed")
     scan.add("zip-encrypted-flag", Verdict.SUSPICIOUS, message, label, m.header_offset)
     return in_clear
 
