@@ -110,3 +110,25 @@ def test_a_budget_that_stops_the_scan_makes_the_file_unsafe_not_an_error(tmp_pat
     assert result.verdict is Verdict.UNSAFE
     (limit,) = [f for f in result.findings if f.rule == "scan-limit"]
     assert "not fully scanned" in limit.message and limit.offset is not None and limit.offset > 0
+
+
+def test_a_flood_of_distinct_globals_stays_bounded_and_keeps_the_worst(tmp_path: Path) -> None:
+    from .corpus import glob0
+
+    flood = b"".join(glob0(f"vendor{i}.models", "Net") + b"0" for i in range(5000))  # GLOBAL then POP
+    data = b"\x80\x02" + flood + glob0("os", "system") + su("id") + b"\x85R."
+    result = scanned(tmp_path, data)
+    assert result.verdict is Verdict.UNSAFE
+    assert len(result.findings) <= 1001
+    assert "os.system" in {f.symbol for f in result.findings}
+    assert any("more findings not listed" in f.message for f in result.findings)
+
+
+def test_the_worst_finding_past_the_listed_ones_is_kept(tmp_path: Path) -> None:
+    from .corpus import glob0
+
+    calls = b"".join(glob0(f"vendor{i}.models", "Net") + b")R0" for i in range(1500))  # each one called
+    data = b"\x80\x02" + calls + glob0("os", "system") + su("id") + b"\x85R."
+    result = scanned(tmp_path, data)
+    assert result.verdict is Verdict.UNSAFE and len(result.findings) == 1001
+    assert result.findings[-1].symbol == "os.system" and "more findings not listed" in result.findings[-1].message

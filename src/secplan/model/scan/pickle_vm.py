@@ -54,6 +54,8 @@ LOAD_FROM_BYTES = "torch.storage._load_from_bytes"
 _DEFERRED = {GETATTR, LOAD_FROM_BYTES}
 """Dangerous globals judged by their use: each has one use that is safe and can be checked."""
 PARTIAL = "functools.partial"
+MAX_FINDINGS = 1000
+"""Findings listed per pickle stream; past it only the worst one left out is kept, with a count."""
 __all__ = ["NUMPY_WRAPPER", "TORCH_LEGACY_MAGIC", "Limits", "Malformed", "PickleMachine", "PickleOutcome"]
 
 
@@ -66,6 +68,8 @@ class PickleMachine:
         self.limits = limits or Limits()
         self.out = PickleOutcome()
         self.retained = 0
+        self.dropped = 0
+        self._worst_dropped: Finding | None = None
         self._reader: Reader | None = None
         self._reported: set[tuple[str, str]] = set()
         self._getattrs: dict[int, tuple[Global, str]] = {}
@@ -81,11 +85,19 @@ class PickleMachine:
         key = (rule, symbol or message)
         if dedupe and key in self._reported:
             return
+        finding = Finding(rule, verdict, message, self.member, offset, symbol)
+        if dedupe and len(self.out.findings) >= MAX_FINDINGS:
+            # Thousands of distinct globals: memory stays bounded, the worst one left out is kept.
+            self.dropped += 1
+            if self._worst_dropped is None or verdict.rank > self._worst_dropped.verdict.rank:
+                self._worst_dropped = finding
+            return
         self._reported.add(key)
-        self.out.findings.append(Finding(rule, verdict, message, self.member, offset, symbol))
+        self.out.findings.append(finding)
 
     def _judge_global(self, g: Global, how: str = "imports") -> None:
-        self.out.globals.add(g.fq)
+        if len(self.out.globals) < KEEP_ITEMS:
+            self.out.globals.add(g.fq)
         judgement, why = self.policy.judge(g.module, g.name)
         if g.fq in _DEFERRED and how == "imports":
             # Judged by its use: a bound method of an allowed object is held by many estimators.
@@ -93,7 +105,10 @@ class PickleMachine:
         elif judgement is Judgement.UNSAFE:
             self._add("pickle-dangerous-global", Verdict.UNSAFE, f"{how} {g.fq}: {why}", g.offset, g.fq)
         elif judgement is Judgement.SUSPICIOUS:
-            self._unlisted.setdefault(g.fq, (g, f"{how} {g.fq}: {why}"))
+            if len(self._unlisted) < KEEP_ITEMS:
+                self._unlisted.setdefault(g.fq, (g, f"{how} {g.fq}: {why}"))
+            else:
+                self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"{how} {g.fq}: {why}", g.offset, g.fq)
 
     def _invoked(self, g: Global) -> None:
         """``g`` is called, or handed to a call that may call it (``copyreg._reconstructor(cls, ...)``)."""
@@ -151,6 +166,10 @@ class PickleMachine:
         self._unlisted.clear()
         for g, _ in list(self._getattrs.values()):
             self._report_getattr(g)
+        if self._worst_dropped is not None:
+            worst, self._worst_dropped = self._worst_dropped, None
+            self.out.findings.append(Finding(worst.rule, worst.verdict, f"{worst.message} (and {self.dropped - 1} "
+                                             "more findings not listed)", worst.member, worst.offset, worst.symbol))
 
     def _on_call(self, func: Any, args: Any, offset: int, kind: str) -> Call:
         holds = isinstance(func, Global) and func.fq == PARTIAL and isinstance(args, tuple) and len(args) == 1
