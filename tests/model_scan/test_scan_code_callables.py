@@ -42,7 +42,8 @@ CALLABLES = [
     "runpy.run_path", "runpy.run_module", "pkgutil.resolve_name", "zipimport.zipimporter",
     "pkg_resources.load_entry_point", "importlib_metadata.entry_points",
     # files, temporary files and archives
-    "shutil.rmtree", "shutil.copyfile", "tempfile.mkdtemp", "tempfile.NamedTemporaryFile", "pathlib.Path",
+    "shutil.rmtree", "shutil.copyfile", "tempfile.mkdtemp", "tempfile.NamedTemporaryFile", "pathlib.Path.write_text",
+    "pathlib.PosixPath.unlink", "gzip.open", "os.open",
     "linecache.getline", "codecs.open", "tokenize.open", "io.open", "netrc.netrc",
     # torch
     "torch.hub.load", "torch.utils.cpp_extension.load_inline", "torch._dynamo.eval_frame.optimize",

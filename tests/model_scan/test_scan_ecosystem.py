@@ -194,3 +194,17 @@ def test_tensor_bytes_that_plain_pickle_writes_are_scanned_as_the_torch_stream_t
     assert scan_file(tmp_path / "t.pkl.gz").verdict is Verdict.UNSAFE
     (tmp_path / "t.pkl").write_bytes(pickle.dumps(torch.ones(64)))
     assert scan_file(tmp_path / "t.pkl").verdict is Verdict.SAFE
+
+
+def test_saved_arguments_with_paths_uuids_and_namespaces_scan_safe(tmp_path: Path) -> None:
+    import argparse
+    import uuid
+
+    import torch
+
+    args = argparse.Namespace(data_dir=Path("/data/train"), run=uuid.uuid4(), lr=1e-3, tags=["a"])
+    torch.save({"args": args, "state_dict": {}}, tmp_path / "ckpt.pt")
+    (tmp_path / "args.pkl").write_bytes(pickle.dumps(args))
+    for name in ("ckpt.pt", "args.pkl"):
+        result = scan_file(tmp_path / name)
+        assert result.verdict is Verdict.SAFE, [f.to_dict() for f in result.findings]

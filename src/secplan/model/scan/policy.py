@@ -35,7 +35,10 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "collections:OrderedDict", "collections:defaultdict", "collections:deque", "collections:Counter",
     "copyreg:_reconstructor", "copyreg:__newobj__", "copyreg:__newobj_ex__",
     "datetime:datetime", "datetime:date", "datetime:time", "datetime:timedelta", "datetime:timezone",
-    "decimal:Decimal", "fractions:Fraction", "uuid:UUID", "argparse:Namespace",
+    "decimal:Decimal", "fractions:Fraction", "uuid:UUID", "uuid:SafeUUID", "argparse:Namespace",
+    # paths are values (a checkpoint's saved arguments); their I/O methods are dangerous names
+    "pathlib:Path", "pathlib:PosixPath", "pathlib:WindowsPath", "pathlib:PurePath", "pathlib:PurePosixPath",
+    "pathlib:PureWindowsPath", "pathlib._local:*Path",
     # numpy arrays, scalars, dtypes and random state.
     "numpy:ndarray", "numpy:dtype",
     "numpy.core.multiarray:_reconstruct", "numpy._core.multiarray:_reconstruct",
@@ -165,7 +168,7 @@ DANGEROUS: tuple[str, ...] = (
     "_multiprocessing", "_posixshmem", "_winapi", "msvcrt", "winreg", "_winreg", "mailcap", "pipes",
     "_osx_support", "_aix_support", "uuid._*", "uuid.getnode", "faulthandler",
     # files (reading ones counts: credentials, keys)
-    "linecache", "tokenize.open", "codecs.open", "pathlib", "netrc", "getpass", "pstats", "cgi", "cgitb",
+    "linecache", "tokenize.open", "codecs.open", "netrc", "getpass", "pstats", "cgi", "cgitb",
     "wsgiref", "xml.sax", "xml.dom", "xml.etree.ElementTree.parse", "xml.etree.ElementTree.iterparse",
     "xml.etree.ElementInclude",
     # torch: compilers and code generation, processes, files, the network, native libraries
@@ -201,6 +204,7 @@ DANGEROUS_NAMES = frozenset({
     "to_stata", "urlopen", "urlretrieve", "download_url_to_file", "load_state_dict_from_url", "load_url",
     "from_pretrained", "pager", "pipepager", "tempfilepager", "open_new", "open_new_tab", "rmtree", "unlink",
     "rmdir", "removedirs", "write_text", "write_bytes", "read_text", "read_bytes", "eval", "exec", "query",
+    "open", "touch", "mkdir", "makedirs", "chmod", "chown", "rename", "symlink_to", "hardlink_to", "symlink",
     "load_model", "save_model", "load_state", "save_state", "save_pretrained", "load_from_checkpoint",
 })
 
