@@ -196,13 +196,17 @@ def test_tensor_bytes_that_plain_pickle_writes_are_scanned_as_the_torch_stream_t
     assert scan_file(tmp_path / "t.pkl").verdict is Verdict.SAFE
 
 
-def test_saved_arguments_with_paths_uuids_and_namespaces_scan_safe(tmp_path: Path) -> None:
+def test_saved_arguments_with_paths_uuids_patterns_and_namespaces_scan_safe(tmp_path: Path) -> None:
     import argparse
     import uuid
 
     import torch
 
-    args = argparse.Namespace(data_dir=Path("/data/train"), run=uuid.uuid4(), lr=1e-3, tags=["a"])
+    import re
+    import types
+
+    args = argparse.Namespace(data_dir=Path("/data/train"), run=uuid.uuid4(), lr=1e-3, tags=["a"],
+                              pattern=re.compile(r"\w+", re.I), extra=types.SimpleNamespace(seed=3))
     torch.save({"args": args, "state_dict": {}}, tmp_path / "ckpt.pt")
     (tmp_path / "args.pkl").write_bytes(pickle.dumps(args))
     for name in ("ckpt.pt", "args.pkl"):

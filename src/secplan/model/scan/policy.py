@@ -35,6 +35,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "collections:OrderedDict", "collections:defaultdict", "collections:deque", "collections:Counter",
     "copyreg:_reconstructor", "copyreg:__newobj__", "copyreg:__newobj_ex__",
     "datetime:datetime", "datetime:date", "datetime:time", "datetime:timedelta", "datetime:timezone",
+    "re:_compile",  # how a compiled regular expression pickles: the pattern and its flags
     "decimal:Decimal", "fractions:Fraction", "uuid:UUID", "uuid:SafeUUID", "argparse:Namespace",
     # paths are values (a checkpoint's saved arguments); their I/O methods are dangerous names
     "pathlib:Path", "pathlib:PosixPath", "pathlib:WindowsPath", "pathlib:PurePath", "pathlib:PurePosixPath",
@@ -212,6 +213,7 @@ DANGEROUS_NAMES = frozenset({
 #: Reviewed names inside dangerous modules that do nothing but look a value up.
 DANGEROUS_EXCEPTIONS = frozenset({
     "torch.serialization._get_layout",  # a torch.layout from its name (sparse tensors in torch.save)
+    "types.SimpleNamespace",  # an attribute bag (saved configs), what argparse.Namespace is to argparse
 })
 
 
