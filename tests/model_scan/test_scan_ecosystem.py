@@ -198,12 +198,11 @@ def test_tensor_bytes_that_plain_pickle_writes_are_scanned_as_the_torch_stream_t
 
 def test_saved_arguments_with_paths_uuids_patterns_and_namespaces_scan_safe(tmp_path: Path) -> None:
     import argparse
+    import re
+    import types
     import uuid
 
     import torch
-
-    import re
-    import types
 
     args = argparse.Namespace(data_dir=Path("/data/train"), run=uuid.uuid4(), lr=1e-3, tags=["a"],
                               pattern=re.compile(r"\w+", re.I), extra=types.SimpleNamespace(seed=3))
