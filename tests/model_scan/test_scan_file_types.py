@@ -161,3 +161,17 @@ def test_an_encrypted_member_too_large_to_check_is_still_reported_once(tmp_path:
     result = scan_file(path, ScanOptions(crc_check_max=16))
     assert [f.rule for f in result.findings] == ["zip-encrypted-flag"]
     assert "too large to check" in result.findings[0].message
+
+
+def test_the_hdf5_time_limit_is_a_budget_so_the_file_is_unsafe(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from secplan.model.scan.formats import hdf5
+
+    from .corpus import keras_h5
+
+    keras_h5(tmp_path / "model.h5", {"class_name": "Sequential", "config": {"name": "s", "layers": []}})
+    hdf5._WORKER.stop()  # a fresh child cannot answer within no time at all
+    monkeypatch.setattr(hdf5, "TIMEOUT_S", 0)
+    result = scan_file(tmp_path / "model.h5")
+    assert result.verdict is Verdict.UNSAFE
+    assert [f.rule for f in result.findings] == ["scan-limit"] and "not fully scanned" in result.findings[0].message
