@@ -175,3 +175,18 @@ def test_the_hdf5_time_limit_is_a_budget_so_the_file_is_unsafe(tmp_path: Path,
     result = scan_file(tmp_path / "model.h5")
     assert result.verdict is Verdict.UNSAFE
     assert [f.rule for f in result.findings] == ["scan-limit"] and "not fully scanned" in result.findings[0].message
+
+
+def test_an_onnx_model_past_the_parser_bound_is_unsafe_not_fully_scanned(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import onnx
+
+    from secplan.model.scan.formats import onnx_model
+
+    from .corpus import onnx_model as build
+
+    onnx.save_model(build(), str(tmp_path / "model.onnx"))
+    assert scan_file(tmp_path / "model.onnx").verdict is Verdict.SAFE
+    monkeypatch.setattr(onnx_model, "MAX_SIZE", 16)
+    result = scan_file(tmp_path / "model.onnx")
+    assert result.verdict is Verdict.UNSAFE and [f.rule for f in result.findings] == ["scan-limit"]

@@ -17,7 +17,7 @@ from secplan.model.scan.interface import Analyzer, NotThisFormat, Stream, Walk, 
 from secplan.model.scan.pickle_vm import NUMPY_WRAPPER, TORCH_LEGACY_MAGIC, PickleMachine, PickleOutcome
 from secplan.model.scan.result import Verdict
 from secplan.model.scan.spool import on_disk, random_access
-from secplan.model.scan.stream import Reader
+from secplan.model.scan.stream import Reader, ScanLimit
 
 _REJECTIONS = {"pickle-malformed", "pickle-truncated"}
 
@@ -118,8 +118,11 @@ def onnx(scan: Walk, stream: Stream, guess: Guess) -> str:
     from secplan.model.scan.formats import onnx_model
 
     # Protobuf has no magic number: only a name that says ONNX justifies holding a large file.
-    cap = onnx_model.MAX_SIZE if named_format(stream.name) == "onnx" else onnx_model.MAX_GUESS
-    too_large = NotThisFormat(f"starts like a protobuf, but is larger than the {cap} bytes tried as ONNX")
+    named = named_format(stream.name) == "onnx"
+    cap = onnx_model.MAX_SIZE if named else onnx_model.MAX_GUESS
+    too_large: Exception = NotThisFormat(f"starts like a protobuf, but is larger than the {cap} bytes tried as ONNX")
+    if named:  # a model past the parser's bound is not fully scanned
+        too_large = ScanLimit(f"an ONNX model larger than the {cap} bytes parsed")
     if stream.size is not None and stream.size > cap:
         raise too_large
     data = stream.handle.read(cap + 1)
