@@ -73,7 +73,11 @@ def training_args() -> bytes:
         "report_to": items(text("tensorboard")), "hub_strategy": enum(TRAINER_UTILS, "HubStrategy", "every_save"),
         "hub_token": NONE, "fsdp": items(enum(TRAINER_UTILS, "FSDPOption", "full_shard")),
         "fsdp_config": mapping({"min_num_params": num(0), "xla": FALSE}),
-        "accelerator_config": accelerator_config, "deepspeed": NONE, "include_for_metrics": b"]",
+        "accelerator_config": accelerator_config, "deepspeed": text("ds_config.json"),
+        "hf_deepspeed_config": obj("transformers.integrations.deepspeed", "HfTrainerDeepSpeedConfig", {
+            "config": mapping({"train_batch_size": text("auto")}), "_stage": num(2), "_offload": FALSE,
+            "_dtype": glob0("torch", "bfloat16")}),
+        "include_for_metrics": b"]",
         "__cached__setup_devices": DEVICE, "_n_gpu": num(0), "distributed_state": partial_state,
     }
     return torch_zip(b"\x80\x02" + obj("transformers.training_args", "TrainingArguments", state) + b".")

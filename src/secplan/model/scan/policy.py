@@ -100,6 +100,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "transformers.utils.generic:[A-Z]*", "transformers.trainer_pt_utils:AcceleratorConfig",
     "transformers.generation.configuration_utils:GenerationConfig",
     "transformers.generation.configuration_utils:GenerationMode",
+    "transformers.integrations.deepspeed:HfTrainerDeepSpeedConfig", "transformers.deepspeed:HfTrainerDeepSpeedConfig",
     # accelerate's process state and configuration dataclasses (held by training arguments, checkpoints).
     "accelerate.state:PartialState", "accelerate.state:AcceleratorState", "accelerate.state:GradientState",
     "accelerate.utils.dataclasses:[A-Z]*", "accelerate.parallelism_config:ParallelismConfig",
