@@ -213,6 +213,8 @@ def guess_format(head: bytes, name: str = "", size: int | None = None, tail: byt
         return Guess(named, False)
     if head[:1] == b"\x08" and size is not None:
         return Guess("onnx", False)  # protobuf has no magic: field 1 (ir_version) as a varint
+    if suffix(name) == ".pb" and found is None:
+        return Guess("tf-graphdef", False)  # a frozen TensorFlow graph: its nodes are field 1
     if name.lower().endswith(_PICKLE_ENDINGS) or looks_like_old_pickle(head):
         return Guess("pickle", False)
     return None

@@ -23,6 +23,7 @@ SAMPLES = [
     ("saved_model.pb", tf.saved_model([tf.node("r", "ReadFile")], keras_objects=[tf.DENSE, tf.LAMBDA])),
     ("keras_metadata.pb", tf.keras_metadata([tf.DENSE, tf.LAMBDA])),
     ("fingerprint.pb", tf.fingerprint()),
+    ("frozen.pb", tf.field(1, tf.node("x", "Placeholder")) + tf.field(1, tf.node("r", "ReadFile", "x"))),
     ("model.tflite", tf.tflite(["FlexReadFile", "Custom"])),
     ("model.txt", LIGHTGBM),
     ("model.cbm", tf.catboost_cbm()),
@@ -43,7 +44,7 @@ def _scan(name: str, data: bytes) -> Verdict:
 
 def test_the_unmutated_samples_are_what_they_say() -> None:
     assert [_scan(name, data) for name, data in SAMPLES] == [
-        Verdict.UNSAFE, Verdict.UNSAFE, Verdict.SAFE, Verdict.UNSAFE, Verdict.SAFE, Verdict.SAFE]
+        Verdict.UNSAFE, Verdict.UNSAFE, Verdict.SAFE, Verdict.UNSAFE, Verdict.UNSAFE, Verdict.SAFE, Verdict.SAFE]
 
 
 @FUZZ

@@ -219,3 +219,14 @@ def test_catboost_models_are_analysed(tmp_path: Path) -> None:
     data[4:8] = (len(data) * 2).to_bytes(4, "little")
     bad = scanned(tmp_path, "model.cbm", bytes(data))
     assert bad.verdict is Verdict.SUSPICIOUS and bad.findings[0].rule == "catboost-malformed"
+
+
+def test_a_frozen_graph_def_is_analysed_like_a_saved_model_graph(tmp_path: Path) -> None:
+    plain = b"".join(tf.field(1, n) for n in (tf.node("x", "Placeholder"), tf.node("w", "Const"),
+                                             tf.node("y", "MatMul", "x", "w"))) + tf.field(4, tf.field(1, 27))
+    result = scanned(tmp_path, "frozen_inference_graph.pb", plain)
+    assert (result.format, result.verdict) == ("tf-graphdef", Verdict.SAFE)
+    evil = plain + tf.field(1, tf.node("leak", "WriteFile", "x"))
+    result = scanned(tmp_path, "frozen_inference_graph.pb", evil)
+    assert result.verdict is Verdict.UNSAFE and result.findings[0].symbol == "WriteFile"
+    assert scanned(tmp_path, "notes.pb", b"plain text, not a graph\n").verdict is Verdict.UNSUPPORTED

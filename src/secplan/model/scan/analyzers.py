@@ -143,7 +143,7 @@ ANALYZERS: dict[str, Analyzer] = {
     "pickle": pickle, "numpy": numpy, "hdf5": hdf5, "gguf": gguf, "safetensors": safetensors,
     "json": keras_json, "onnx": onnx, "tflite": native.tflite, "catboost": native.catboost,
     "lightgbm": native.lightgbm, "lightgbm-dataset": native.lightgbm,
-    **dict.fromkeys(("tf-savedmodel", "tf-keras-metadata", "tf-fingerprint"), native.savedmodel),
+    **dict.fromkeys(("tf-savedmodel", "tf-keras-metadata", "tf-fingerprint", "tf-graphdef"), native.savedmodel),
     "zip": containers.zip_archive, "tar": containers.tar_archive, "7z": containers.sevenzip_archive,
     **{kind: containers.compressed for kind in containers.COMPRESSIONS},
 }

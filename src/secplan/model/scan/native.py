@@ -33,10 +33,13 @@ def savedmodel(scan: Walk, stream: Stream, guess: Guess) -> str:
         if guess.format == "tf-keras-metadata":
             scan.extend(sm.check_keras_metadata(data, scan.options.policy, stream.member))
             return "tf-keras-metadata"
+        if guess.format == "tf-graphdef":
+            scan.extend(sm.check_graph_def(data, stream.member))
+            return "tf-graphdef"
         sm.check_fingerprint(data)
         return "tf-fingerprint"
     except WireError as exc:
-        raise NotThisFormat(f"named like a TensorFlow SavedModel file, but not one: {exc}") from None
+        raise NotThisFormat(f"named like a TensorFlow file, but not one: {exc}") from None
 
 
 def tflite(scan: Walk, stream: Stream, guess: Guess) -> str:

@@ -95,12 +95,7 @@ def check_saved_model(data: bytes, policy: Policy, member: str | None) -> list[F
     try:
         for meta in metas:
             for graph in submessages(meta, 2):
-                for where, node in _nodes(graph):
-                    name, op = _op(node)
-                    stream = _attr_string(node, "output_stream") if op == "PrintV2" else None
-                    if op in DANGEROUS_OPS or (stream or "").startswith("file://"):
-                        seen[op] += 1
-                        first.setdefault(op, f"node {name!r} in the {where}")
+                _scan_graph(graph, seen, first)
             for objects in submessages(meta, 7):
                 for node in submessages(objects, 1):
                     for user in submessages(node, 4):
@@ -111,6 +106,31 @@ def check_saved_model(data: bytes, policy: Policy, member: str | None) -> list[F
     except WireError as exc:
         findings.append(Finding("tf-malformed", Verdict.SUSPICIOUS, f"the SavedModel cannot be read to the "
                                 f"end ({exc}): TensorFlow would read it differently or refuse it", member))
+    return findings + _op_findings(seen, first, member)
+
+
+def check_graph_def(data: bytes, member: str | None) -> list[Finding]:
+    """A frozen ``GraphDef`` (``tf.io.write_graph``, TF1 inference graphs); WireError when not one."""
+    buf = memoryview(data)
+    if any(number not in (1, 2, 3, 4, 5) for number, _, _ in fields(buf)) or not any(submessages(buf, 1)):
+        raise WireError("not a GraphDef with nodes")
+    seen: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    _scan_graph(buf, seen, first)
+    return _op_findings(seen, first, member)
+
+
+def _scan_graph(graph: memoryview, seen: Counter[str], first: dict[str, str]) -> None:
+    for where, node in _nodes(graph):
+        name, op = _op(node)
+        stream = _attr_string(node, "output_stream") if op == "PrintV2" else None
+        if op in DANGEROUS_OPS or (stream or "").startswith("file://"):
+            seen[op] += 1
+            first.setdefault(op, f"node {name!r} in the {where}")
+
+
+def _op_findings(seen: Counter[str], first: dict[str, str], member: str | None) -> list[Finding]:
+    findings = []
     for op, count in seen.items():
         why = DANGEROUS_OPS.get(op, "prints to a file of the loading machine")
         findings.append(Finding("tf-dangerous-op", Verdict.UNSAFE, f"the graph uses {op} ({count} node"
