@@ -132,3 +132,14 @@ def test_the_worst_finding_past_the_listed_ones_is_kept(tmp_path: Path) -> None:
     result = scanned(tmp_path, data)
     assert result.verdict is Verdict.UNSAFE and len(result.findings) == 1001
     assert result.findings[-1].symbol == "os.system" and "more findings not listed" in result.findings[-1].message
+
+
+def test_a_long_protocol_0_string_is_scanned_and_a_line_past_the_budget_is_not_an_error(tmp_path: Path) -> None:
+    import io
+
+    from secplan.model.scan.stream import Reader, ScanLimit
+
+    long_text = pickle.dumps({"doc": "x" * 200_000}, protocol=0)
+    assert scanned(tmp_path, long_text).verdict is Verdict.SAFE
+    with pytest.raises(ScanLimit):
+        Reader(io.BytesIO(b"S'" + b"y" * 5000 + b"'\n")).readline(max_len=1000)
