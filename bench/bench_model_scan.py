@@ -123,7 +123,106 @@ def build_corpora() -> tuple[list[Path], list[Path]]:
         d.mkdir(parents=True)
     benign = list(build_benign(benign_dir).values())
     malicious = [build(bad_dir) for build, _, _ in MALICIOUS.values()]
-    return benign, malicious
+    more_benign, more_malicious = build_categories(WORK / "categories")
+    return benign + more_benign, malicious + more_malicious
+
+
+def build_categories(root: Path) -> tuple[list[Path], list[Path]]:
+    """The categories of issue 16 as files: framing tricks, a payload after a long benign prefix,
+    callables that run code, TensorFlow/TFLite/TorchScript payloads (malicious); the ML ecosystem's
+    benign classes, native model files and a plain SavedModel (benign). Built from the test helpers."""
+    import struct
+
+    import lightgbm
+    import numpy as np
+    import torch
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from tests.model_scan import ecosystem
+    from tests.model_scan import tensorflow as tf
+    from tests.model_scan.corpus import call_system, glob0, su, torch_zip
+
+    if root.exists():
+        subprocess.run(["rm", "-rf", str(root)], check=True)
+    (root / "good").mkdir(parents=True)
+    (root / "bad").mkdir()
+    good: list[Path] = []
+    bad: list[Path] = []
+
+    def put(into: list[Path], name: str, data: bytes) -> None:
+        path = root / ("good" if into is good else "bad") / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        into.append(path)
+
+    body = b"}\x94(" + su("w") + b"K\x01u."
+    hidden = call_system("id", proto=4)
+    put(bad, "frame_hides_payload.pt", torch_zip(b"\x80\x04\x95" + struct.pack("<Q", len(body) + len(hidden))
+                                                 + body + hidden))
+    put(bad, "long_prefix.pkl", b"\x80\x02" + b"N0" * 2_000_000 + call_system("id")[2:])
+    for dotted in ("pydoc.pipepager", "_xxsubinterpreters.run_string", "platform._syscmd_ver",
+                   "compileall.compile_dir", "_frozen_importlib_external.SourceFileLoader", "codeop.compile_command",
+                   "torch.fx.graph_module._forward_from_src", "torch.utils.cpp_extension.load_inline",
+                   "uuid._get_command_stdout", "numpy.core.multiarray.fromfile"):
+        module, _, name = dotted.rpartition(".")
+        put(bad, f"call_{dotted}.pkl", b"\x80\x02" + glob0(module, name) + su("x") + b"\x85R.")
+    put(bad, "chain_to_pickle.pkl", b"\x80\x04" + su("pandas") + su("DataFrame.to_pickle") + b"\x93" + su("x")
+        + b"\x85R.")
+    put(bad, "readfile/saved_model.pb", tf.saved_model([tf.node("evil", "ReadFile", "x")]))
+    put(bad, "pyfunc/saved_model.pb", tf.saved_model(functions=[tf.function("f", tf.node("cb", "EagerPyFunc"))]))
+    put(bad, "lambda/keras_metadata.pb", tf.keras_metadata([tf.DENSE, tf.LAMBDA]))
+    put(bad, "flex_write.tflite", tf.tflite(["FlexWriteFile"]))
+    scripted = root / "good" / "scripted.pt"
+    torch.jit.save(torch.jit.script(torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU())), str(scripted))
+    good.append(scripted)
+    put(bad, "torchscript_system.pt", _torchscript_payload(scripted))
+
+    for name in ("training_args", "seq2seq_args", "peft_config", "accelerate_state", "lightning_checkpoint"):
+        put(good, f"{name}.bin", getattr(ecosystem, name)())
+    put(good, "catboost.pkl", ecosystem.catboost_pickle(tf.catboost_cbm()))
+    put(good, "model.cbm", tf.catboost_cbm())
+    rng = np.random.RandomState(0)
+    x = np.c_[rng.randint(0, 4, 400), rng.rand(400, 2)]
+    y = (x[:, 1] > 0.5).astype(int)
+    put(good, "hgb.pkl", pickle.dumps(HistGradientBoostingClassifier(
+        max_iter=5, categorical_features=[0], early_stopping=True, scoring="balanced_accuracy").fit(x, y)))
+    model = lightgbm.LGBMClassifier(n_estimators=5, verbose=-1).fit(x, y)
+    put(good, "lgbm.pkl", pickle.dumps(model))
+    put(good, "lgbm.txt", model.booster_.model_to_string().encode())
+    put(good, "sparse.pt", _torch_bytes({"coo": torch.rand(3, 3).to_sparse(), "v": torch.__version__}))
+    put(good, "export/saved_model.pb", tf.saved_model(keras_objects=[tf.DENSE]))
+    put(good, "export/keras_metadata.pb", tf.keras_metadata([tf.DENSE]))
+    put(good, "export/fingerprint.pb", tf.fingerprint())
+    put(good, "model.tflite", tf.tflite())
+    return good, bad
+
+
+def _torch_bytes(obj: object) -> bytes:
+    import io
+
+    import torch
+
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()
+
+
+def _torchscript_payload(scripted: Path) -> bytes:
+    """The scripted archive with ``os.system`` added to the code of its first forward."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(scripted) as src, zipfile.ZipFile(out, "w") as dst:
+        done = False
+        for info in src.infolist():
+            data = src.read(info)
+            if not done and "/code/" in info.filename and info.filename.endswith(".py") and b"def forward" in data:
+                text = data.decode()
+                at = text.index("\n", text.index(") -> ", text.index("def forward"))) + 1
+                data = (text[:at] + '    _9 = os.system("id")\n' + text[at:]).encode()
+                done = True
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def build_large(scale: float) -> dict[str, Path]:
@@ -182,7 +281,8 @@ def main() -> None:
         row = {"caught": bad.count("flagged"), "errors_on_malicious": bad.count("error"),
                "missed": bad.count("clean"), "false_positives": good.count("flagged"),
                "errors_on_benign": good.count("error"), "wall_s": round(wall, 2), "peak_mib": round(rss, 1),
-               "missed_files": sorted(p.name for p, v in zip(malicious, bad, strict=True) if v != "flagged")}
+               "missed_files": sorted(p.name for p, v in zip(malicious, bad, strict=True) if v != "flagged"),
+               "false_positive_files": sorted(p.name for p, v in zip(benign, good, strict=True) if v == "flagged")}
         results["corpus"][tool] = row
         print(f"{tool:<11} {row['caught']:>8} {row['errors_on_malicious']:>7} {row['missed']:>7} "
               f"{row['false_positives']:>7} {wall:>8.2f} {rss:>9.1f}")

@@ -147,6 +147,11 @@ TYPES: tuple[FileType, ...] = (
     FileType("zstd", Family.COMPRESSED, "zstd-compressed data", _starts(b"\x28\xb5\x2f\xfd")),
     FileType("tar", Family.ARCHIVE, "a tar archive", _tar),
     FileType("safetensors", Family.MODEL, "a safetensors file", _safetensors),
+    FileType("tflite", Family.MODEL, "a TensorFlow Lite model", _starts(b"TFL3", at=4)),
+    FileType("catboost", Family.MODEL, "a CatBoost model", _starts(b"CBM1")),
+    FileType("lightgbm", Family.MODEL, "a LightGBM text model", _starts(b"tree\nversion=v")),
+    FileType("lightgbm-dataset", Family.MODEL, "a LightGBM binary dataset",
+             _starts(b"______LightGBM_Binary_File_Token______\n")),
     FileType("lzma", Family.COMPRESSED, "lzma-compressed data", _starts(b"]\x00\x00")),
     FileType("parquet", Family.DATASET, "a Parquet file", _starts(b"PAR1")),
     FileType("arrow", Family.DATASET, "an Arrow IPC file", _starts(b"ARROW1\x00\x00")),
@@ -203,12 +208,21 @@ def guess_format(head: bytes, name: str = "", size: int | None = None, tail: byt
         return Guess("zip", True)  # data prepended to a zip: loaders that start from the end still read it
     if _json_object(head):
         return Guess("json", False)
+    named = _NAMED_PROTOBUF.get(name.rsplit("/", 1)[-1].lower())
+    if named is not None and found is None:  # a PNG named saved_model.pb is a PNG
+        return Guess(named, False)
     if head[:1] == b"\x08" and size is not None:
         return Guess("onnx", False)  # protobuf has no magic: field 1 (ir_version) as a varint
+    if suffix(name) == ".pb" and found is None:
+        return Guess("tf-graphdef", False)  # a frozen TensorFlow graph: its nodes are field 1
     if name.lower().endswith(_PICKLE_ENDINGS) or looks_like_old_pickle(head):
         return Guess("pickle", False)
     return None
 
+
+_NAMED_PROTOBUF = {"saved_model.pb": "tf-savedmodel", "keras_metadata.pb": "tf-keras-metadata",
+                   "fingerprint.pb": "tf-fingerprint"}
+"""TensorFlow SavedModel files: protobuf has no magic number, and TensorFlow finds them by these names."""
 
 _PROTO01_FIRST = set(b"(}]).cNIJKLMFGSTUVXglprq0N\x88\x89")
 
@@ -244,7 +258,7 @@ _PICKLE_ENDINGS = tuple(sorted(PICKLE_SUFFIXES | {".data"}))
 """Names :func:`guess_format` tries as pickles: those, and ``.data``, a name pickled data is often saved under."""
 PICKLE_BASED_SUFFIXES = PICKLE_SUFFIXES | {".mar"}
 """Model formats whose loading unpickles (a TorchServe ``.mar`` is a zip of them)."""
-DATA_ONLY_MODEL_SUFFIXES = frozenset({".safetensors", ".onnx", ".gguf", ".skops", ".ubj", ".tflite"})
+DATA_ONLY_MODEL_SUFFIXES = frozenset({".safetensors", ".onnx", ".gguf", ".skops", ".ubj", ".tflite", ".cbm"})
 """Model formats that hold data only: loading them runs no code of the file's."""
 MODEL_SUFFIXES = PICKLE_BASED_SUFFIXES | DATA_ONLY_MODEL_SUFFIXES | {
     ".h5", ".hdf5", ".keras", ".npy", ".npz", ".model", ".pb"}

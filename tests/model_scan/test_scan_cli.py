@@ -37,7 +37,8 @@ def test_json_report_shape_and_exit_1(samples: dict[str, Path], capsys: pytest.C
     code, out, _ = run(["model", "scan", str(samples["good.pkl"].parent), "-f", "json", "--no-record"], capsys)
     doc = json.loads(out)
     assert code == 1
-    assert doc["summary"] == {"files": 3, "safe": 1, "suspicious": 1, "unsafe": 1, "error": 0, "unsupported": 0}
+    assert doc["summary"] == {"files": 3, "safe": 1, "suspicious": 1, "unsafe": 1, "error": 0, "unsupported": 0,
+                              "no-unsafe-code": 1}
     by_name = {Path(f["path"]).name: f for f in doc["files"]}
     assert set(by_name) == {"good.pkl", "evil.pkl", "plugin.pkl"}  # the walk skips plain text
     evil = by_name["evil.pkl"]

@@ -80,7 +80,7 @@ def test_a_folder_of_renamed_files_exits_2_with_no_error(tmp_path: Path, capsys:
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert exc.value.code == 2
     assert summary == {"files": len(NOT_MODELS), "safe": 0, "suspicious": 0, "unsafe": 0, "error": 0,
-                       "unsupported": len(NOT_MODELS)}
+                       "unsupported": len(NOT_MODELS), "no-unsafe-code": 0}
 
 
 def test_a_pickle_behind_an_image_header_is_still_caught(tmp_path: Path) -> None:
@@ -137,3 +137,56 @@ def test_a_payload_in_clear_behind_the_flag_and_a_forged_crc_is_still_unsafe(tmp
     assert result.verdict is Verdict.UNSAFE
     assert {"zip-encrypted-flag", "pickle-dangerous-global"} <= {f.rule for f in result.findings}
     assert "zip-crc-mismatch" not in {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize("header_encryption", [False, True])
+def test_an_encrypted_7z_archive_is_reported_once_as_encrypted(tmp_path: Path, header_encryption: bool) -> None:
+    import py7zr
+
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps({"w": [1.0] * 100}))
+    path = tmp_path / "bundle.7z"
+    with py7zr.SevenZipFile(path, "w", password="secret", header_encryption=header_encryption) as archive:
+        archive.write(tmp_path / "model.pkl", "model.pkl")
+    result = scan_file(path)
+    assert [f.rule for f in result.findings] == ["archive-encrypted"]
+    assert result.verdict is Verdict.SUSPICIOUS
+
+
+@pytest.mark.skipif(ZIP is None, reason="needs Info-ZIP's zip (scripts/system-packages.txt)")
+def test_an_encrypted_member_too_large_to_check_is_still_reported_once(tmp_path: Path) -> None:
+    from secplan.model.scan.options import ScanOptions
+
+    weights = pickle.dumps({"w": [0.5] * 2000}, protocol=2)
+    path = _encrypted_zip(tmp_path, {"archive/data.pkl": weights}, stored=False)
+    result = scan_file(path, ScanOptions(crc_check_max=16))
+    assert [f.rule for f in result.findings] == ["zip-encrypted-flag"]
+    assert "too large to check" in result.findings[0].message
+
+
+def test_the_hdf5_time_limit_is_a_budget_so_the_file_is_unsafe(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from secplan.model.scan.formats import hdf5
+
+    from .corpus import keras_h5
+
+    keras_h5(tmp_path / "model.h5", {"class_name": "Sequential", "config": {"name": "s", "layers": []}})
+    hdf5._WORKER.stop()  # a fresh child cannot answer within no time at all
+    monkeypatch.setattr(hdf5, "TIMEOUT_S", 0)
+    result = scan_file(tmp_path / "model.h5")
+    assert result.verdict is Verdict.UNSAFE
+    assert [f.rule for f in result.findings] == ["scan-limit"] and "not fully scanned" in result.findings[0].message
+
+
+def test_an_onnx_model_past_the_parser_bound_is_unsafe_not_fully_scanned(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import onnx
+
+    from secplan.model.scan.formats import onnx_model
+
+    from .corpus import onnx_model as build
+
+    onnx.save_model(build(), str(tmp_path / "model.onnx"))
+    assert scan_file(tmp_path / "model.onnx").verdict is Verdict.SAFE
+    monkeypatch.setattr(onnx_model, "MAX_SIZE", 16)
+    result = scan_file(tmp_path / "model.onnx")
+    assert result.verdict is Verdict.UNSAFE and [f.rule for f in result.findings] == ["scan-limit"]

@@ -20,7 +20,7 @@ def test_malicious_artifact_is_caught(name: str, tmp_path: Path) -> None:
     assert rule in rules, [f.to_dict() for f in result.findings]
 
 
-def test_decompression_bomb_is_suspicious(tmp_path: Path) -> None:
+def test_decompression_bomb_is_unsafe_not_fully_scanned(tmp_path: Path) -> None:
     import gzip
 
     from secplan.model.scan.scanner import ScanOptions
@@ -28,8 +28,9 @@ def test_decompression_bomb_is_suspicious(tmp_path: Path) -> None:
     path = tmp_path / "bomb.pkl.gz"
     path.write_bytes(gzip.compress(b"\x80\x04(" + b"N" * (8 << 20)))
     result = scan_file(path, ScanOptions(max_decompressed=1 << 20))
-    assert result.verdict is Verdict.SUSPICIOUS
+    assert result.verdict is Verdict.UNSAFE
     assert "container-bomb" in {f.rule for f in result.findings}
+    assert all("not fully scanned" in f.message for f in result.findings if f.rule == "container-bomb")
 
 
 def test_nesting_and_opcode_limits_are_never_safe(tmp_path: Path) -> None:
@@ -44,9 +45,9 @@ def test_nesting_and_opcode_limits_are_never_safe(tmp_path: Path) -> None:
         nested = gzip.compress(nested)
     (tmp_path / "deep.gz").write_bytes(nested)
     deep = scan_file(tmp_path / "deep.gz", ScanOptions(max_depth=2))
-    assert deep.verdict is Verdict.SUSPICIOUS and "container-depth" in {f.rule for f in deep.findings}
+    assert deep.verdict is Verdict.UNSAFE and "container-depth" in {f.rule for f in deep.findings}
 
     (tmp_path / "long.pkl").write_bytes(pickle.dumps(list(range(5000))))
     limited = scan_file(tmp_path / "long.pkl", ScanOptions(limits=Limits(max_opcodes=1000)))
-    assert limited.verdict is Verdict.ERROR and "scan-limit" in {f.rule for f in limited.findings}
+    assert limited.verdict is Verdict.UNSAFE and "scan-limit" in {f.rule for f in limited.findings}
     assert scan_file(tmp_path / "long.pkl").verdict is Verdict.SAFE

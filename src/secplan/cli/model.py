@@ -48,7 +48,8 @@ def scan_command(
 ) -> None:
     """Scan model artifacts without loading them.
 
-    Exit 1 if any is unsafe or suspicious, 2 if any could not be analysed, 0 if all are safe.
+    Exit 1 if any is unsafe or suspicious, 2 if any could not be analysed, 0 if all are safe (or
+    no-unsafe-code: a format that runs code on load, with nothing off the allowlist in it).
     """
     from secplan.model.scan import ScanOptions, load_policy, scan_paths
 
@@ -82,7 +83,7 @@ def _record(root: Path, report: ScanReport) -> None:
     from secplan.store.db import Store
 
     summary = report.summary()
-    files = [{"path": path_text(f.path), "format": f.format, "verdict": str(f.verdict),
+    files = [{"path": path_text(f.path), "format": f.format, "verdict": str(f.verdict), "assurance": f.assurance,
               "rules": sorted({x.rule for x in f.findings})} for f in report.files[:200]]
     store = Store.for_project(root)
     try:
@@ -102,7 +103,9 @@ def _print_table(report: ScanReport, output: Path | None) -> None:
             where = first.member or ""
             if first.offset is not None:
                 where += f"@{first.offset}"
-        rows.append((f.path, f.format, str(f.verdict), first.message if first else "", where))
+        note = first.message if first else ("everything it imports is allowlisted; the format can execute code "
+                                            "on load" if f.code_on_load else "")
+        rows.append((f.path, f.format, f.assurance, note, where))
     table = simple_table("model scan", ["file", "format", "verdict", "finding", "where"], rows)
     summary = report.summary()
     line = ", ".join(f"{v} {k}" for k, v in summary.items())

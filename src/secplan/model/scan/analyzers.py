@@ -12,12 +12,12 @@ import io
 import json
 
 from secplan.filetypes import Guess, named_format
-from secplan.model.scan import containers
+from secplan.model.scan import containers, native
 from secplan.model.scan.interface import Analyzer, NotThisFormat, Stream, Walk, join
 from secplan.model.scan.pickle_vm import NUMPY_WRAPPER, TORCH_LEGACY_MAGIC, PickleMachine, PickleOutcome
 from secplan.model.scan.result import Verdict
 from secplan.model.scan.spool import on_disk, random_access
-from secplan.model.scan.stream import Reader
+from secplan.model.scan.stream import Reader, ScanLimit
 
 _REJECTIONS = {"pickle-malformed", "pickle-truncated"}
 
@@ -30,6 +30,7 @@ def pickle(scan: Walk, stream: Stream, guess: Guess) -> str:
         raise NotThisFormat(f"named like a pickle, but a pickle loader rejects it at byte {first.offset} "
                             f"before importing or calling anything: {first.message}")
     scan.extend(out.findings)
+    scan.code_on_load = True
     if out.values and out.values[0] == TORCH_LEGACY_MAGIC:
         return "pytorch-legacy"
     if NUMPY_WRAPPER in out.globals:
@@ -51,6 +52,7 @@ def numpy(scan: Walk, stream: Stream, guess: Guess) -> str:
     findings, pickled = numpy_npy.check(reader, stream.member)
     scan.extend(findings)
     if pickled:
+        scan.code_on_load = True
         machine = PickleMachine(scan.options.policy, member=stream.member, limits=scan.options.limits)
         scan.extend(machine.scan(reader).findings)
     return "numpy"
@@ -116,8 +118,11 @@ def onnx(scan: Walk, stream: Stream, guess: Guess) -> str:
     from secplan.model.scan.formats import onnx_model
 
     # Protobuf has no magic number: only a name that says ONNX justifies holding a large file.
-    cap = onnx_model.MAX_SIZE if named_format(stream.name) == "onnx" else onnx_model.MAX_GUESS
-    too_large = NotThisFormat(f"starts like a protobuf, but is larger than the {cap} bytes tried as ONNX")
+    named = named_format(stream.name) == "onnx"
+    cap = onnx_model.MAX_SIZE if named else onnx_model.MAX_GUESS
+    too_large: Exception = NotThisFormat(f"starts like a protobuf, but is larger than the {cap} bytes tried as ONNX")
+    if named:  # a model past the parser's bound is not fully scanned
+        too_large = ScanLimit(f"an ONNX model larger than the {cap} bytes parsed")
     if stream.size is not None and stream.size > cap:
         raise too_large
     data = stream.handle.read(cap + 1)
@@ -136,7 +141,9 @@ def onnx(scan: Walk, stream: Stream, guess: Guess) -> str:
 
 ANALYZERS: dict[str, Analyzer] = {
     "pickle": pickle, "numpy": numpy, "hdf5": hdf5, "gguf": gguf, "safetensors": safetensors,
-    "json": keras_json, "onnx": onnx,
+    "json": keras_json, "onnx": onnx, "tflite": native.tflite, "catboost": native.catboost,
+    "lightgbm": native.lightgbm, "lightgbm-dataset": native.lightgbm,
+    **dict.fromkeys(("tf-savedmodel", "tf-keras-metadata", "tf-fingerprint", "tf-graphdef"), native.savedmodel),
     "zip": containers.zip_archive, "tar": containers.tar_archive, "7z": containers.sevenzip_archive,
     **{kind: containers.compressed for kind in containers.COMPRESSIONS},
 }

@@ -8,7 +8,8 @@ import io
 import re
 import tarfile
 import zlib
-from typing import BinaryIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, BinaryIO
 
 from secplan.filetypes import Guess, named_format
 from secplan.model.scan import zipread
@@ -26,8 +27,12 @@ from secplan.model.scan.stream import (
     ZlibStream,
 )
 
+if TYPE_CHECKING:
+    import py7zr
+
 COMPRESSIONS = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4")
 _TORCH_STORAGE = re.compile(r"(^|/)data/\d+$")
+_TORCHSCRIPT_CODE = re.compile(r"(^|/)code/.+\.py$")
 _ENCRYPTED = 0x41
 """Zip flag bits: traditional (bit 0) and strong (bit 6) encryption."""
 
@@ -48,8 +53,20 @@ def zip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
                      f"members listed twice ({', '.join(dupes)}): readers disagree on which is used", stream.member)
         torch_zip = any(n.endswith("data.pkl") for n in names)
         keras_zip = "config.json" in names and ("metadata.json" in names or "model.weights.h5" in names)
-        for member in members:
-            _zip_member(scan, stream, archive, member, torch_zip=torch_zip, keras_zip=keras_zip)
+        torchscript = torch_zip and any(n.endswith("constants.pkl") for n in names) and any(
+            _TORCHSCRIPT_CODE.search(n) for n in names)
+        options = scan.options
+        if torchscript:
+            scan.options = replace(options, policy=options.policy.for_torchscript())
+        try:
+            for member in members:
+                _zip_member(scan, stream, archive, member, torch_zip=torch_zip, keras_zip=keras_zip,
+                            torchscript=torchscript)
+        finally:
+            scan.options = options
+    if torchscript:
+        scan.code_on_load = True  # torch.jit.load compiles and runs the archive's code
+        return "torchscript"
     if torch_zip:
         return "pytorch-zip"
     if keras_zip:
@@ -60,7 +77,7 @@ def zip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
 
 
 def _zip_member(scan: Walk, stream: Stream, archive: BinaryIO, m: zipread.ZipMember, *, torch_zip: bool,
-                keras_zip: bool) -> None:
+                keras_zip: bool, torchscript: bool = False) -> None:
     label = join(stream.member, m.name)
     if m.data_offset < 0:
         scan.add("zip-malformed", Verdict.SUSPICIOUS, "local header missing or corrupt", label, m.header_offset)
@@ -87,6 +104,13 @@ def _zip_member(scan: Walk, stream: Stream, archive: BinaryIO, m: zipread.ZipMem
     if keras_zip and named_format(m.name) == "hdf5":
         return  # Keras 3 weights: arrays read by path, the config lives in config.json
     member = stream.member_stream(data, m.name, m.size)
+    if torchscript and _TORCHSCRIPT_CODE.search(m.name) and not ciphertext:
+        from secplan.model.scan.formats import torchscript as ts
+
+        if m.size > ts.MAX_SIZE:
+            raise ScanLimit(f"a TorchScript code file larger than {ts.MAX_SIZE} bytes")
+        scan.extend(ts.check(data.read(ts.MAX_SIZE + 1), scan.options.policy, label))
+        return
     if ciphertext:
         _walk_keeping_threats(scan, member)
         return
@@ -116,24 +140,30 @@ def _report_encryption(scan: Walk, archive: BinaryIO, m: zipread.ZipMember, labe
         scan.add("zip-encrypted-flag", Verdict.SUSPICIOUS, f"the member is encrypted (compression method "
                  f"{m.method}): its content cannot be analysed", label, m.header_offset)
         return None
-    in_clear = True
+    # Beyond the CRC bound the bytes cannot be told from ciphertext: walked as ciphertext, a payload in
+    # clear is still reported by what it imports, and no parse error is added.
+    in_clear = False
     if m.size <= scan.options.crc_check_max:
         try:
             in_clear = _crc(archive, m, scan.options.max_decompressed) == m.crc
         except zlib.error:
             in_clear = False
     message = ("encryption flag set on a member that loaders read in clear" if in_clear else
-               "the member is encrypted (its stored bytes do not match its CRC): its content cannot be analysed")
+               "the member is encrypted (its stored bytes do not match its CRC): its content cannot be analysed"
+               if m.size <= scan.options.crc_check_max else
+               "the member is encrypted (too large to check its CRC): its content cannot be analysed")
     scan.add("zip-encrypted-flag", Verdict.SUSPICIOUS, message, label, m.header_offset)
     return in_clear
 
 
 def _walk_keeping_threats(scan: Walk, member: Stream) -> None:
     """Walk bytes that are most likely ciphertext: keep what they would do if a loader read them as
-    they are (a payload in clear behind a forged CRC), drop the errors that parsing ciphertext gives."""
+    they are (a payload in clear behind a forged CRC names what it imports), drop what parsing random
+    bytes gives: errors, limits, frame disagreements, calls on numbers."""
     before = len(scan.findings)
     scan.walk(member)
-    scan.findings[before:] = [f for f in scan.findings[before:] if f.verdict in (Verdict.UNSAFE, Verdict.SUSPICIOUS)]
+    scan.findings[before:] = [f for f in scan.findings[before:]
+                              if f.verdict in (Verdict.UNSAFE, Verdict.SUSPICIOUS) and f.symbol]
 
 
 # -- tar and 7z -----------------------------------------------------------------------------------
@@ -156,6 +186,7 @@ def tar_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
                 machine = PickleMachine(scan.options.policy, member=join(stream.member, info.name),
                                         limits=scan.options.limits)
                 scan.extend(machine.scan_torch_tar_member(Reader(extracted), base).findings)
+                scan.code_on_load = True
                 continue
             scan.walk(stream.member_stream(extracted, info.name, info.size))
     bases = {n.rsplit("/", 1)[-1] for n in names}
@@ -164,26 +195,42 @@ def tar_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
 
 def sevenzip_archive(scan: Walk, stream: Stream, guess: Guess) -> str:
     import py7zr
-    from py7zr.io import BytesIOFactory
 
     limit = scan.options.max_decompressed
-    with random_access(stream.handle, limit) as seekable, py7zr.SevenZipFile(seekable, mode="r") as archive:
-        infos = [i for i in archive.list() if not i.is_directory]
-        total = sum(i.uncompressed or 0 for i in infos)
-        if total > limit:
-            raise DecompressionLimit(f"unpacks to {total} bytes")
-        if len(infos) > scan.options.max_members:
-            raise ScanLimit(f"more than {scan.options.max_members} 7z members")
-        factory = BytesIOFactory(limit)
-        archive.extractall(factory=factory)
-        for info in infos:
-            product = factory.products.get(info.filename)
-            if product is None:
-                continue
-            product.seek(0)
-            data = product.read()
-            scan.walk(stream.member_stream(io.BytesIO(data), info.filename, len(data)))
+    with random_access(stream.handle, limit) as seekable:
+        try:
+            archive = py7zr.SevenZipFile(seekable, mode="r")
+        except py7zr.exceptions.PasswordRequired:
+            archive = None
+        if archive is None or archive.needs_password():
+            scan.add("archive-encrypted", Verdict.SUSPICIOUS, "the 7z archive is encrypted: its content cannot "
+                     "be analysed", stream.member)
+            if archive is not None:
+                archive.close()
+            return "7z"
+        with archive:
+            _sevenzip_members(scan, stream, archive, limit)
     return "7z"
+
+
+def _sevenzip_members(scan: Walk, stream: Stream, archive: py7zr.SevenZipFile, limit: int) -> None:
+    from py7zr.io import BytesIOFactory
+
+    infos = [i for i in archive.list() if not i.is_directory]
+    total = sum(i.uncompressed or 0 for i in infos)
+    if total > limit:
+        raise DecompressionLimit(f"unpacks to {total} bytes")
+    if len(infos) > scan.options.max_members:
+        raise ScanLimit(f"more than {scan.options.max_members} 7z members")
+    factory = BytesIOFactory(limit)
+    archive.extractall(factory=factory)
+    for info in infos:
+        product = factory.products.get(info.filename)
+        if product is None:
+            continue
+        product.seek(0)
+        data = product.read()
+        scan.walk(stream.member_stream(io.BytesIO(data), info.filename, len(data)))
 
 
 # -- compressed streams ---------------------------------------------------------------------------

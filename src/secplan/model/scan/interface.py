@@ -61,6 +61,8 @@ class Walk(Protocol):
     """Everything reported so far, in order."""
     model_dir: Path
     """The directory of the file scanned (ONNX external data must stay inside it)."""
+    code_on_load: bool
+    """Set by analysers of formats that run code when loaded (pickles, TorchScript)."""
 
     def add(self, rule: str, verdict: Verdict, message: str, member: str | None, offset: int | None = None,
             symbol: str | None = None) -> None: ...

@@ -9,7 +9,8 @@ before a deliberately broken byte is still reported.
 
 Longer than secplan's other modules on purpose: the machine is one opcode table and the stack, memo
 and framing state every opcode shares, and splitting the table would put the opcodes that must agree
-with each other (memo and stack discipline, framing) into different files.
+with each other (memo and stack discipline, framing) into different files. The values it handles
+and the argument parsers live in :mod:`.pickle_values`.
 """
 
 from __future__ import annotations
@@ -17,114 +18,45 @@ from __future__ import annotations
 import _compat_pickle
 import codecs
 import struct
-from dataclasses import dataclass, field
+import sys
 from typing import Any
 
-from secplan.model.scan.policy import Judgement, Policy
+from secplan.model.scan.pickle_values import (
+    KEEP_ITEMS,
+    KEEP_STR,
+    READ_PAYLOAD,
+    TORCH_ELEMENT_SIZE,
+    TORCH_LEGACY_MAGIC,
+    Call,
+    Global,
+    Limits,
+    Malformed,
+    Opaque,
+    PickleOutcome,
+    SymDict,
+    SymList,
+    SymSet,
+    dtype_itemsize,
+    float_arg,
+    int_arg,
+    quoted,
+    underflow,
+)
+from secplan.model.scan.policy import DANGEROUS_NAMES, Judgement, Policy
 from secplan.model.scan.result import Finding, Verdict
 from secplan.model.scan.stream import DecompressionLimit, Reader, ScanLimit, Truncated
-
-KEEP_ITEMS = 1 << 16
-"""Container items kept per list/dict (the rest is counted): enough for torch storage keys."""
-KEEP_STR = 4096
-"""Strings longer than this are kept as :class:`Opaque` (no global name is that long)."""
-READ_PAYLOAD = 1 << 16
-"""Byte payloads larger than this are skipped without being read."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_opcodes: int = 50_000_000
-    max_stack: int = 1_000_000
-    max_marks: int = 100_000
-    max_memo: int = 5_000_000
-    max_nested: int = 8
-    max_stacked: int = 64
-
-
-class Malformed(Exception):
-    """The bytes are not a pickle a real unpickler would accept."""
-
-
-@dataclass(eq=False)
-class Global:
-    module: str
-    name: str
-    offset: int
-
-    @property
-    def fq(self) -> str:
-        return f"{self.module}.{self.name}"
-
-
-@dataclass(eq=False)
-class Call:
-    func: Any
-    args: Any
-    offset: int
-    kind: str = "call"
-    state: Any = None
-
-
-@dataclass(eq=False)
-class Opaque:
-    kind: str
-    size: int = 0
-
-
-@dataclass(eq=False)
-class SymList:
-    items: list[Any] = field(default_factory=list)
-    count: int = 0
-
-    def add(self, value: Any) -> None:
-        if len(self.items) < KEEP_ITEMS:
-            self.items.append(value)
-        self.count += 1
-
-
-@dataclass(eq=False)
-class SymDict:
-    items: list[tuple[Any, Any]] = field(default_factory=list)
-
-    def add(self, key: Any, value: Any) -> None:
-        if len(self.items) < KEEP_ITEMS:
-            self.items.append((key, value))
-
-    def get(self, key: str, default: Any = None) -> Any:
-        for k, v in self.items:
-            if k == key:
-                return v
-        return default
-
-
-@dataclass(eq=False)
-class SymSet:
-    count: int = 0
-
-
-@dataclass
-class PickleOutcome:
-    """What one run over a stream of (possibly stacked) pickles found."""
-
-    findings: list[Finding] = field(default_factory=list)
-    pickles: int = 0
-    opcodes: int = 0
-    globals: set[str] = field(default_factory=set)
-    persistent_ids: list[Any] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    """The top value of each pickle, kept for layout decisions (legacy torch) only."""
-
 
 _UNPACK_D = struct.Struct(">d").unpack_from
 _UNPACK_I = struct.Struct("<i").unpack_from
 NUMPY_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
-TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
-_TORCH_ELEMENT_SIZE = {"Double": 8, "Float": 4, "Half": 2, "BFloat16": 2, "Long": 8, "Int": 4, "Short": 2,
-                       "Char": 1, "Byte": 1, "Bool": 1, "ComplexFloat": 8, "ComplexDouble": 16, "QInt8": 1,
-                       "QUInt8": 1, "QInt32": 4, "QUInt4x2": 1, "QUInt2x4": 1, "Untyped": 1}
-_DTYPE_BASE = {"b": 1, "i": None, "u": None, "f": None, "c": None, "m": None, "M": None, "V": None,
-               "S": None, "a": None, "U": None, "O": None, "?": 1, "e": 2, "d": 8, "g": 16}
+GETATTR = "builtins.getattr"
+LOAD_FROM_BYTES = "torch.storage._load_from_bytes"
+_DEFERRED = {GETATTR, LOAD_FROM_BYTES}
+"""Dangerous globals judged by their use: each has one use that is safe and can be checked."""
+PARTIAL = "functools.partial"
+MAX_FINDINGS = 1000
+"""Findings listed per pickle stream; past it only the worst one left out is kept, with a count."""
+__all__ = ["NUMPY_WRAPPER", "TORCH_LEGACY_MAGIC", "Limits", "Malformed", "PickleMachine", "PickleOutcome"]
 
 
 class PickleMachine:
@@ -135,7 +67,13 @@ class PickleMachine:
         self.member = member
         self.limits = limits or Limits()
         self.out = PickleOutcome()
+        self.retained = 0
+        self.dropped = 0
+        self._worst_dropped: Finding | None = None
+        self._reader: Reader | None = None
         self._reported: set[tuple[str, str]] = set()
+        self._getattrs: dict[int, tuple[Global, str]] = {}
+        """``builtins.getattr`` imports not yet seen used on an allowed object."""
         self._unlisted: dict[str, tuple[Global, str]] = {}
         """Globals off the allowlist, judged when the scan ends: by then it is known whether the
         pickle only keeps them as values (a score function, a dtype) or calls them."""
@@ -147,22 +85,77 @@ class PickleMachine:
         key = (rule, symbol or message)
         if dedupe and key in self._reported:
             return
+        finding = Finding(rule, verdict, message, self.member, offset, symbol)
+        if dedupe and len(self.out.findings) >= MAX_FINDINGS:
+            # Thousands of distinct globals: memory stays bounded, the worst one left out is kept.
+            self.dropped += 1
+            if self._worst_dropped is None or verdict.rank > self._worst_dropped.verdict.rank:
+                self._worst_dropped = finding
+            return
         self._reported.add(key)
-        self.out.findings.append(Finding(rule, verdict, message, self.member, offset, symbol))
+        self.out.findings.append(finding)
 
     def _judge_global(self, g: Global, how: str = "imports") -> None:
-        self.out.globals.add(g.fq)
+        if len(self.out.globals) < KEEP_ITEMS:
+            self.out.globals.add(g.fq)
         judgement, why = self.policy.judge(g.module, g.name)
-        if judgement is Judgement.UNSAFE:
+        if g.fq in _DEFERRED and how == "imports":
+            # Judged by its use: a bound method of an allowed object is held by many estimators.
+            self._getattrs[id(g)] = (g, f"{how} {g.fq}: {why}")
+        elif judgement is Judgement.UNSAFE:
             self._add("pickle-dangerous-global", Verdict.UNSAFE, f"{how} {g.fq}: {why}", g.offset, g.fq)
         elif judgement is Judgement.SUSPICIOUS:
-            self._unlisted.setdefault(g.fq, (g, f"{how} {g.fq}: {why}"))
+            if len(self._unlisted) < KEEP_ITEMS:
+                self._unlisted.setdefault(g.fq, (g, f"{how} {g.fq}: {why}"))
+            else:
+                self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"{how} {g.fq}: {why}", g.offset, g.fq)
 
     def _invoked(self, g: Global) -> None:
         """``g`` is called, or handed to a call that may call it (``copyreg._reconstructor(cls, ...)``)."""
         pending = self._unlisted.pop(g.fq, None)
         if pending is not None:
             self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"calls {pending[1]}", g.offset, g.fq)
+
+    def _report_getattr(self, g: Global) -> None:
+        pending = self._getattrs.pop(id(g), None)
+        if pending is not None:
+            self._add("pickle-dangerous-global", Verdict.UNSAFE, pending[1], g.offset, g.fq)
+
+    def _bound_method(self, func: Global, args: Any) -> bool:
+        """``getattr(obj, "name")`` on an object an allowed class made, for a plain method name: the
+        bound method a fitted estimator keeps (``_raw_predict``). Nothing is called by holding it."""
+        if not (isinstance(args, tuple) and len(args) == 2 and isinstance(args[1], str)):
+            return False
+        obj, name = args
+        if not (isinstance(obj, Call) and isinstance(obj.func, Global)) or not name.isidentifier():
+            return False
+        if name.startswith("__") or name in DANGEROUS_NAMES:
+            return False
+        return self.policy.judge(obj.func.module, obj.func.name)[0] is Judgement.SAFE
+
+    def _scan_torch_bytes(self, payload: Any) -> bool:
+        """``torch.storage._load_from_bytes(b)`` is ``torch.load(b)``: what plain ``pickle`` writes for a
+        tensor. Scan ``b`` as the nested legacy ``torch.save`` stream it is; False if it cannot be read."""
+        import io
+
+        from secplan.model.scan.zipread import Window
+
+        reader = self._reader
+        if isinstance(payload, bytes):
+            handle: Any = io.BytesIO(payload)
+        elif isinstance(payload, Opaque) and payload.at is not None and reader is not None and reader.seekable:
+            handle = Window(reader.handle, payload.at, payload.size)
+        else:
+            return False
+        here = reader.handle.tell() if reader is not None and reader.seekable else None
+        nested = PickleMachine(self.policy, member=self.member, limits=self.limits)
+        out = nested.scan(Reader(handle))
+        if here is not None:
+            reader.handle.seek(here)  # type: ignore[union-attr]
+        self.out.findings.extend(Finding(f.rule, f.verdict, f"in a tensor's torch.save bytes: {f.message}",
+                                         f.member, f.offset, f.symbol) for f in out.findings)
+        self.out.globals |= out.globals
+        return True
 
     def _judge_unlisted(self) -> None:
         """What was imported off the allowlist and never called: a value of a library whose functions
@@ -171,14 +164,36 @@ class PickleMachine:
             if not self.policy.referenced_safely(g.module, g.name):
                 self._add("pickle-unknown-global", Verdict.SUSPICIOUS, message, g.offset, g.fq)
         self._unlisted.clear()
+        for g, _ in list(self._getattrs.values()):
+            self._report_getattr(g)
+        if self._worst_dropped is not None:
+            worst, self._worst_dropped = self._worst_dropped, None
+            self.out.findings.append(Finding(worst.rule, worst.verdict, f"{worst.message} (and {self.dropped - 1} "
+                                             "more findings not listed)", worst.member, worst.offset, worst.symbol))
 
     def _on_call(self, func: Any, args: Any, offset: int, kind: str) -> Call:
-        for arg in args if isinstance(args, tuple) else ():
+        holds = isinstance(func, Global) and func.fq == PARTIAL and isinstance(args, tuple) and len(args) == 1
+        for arg in args if isinstance(args, tuple) and not holds else ():
+            # ``partial(f)`` holds ``f``: judged as a value, called only if the partial ever is.
             if isinstance(arg, Global):
                 self._invoked(arg)
+        if isinstance(func, Global) and func.fq == GETATTR and self._bound_method(func, args):
+            self._getattrs.pop(id(func), None)
+            return Call(func, args, offset, "method")
+        if isinstance(func, Global) and func.fq == GETATTR:
+            self._report_getattr(func)
+        if isinstance(func, Global) and func.fq == LOAD_FROM_BYTES:
+            if isinstance(args, tuple) and len(args) == 1 and self._scan_torch_bytes(args[0]):
+                self._getattrs.pop(id(func), None)
+                return Call(func, args, offset, "storage")
+            self._report_getattr(func)
+        if isinstance(func, Call) and func.kind == "method":
+            self._add("pickle-unknown-global", Verdict.SUSPICIOUS, f"calls the method {func.args[1]!r} of an "
+                      "object at load time", offset, f"{func.args[0].func.fq}.{func.args[1]}")
+            return Call(func, args, offset, kind)
         if isinstance(func, Global):
             self._invoked(func)
-            if func.fq == "builtins.getattr" and isinstance(args, tuple) and len(args) >= 2:
+            if func.fq == GETATTR and isinstance(args, tuple) and len(args) >= 2:
                 target, attr = args[0], args[1]
                 if isinstance(target, Global) and isinstance(attr, str):
                     resolved = Global(target.module, f"{target.name}.{attr}", offset)
@@ -198,6 +213,7 @@ class PickleMachine:
         """Run every pickle in the stream: stacked pickles are all interpreted, as loaders that call
         ``load`` repeatedly (legacy torch, joblib, custom formats) would."""
         out = self.out
+        self._reader = reader
         try:
             self._scan_stacked(reader)
         except Malformed as exc:
@@ -208,11 +224,16 @@ class PickleMachine:
         except DecompressionLimit:
             raise
         except ScanLimit as exc:
-            self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+            self._not_fully_scanned(str(exc), reader.offset)
         except RecursionError:
-            self._add("scan-limit", Verdict.ERROR, "nesting too deep to analyse", reader.offset, dedupe=False)
+            self._not_fully_scanned("nesting too deep to analyse", reader.offset)
         self._judge_unlisted()
         return out
+
+    def _not_fully_scanned(self, why: str, offset: int) -> None:
+        """A budget stopped the scan: what follows could do anything, so the file is not judged safe."""
+        self._add("scan-limit", Verdict.UNSAFE, f"not fully scanned: stopped at a scan limit ({why}); the bytes "
+                  "after this point were not analysed", offset, dedupe=False)
 
     def _scan_stacked(self, reader: Reader) -> None:
         first = True
@@ -243,7 +264,7 @@ class PickleMachine:
         for pid in self.out.persistent_ids:
             if isinstance(pid, tuple) and len(pid) >= 3 and pid[0] == "storage" and isinstance(pid[1], Global):
                 kind = pid[1].name.removesuffix("Storage")
-                sizes[str(pid[2])] = _TORCH_ELEMENT_SIZE.get(kind, 0)
+                sizes[str(pid[2])] = TORCH_ELEMENT_SIZE.get(kind, 0)
         for key in keys.items:
             size = sizes.get(str(key))
             if not size:
@@ -267,7 +288,7 @@ class PickleMachine:
                 if kind == "storages":
                     size = 0
                     if isinstance(args, tuple) and len(args) == 3 and isinstance(args[2], Global):
-                        size = _TORCH_ELEMENT_SIZE.get(args[2].name.removesuffix("Storage"), 0)
+                        size = TORCH_ELEMENT_SIZE.get(args[2].name.removesuffix("Storage"), 0)
                     if not size:
                         raise Malformed("legacy torch storage without a known element type")
                     numel = struct.unpack("<q", reader.read(8))[0]
@@ -289,7 +310,7 @@ class PickleMachine:
         except DecompressionLimit:
             raise
         except ScanLimit as exc:
-            self._add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", reader.offset, dedupe=False)
+            self._not_fully_scanned(str(exc), reader.offset)
         self._judge_unlisted()
         return self.out
 
@@ -305,7 +326,9 @@ class PickleMachine:
         proto = 0
         out = self.out
         count = 0
-        max_ops = lim.max_opcodes - out.opcodes
+        max_ops = (lim.max_opcodes - out.opcodes) if lim.max_opcodes is not None else sys.maxsize
+        frame_end = -1
+        """Where the current FRAME ends (absolute offset), -1 outside a frame."""
 
         def pop_mark() -> list[Any]:
             nonlocal stack
@@ -336,8 +359,15 @@ class PickleMachine:
             count += 1
             if count > max_ops:
                 raise ScanLimit(f"more than {lim.max_opcodes} opcodes")
+            if not count & 0x3FFF and self.retained > lim.max_retained:  # checked every 16k opcodes
+                raise ScanLimit(f"more than {lim.max_retained} values kept in memory")
             if len(stack) > max_stack:
                 raise ScanLimit(f"stack deeper than {max_stack}")
+            if frame_end >= 0 and at >= frame_end:
+                if at > frame_end:
+                    self._frame_mismatch(at, f"an opcode runs across the end of the frame at byte {frame_end}: "
+                                         "pickle.py's unpickler stops there, _pickle's reads on")
+                frame_end = -1
 
             if op == 0x47:  # BINFLOAT
                 if pos + 8 > blen:
@@ -398,7 +428,7 @@ class PickleMachine:
                 metastack.append(stack)
                 stack = []
             elif op == 0x85:  # TUPLE1
-                stack[-1:] = [tuple(stack[-1:])] if stack else _underflow()
+                stack[-1:] = [tuple(stack[-1:])] if stack else underflow()
             elif op == 0x86:  # TUPLE2
                 if len(stack) < 2:
                     raise Malformed("stack underflow")
@@ -409,6 +439,7 @@ class PickleMachine:
                 stack[-3:] = [tuple(stack[-3:])]
             elif op == 0x74:  # TUPLE
                 items = pop_mark()
+                self._keep(len(items))
                 stack.append(tuple(items))
             elif op == 0x29:  # EMPTY_TUPLE
                 stack.append(())
@@ -418,41 +449,49 @@ class PickleMachine:
                 stack.append(SymDict())
             elif op == 0x65:  # APPENDS
                 items = pop_mark()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymList):
+                    self.retained += min(len(items), KEEP_ITEMS - len(target.items))
                     for item in items:
                         target.add(item)
             elif op == 0x61:  # APPEND
                 value = pop()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
-                if isinstance(target, SymList):
-                    target.add(value)
+                if isinstance(target, SymList) and target.add(value):
+                    self._keep(1)
             elif op == 0x75:  # SETITEMS
                 items = pop_mark()
                 if len(items) % 2:
                     raise Malformed("SETITEMS with an odd number of items")
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymDict):
+                    self.retained += 2 * min(len(items) // 2, KEEP_ITEMS - len(target.items))
+                    add = target.add
                     for i in range(0, len(items), 2):
-                        target.add(items[i], items[i + 1])
+                        add(items[i], items[i + 1])
             elif op == 0x73:  # SETITEM
                 value = pop()
                 key = pop()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
-                if isinstance(target, SymDict):
-                    target.add(key, value)
+                if isinstance(target, SymDict) and target.add(key, value):
+                    self._keep(2)
             elif op == 0x52:  # REDUCE
                 args = pop()
-                func = stack[-1] if stack else _underflow()
+                func = stack[-1] if stack else underflow()
                 stack[-1] = self._on_call(func, args, at, "reduce")
             elif op == 0x62:  # BUILD
                 state = pop()
-                inst = stack[-1] if stack else _underflow()
-                self._build(inst, state, at, r, depth)
+                inst = stack[-1] if stack else underflow()
+                before = r.offset
+                if self._build(inst, state, at, r, depth):
+                    # joblib ends the frame, then writes the array's bytes to the file outside any frame.
+                    if frame_end >= 0 and frame_end != before:
+                        self._frame_mismatch(at, "joblib array data starts inside a frame")
+                    frame_end = -1
             elif op == 0x81:  # NEWOBJ
                 args = pop()
                 cls = pop()
@@ -516,14 +555,26 @@ class PickleMachine:
                     raise Malformed("BINSTRING with a negative length")
                 stack.append(self._bytes_text(r.read(n)) if n <= READ_PAYLOAD else self._payload(r, n, "str"))
             elif op == 0x95:  # FRAME
-                r.read(8)
+                if frame_end >= 0:
+                    self._frame_mismatch(at, "a FRAME begins before the current frame ends: pickle.py's "
+                                         "unpickler rejects it, _pickle's reads on")
+                size = struct.unpack("<Q", r.read(8))[0]
+                if size > sys.maxsize:
+                    raise Malformed(f"FRAME length {size} exceeds what any unpickler accepts")
+                frame_end = r.offset + size
             elif op == 0x80:  # PROTO
                 proto = r.read(1)[0]
                 if proto > 5:
                     raise Malformed(f"unsupported pickle protocol {proto}")
             elif op == 0x2E:  # STOP
+                if frame_end > r.offset:
+                    self._frame_mismatch(at, f"the frame runs {frame_end - r.offset} bytes past STOP: the "
+                                         "next load starts after STOP in _pickle, after the frame in pickle.py "
+                                         "(or the frame is longer than the data, which _pickle refuses)")
                 value = pop()
                 out.opcodes += count
+                if self.retained > lim.max_retained:
+                    raise ScanLimit(f"more than {lim.max_retained} values kept in memory")
                 return value
             elif op == 0x30:  # POP
                 if stack:
@@ -533,12 +584,12 @@ class PickleMachine:
             elif op == 0x31:  # POP_MARK
                 pop_mark()
             elif op == 0x32:  # DUP
-                stack.append(stack[-1] if stack else _underflow())
+                stack.append(stack[-1] if stack else underflow())
             elif op == 0x49:  # INT
                 line = r.readline()[:-1]
-                stack.append(True if line == b"01" else False if line == b"00" else _int(line))
+                stack.append(True if line == b"01" else False if line == b"00" else int_arg(line))
             elif op == 0x4C:  # LONG
-                stack.append(_int(r.readline()[:-1].rstrip(b"L")))
+                stack.append(int_arg(r.readline()[:-1].rstrip(b"L")))
             elif op == 0x8A:  # LONG1
                 stack.append(int.from_bytes(r.read(r.read(1)[0]), "little", signed=True))
             elif op == 0x8B:  # LONG4
@@ -550,9 +601,9 @@ class PickleMachine:
                 else:
                     stack.append(int.from_bytes(r.read(n), "little", signed=True))
             elif op == 0x46:  # FLOAT
-                stack.append(_float(r.readline()[:-1]))
+                stack.append(float_arg(r.readline()[:-1]))
             elif op == 0x53:  # STRING
-                stack.append(_quoted(r.readline()[:-1]))
+                stack.append(quoted(r.readline()[:-1]))
             elif op == 0x56:  # UNICODE
                 raw = r.readline()[:-1]
                 stack.append(self._text(codecs.decode(raw, "raw-unicode-escape", "replace").encode("utf-8"), at))
@@ -561,21 +612,19 @@ class PickleMachine:
                 if len(items) % 2:
                     raise Malformed("DICT with an odd number of items")
                 d = SymDict()
-                for i in range(0, len(items), 2):
-                    d.add(items[i], items[i + 1])
+                self._keep(2 * sum(d.add(items[i], items[i + 1]) for i in range(0, len(items), 2)))
                 stack.append(d)
             elif op == 0x6C:  # LIST
                 lst = SymList()
-                for item in pop_mark():
-                    lst.add(item)
+                self._keep(sum(lst.add(item) for item in pop_mark()))
                 stack.append(lst)
             elif op == 0x67:  # GET
-                idx = _int(r.readline()[:-1])
+                idx = int_arg(r.readline()[:-1])
                 if idx not in memo:
                     raise Malformed(f"memo key {idx} not found")
                 stack.append(memo[idx])
             elif op == 0x70:  # PUT
-                idx = _int(r.readline()[:-1])
+                idx = int_arg(r.readline()[:-1])
                 if idx < 0:
                     raise Malformed("negative PUT argument")
                 if not stack:
@@ -585,7 +634,7 @@ class PickleMachine:
                 stack.append(SymSet())
             elif op == 0x90:  # ADDITEMS
                 items = pop_mark()
-                target = stack[-1] if stack else _underflow()
+                target = stack[-1] if stack else underflow()
                 self._mutate(target, at)
                 if isinstance(target, SymSet):
                     target.count += len(items)
@@ -613,12 +662,25 @@ class PickleMachine:
 
     # -- opcode helpers ---------------------------------------------------------------------------
 
+    def _frame_mismatch(self, at: int, why: str) -> None:
+        """The two CPython unpicklers (``_pickle`` and ``pickle.py``) would read these bytes as
+        different programs; the scan follows ``_pickle`` (which reads on) but cannot vouch for both."""
+        self._add("pickle-frame-mismatch", Verdict.UNSAFE, f"FRAME lengths disagree with the bytes that "
+                  f"follow: {why}", at)
+
+    def _keep(self, n: int) -> None:
+        """Account for ``n`` values kept in memory; the opcode loop stops the scan past the budget."""
+        self.retained += n
+
     def _text(self, raw: bytes, at: int) -> Any:
+        if len(raw) > KEEP_STR:
+            return Opaque("str", len(raw))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-        return text if len(text) <= KEEP_STR else Opaque("str", len(raw))
+        self.retained += (len(raw) >> 3) + 1
+        return text
 
     def _sized_text(self, r: Reader, n: int, at: int) -> Any:
         if n > READ_PAYLOAD:
@@ -634,8 +696,9 @@ class PickleMachine:
     def _payload(r: Reader, n: int, kind: str) -> Any:
         if n <= 64:
             return r.read(n)
+        at = r.origin + r.offset if r.origin is not None else None
         r.skip(n)
-        return Opaque(kind, n)
+        return Opaque(kind, n, at)
 
     def _line_name(self, r: Reader, at: int) -> str:
         raw = r.readline()[:-1]
@@ -649,6 +712,10 @@ class PickleMachine:
             return name
 
     def _make_global(self, module: str, name: str, at: int, proto: int) -> Global:
+        if not all(part.isidentifier() for part in module.split(".")):
+            # ``find_class`` imports the module first: no import finds such a name, so a real unpickler
+            # fails at this byte before importing or calling anything (a script named ``.pt``).
+            raise Malformed(f"a global names the module {module[:80]!r}, which no import can find")
         if proto < 3:
             if (module, name) in _compat_pickle.NAME_MAPPING:
                 module, name = _compat_pickle.NAME_MAPPING[(module, name)]
@@ -684,13 +751,16 @@ class PickleMachine:
                       f"changes the imported object {target.fq} itself (monkey-patching at load time)", at,
                       target.fq)
 
-    def _build(self, inst: Any, state: Any, at: int, r: Reader, depth: int) -> None:
+    def _build(self, inst: Any, state: Any, at: int, r: Reader, depth: int) -> bool:
+        """Record ``inst``'s state; True when raw data written outside the pickle followed (joblib)."""
         self._mutate(inst, at)
         if not isinstance(inst, Call):
-            return
+            return False
         inst.state = state
         if isinstance(inst.func, Global) and inst.func.fq == NUMPY_WRAPPER:
             self._skip_joblib_array(inst, state, at, r, depth)
+            return True
+        return False
 
     def _skip_joblib_array(self, inst: Call, state: Any, at: int, r: Reader, depth: int) -> None:
         """joblib writes each array's bytes right after its wrapper's BUILD; an object array is a
@@ -698,7 +768,7 @@ class PickleMachine:
         if not isinstance(state, SymDict):
             raise Malformed("joblib array wrapper without a state dict")
         shape, dtype = state.get("shape"), state.get("dtype")
-        itemsize, has_object = _dtype_itemsize(dtype)
+        itemsize, has_object = dtype_itemsize(dtype)
         if has_object:
             self._run_one(r, depth + 1)
             return
@@ -710,55 +780,3 @@ class PickleMachine:
         if state.get("numpy_array_alignment_bytes") is not None:
             r.skip(r.read(1)[0])
         r.skip(count * itemsize)
-
-
-def _dtype_itemsize(dtype: Any) -> tuple[int, bool]:
-    """Item size of a pickled ``numpy.dtype(spec, ...)`` without importing numpy; (0, False) if unknown."""
-    if not (isinstance(dtype, Call) and isinstance(dtype.func, Global) and dtype.func.name == "dtype"
-            and isinstance(dtype.args, tuple) and dtype.args and isinstance(dtype.args[0], str)):
-        return 0, False
-    spec = dtype.args[0]
-    kind, digits = spec[:1], spec[1:]
-    if kind == "O":
-        return 8, True
-    state = dtype.state
-    fields = state[4] if isinstance(state, tuple) and len(state) >= 5 else None
-    if isinstance(fields, SymDict) and any(isinstance(v, tuple) and v and _dtype_itemsize(v[0])[1]
-                                           for _, v in fields.items):
-        return 0, True
-    if kind in _DTYPE_BASE and _DTYPE_BASE[kind] and not digits:
-        return _DTYPE_BASE[kind], False
-    if isinstance(state, tuple) and len(state) >= 6 and isinstance(state[5], int) and state[5] > 0:
-        return state[5], False
-    if digits.isdigit():
-        size = int(digits)
-        return (size * 4 if kind == "U" else size), False
-    return 0, False
-
-
-def _underflow() -> Any:
-    raise Malformed("stack underflow")
-
-
-def _int(raw: bytes) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise Malformed(f"bad integer argument {raw[:40]!r}") from None
-
-
-def _float(raw: bytes) -> float:
-    try:
-        return float(raw)
-    except ValueError:
-        raise Malformed(f"bad float argument {raw[:40]!r}") from None
-
-
-def _quoted(raw: bytes) -> Any:
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[:1] in (b"'", b'"'):
-        try:
-            text = codecs.escape_decode(raw[1:-1])[0].decode("latin-1")
-        except ValueError:
-            raise Malformed("bad STRING escape") from None
-        return text if len(text) <= KEEP_STR else Opaque("str", len(text))
-    raise Malformed("the STRING opcode argument must be quoted")

@@ -31,16 +31,22 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "builtins:bytearray", "builtins:bytes", "builtins:int", "builtins:float", "builtins:str",
     "builtins:bool", "builtins:tuple", "builtins:list", "builtins:dict", "builtins:object",
     "_codecs:encode",
+    "functools:partial",  # holds its function: judged as a value, and calling a partial is an indirect call
     "collections:OrderedDict", "collections:defaultdict", "collections:deque", "collections:Counter",
     "copyreg:_reconstructor", "copyreg:__newobj__", "copyreg:__newobj_ex__",
     "datetime:datetime", "datetime:date", "datetime:time", "datetime:timedelta", "datetime:timezone",
-    "decimal:Decimal", "fractions:Fraction", "uuid:UUID", "argparse:Namespace",
+    "re:_compile",  # how a compiled regular expression pickles: the pattern and its flags
+    "decimal:Decimal", "fractions:Fraction", "uuid:UUID", "uuid:SafeUUID", "argparse:Namespace",
+    # paths are values (a checkpoint's saved arguments); their I/O methods are dangerous names
+    "pathlib:Path", "pathlib:PosixPath", "pathlib:WindowsPath", "pathlib:PurePath", "pathlib:PurePosixPath",
+    "pathlib:PureWindowsPath", "pathlib._local:*Path",
     # numpy arrays, scalars, dtypes and random state.
     "numpy:ndarray", "numpy:dtype",
     "numpy.core.multiarray:_reconstruct", "numpy._core.multiarray:_reconstruct",
     "numpy.core.multiarray:scalar", "numpy._core.multiarray:scalar",
     "numpy.core.numeric:_frombuffer", "numpy._core.numeric:_frombuffer",
     "numpy.dtypes:[A-Z]*DType", "numpy.ma.core:_mareconstruct", "numpy.ma.core:MaskedArray",
+    "numpy.ma:MaskedArray", "numpy.ma.core:MaskedConstant", "numpy.ma.core:mvoid",
     "numpy.random._pickle:__randomstate_ctor", "numpy.random._pickle:__bit_generator_ctor",
     "numpy.random._pickle:__generator_ctor",
     "numpy.random.mtrand:RandomState", "numpy.random._generator:Generator",
@@ -67,21 +73,46 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     # scipy containers that fitted estimators hold (sparse matrices, splines).
     "scipy.sparse._*:*_matrix", "scipy.sparse._*:*_array",
     "scipy.interpolate._*:BSpline", "scipy.interpolate._*:PPoly", "scipy.interpolate._*:CubicSpline",
+    "torch.torch_version:TorchVersion",  # torch.__version__, a str subclass
+    "torch.amp.grad_scaler:GradScaler", "torch.cuda.amp.grad_scaler:GradScaler",
     # XGBoost estimators and boosters (the booster state is raw bytes).
     "xgboost.sklearn:[A-Z]*", "xgboost.core:Booster",
+    # LightGBM estimators and boosters (the booster state is its text model) and its callbacks' state.
+    "lightgbm.sklearn:LGBMModel", "lightgbm.sklearn:LGBMClassifier", "lightgbm.sklearn:LGBMRegressor",
+    "lightgbm.sklearn:LGBMRanker", "lightgbm.basic:Booster", "lightgbm.callback:_*Callback",
+    # CatBoost estimators (the state is the .cbm model as bytes) and their enums.
+    "catboost.core:CatBoost", "catboost.core:CatBoostClassifier", "catboost.core:CatBoostRegressor",
+    "catboost.core:CatBoostRanker", "catboost.core:EFstrType", "catboost.core:EShapCalcType",
+    "catboost.core:EFeaturesSelectionAlgorithm",
     # pandas frames, indexes and their internal rebuild helpers.
     "pandas:[A-Z]*", "pandas.arrays:[A-Z]*", "pandas.core.*:[A-Z]*", "pandas._libs.*:[A-Z]*",
     "pyarrow.lib:_restore_array", "pyarrow.lib:type_for_alias", "pyarrow.lib:py_buffer",
     "pandas._libs.internals:_unpickle_block", "pandas.core.internals.blocks:new_block",
     "pandas.core.indexes.base:_new_Index", "pandas.core.indexes.period:_new_PeriodIndex",
-    "pandas._libs.arrays:__pyx_unpickle_NDArrayBacked", "pandas._libs.tslibs.*:_unpickle_*",
+    "pandas.core.indexes.*:_new_*Index",
+    "pandas._libs.arrays:__pyx_unpickle_NDArrayBacked", "pandas._libs.*:__pyx_unpickle_*", "pandas._libs.tslibs.*:_unpickle_*",
     "pandas._libs.tslibs.timestamps:_unpickle_timestamp", "pandas._libs.tslibs.timedeltas:_timedelta_unpickle",
     # joblib's inline numpy arrays.
     "joblib.numpy_pickle:NumpyArrayWrapper",
-    # transformers training arguments and their enums.
+    # transformers training arguments (training_args.bin), their enums and configs.
     "transformers.training_args:[A-Z]*", "transformers.training_args_seq2seq:[A-Z]*",
     "transformers.trainer_utils:[A-Z]*", "transformers.debug_utils:DebugOption",
-    "transformers.utils.generic:[A-Z]*",
+    "transformers.utils.generic:[A-Z]*", "transformers.trainer_pt_utils:AcceleratorConfig",
+    "transformers.generation.configuration_utils:GenerationConfig",
+    "transformers.generation.configuration_utils:GenerationMode",
+    "transformers.integrations.deepspeed:HfTrainerDeepSpeedConfig", "transformers.deepspeed:HfTrainerDeepSpeedConfig",
+    # accelerate's process state and configuration dataclasses (held by training arguments, checkpoints).
+    "accelerate.state:PartialState", "accelerate.state:AcceleratorState", "accelerate.state:GradientState",
+    "accelerate.utils.dataclasses:[A-Z]*", "accelerate.parallelism_config:ParallelismConfig",
+    # peft adapter configs and their enums.
+    "peft.tuners.*.config:[A-Z]*Config", "peft.utils.peft_types:PeftType", "peft.utils.peft_types:TaskType",
+    "peft.config:PeftConfig", "peft.config:PromptLearningConfig",
+    # Lightning checkpoints: hyper-parameters (and the omegaconf containers Hydra users pass).
+    "lightning.fabric.utilities.data:AttributeDict", "lightning_fabric.utilities.data:AttributeDict",
+    "pytorch_lightning.utilities.parsing:AttributeDict", "lightning.pytorch.utilities.parsing:AttributeDict",
+    "lightning.pytorch.trainer.states:[A-Z]*", "pytorch_lightning.trainer.states:[A-Z]*",
+    "omegaconf.dictconfig:DictConfig", "omegaconf.listconfig:ListConfig", "omegaconf.base:ContainerMetadata",
+    "omegaconf.base:Metadata", "omegaconf.nodes:[A-Z]*Node", "typing:Any",
 )
 
 #: Libraries whose functions and classes a pickle may hold as plain values without calling them: an
@@ -128,7 +159,72 @@ DANGEROUS: tuple[str, ...] = (
     "socket", "_socket", "ssl", "select", "selectors", "socketserver", "http", "urllib", "urllib3",
     "requests", "httpx", "aiohttp", "ftplib", "smtplib", "smtpd", "poplib", "imaplib", "telnetlib",
     "nntplib", "xmlrpc", "webbrowser", "email.utils",
+    # pagers, sub-interpreters, compilers and the import machinery's internals (stdlib)
+    "pydoc", "_sitebuiltins", "builtins.copyright", "builtins.credits", "builtins.license",
+    "_xxsubinterpreters", "_interpreters", "interpreters", "_xxinterpchannels", "_interpchannels",
+    "_interpqueues", "compileall", "py_compile", "_frozen_importlib", "_frozen_importlib_external", "_imp",
+    "_bootstrap", "_bootstrap_external", "pkg_resources", "importlib_metadata", "importlib_resources",
+    "operator.call", "_operator.call", "cmd", "readline", "rlcompleter", "_pyrepl", "curses", "_curses",
+    "tkinter", "_tkinter", "turtle", "turtledemo", "antigravity", "zipapp", "test",
+    # processes, shared memory and platform helpers that spawn commands
+    "_multiprocessing", "_posixshmem", "_winapi", "msvcrt", "winreg", "_winreg", "mailcap", "pipes",
+    "_osx_support", "_aix_support", "uuid._*", "uuid.getnode", "faulthandler",
+    # files (reading ones counts: credentials, keys)
+    "linecache", "tokenize.open", "codecs.open", "netrc", "getpass", "pstats", "cgi", "cgitb",
+    "wsgiref", "xml.sax", "xml.dom", "xml.etree.ElementTree.parse", "xml.etree.ElementTree.iterparse",
+    "xml.etree.ElementInclude",
+    # torch: compilers and code generation, processes, files, the network, native libraries
+    "torch.save", "torch.compile", "torch.compiler", "torch.fx", "torch.ao.quantization.fx", "torch.export",
+    "torch._export", "torch.onnx", "torch.distributed", "torch.multiprocessing", "torch.testing",
+    "torch.utils.tensorboard", "torch.utils.model_zoo", "torch.utils.benchmark", "torch.utils.data",
+    "torch.utils._config_module", "torch.library", "torch._library", "torch._ops", "torch._jit_internal",
+    "torch._higher_order_ops", "torch._functorch", "torch._lazy", "torch._logging", "torch.profiler",
+    "torch.autograd.profiler", "torch._utils_internal",
+    # numpy, scipy and the ML libraries: files, native code, the network, remote code
+    "numpy.loadtxt", "numpy.genfromtxt", "numpy.save", "numpy.savez", "numpy.savez_compressed",
+    "numpy.savetxt", "numpy.fromregex", "numpy.DataSource", "numpy.lib._datasource", "numpy.lib._npyio_impl",
+    "numpy.lib.utils", "numpy.lib._utils_impl", "numpy.lib._format_impl", "numpy.rec.fromfile",
+    "numpy.core.records.fromfile", "numpy._core.records.fromfile", "numpy.core._internal",
+    "numpy._core._internal", "numpy._pytesttester", "scipy.io", "scipy.weave", "scipy.LowLevelCallable",
+    "scipy._lib._ccallback", "scipy._lib._testutils", "sklearn.utils._joblib", "sklearn.utils.parallel",
+    "sklearn.utils._show_versions", "xgboost.core._load_lib", "xgboost.libpath", "xgboost.collective",
+    "xgboost.tracker", "xgboost.dask", "xgboost.spark", "lightgbm.basic._load_lib", "lightgbm.libpath",
+    "lightgbm.dask", "transformers.dynamic_module_utils", "huggingface_hub", "datasets.load",
+    "datasets.load_dataset", "accelerate.commands", "accelerate.launchers",
 )
+
+#: Attribute names that run code, start processes, load more payloads or reach files or the network
+#: wherever they are defined: the last name of a global or of any attribute chain
+#: (``pandas.DataFrame.to_pickle``, ``sklearn.utils._joblib.load``, ``numpy.core.multiarray.fromfile``).
+DANGEROUS_NAMES = frozenset({
+    "system", "popen", "popen2", "popen3", "popen4", "spawn", "spawnl", "spawnle", "spawnlp", "spawnv",
+    "spawnve", "spawnvp", "posix_spawn", "posix_spawnp", "execl", "execle", "execlp", "execv", "execve",
+    "execvp", "fork", "forkpty", "startfile", "run_string", "run_path", "run_module", "exec_module",
+    "load_module", "import_module", "load_library", "load_inline", "load", "loads", "load_pickle",
+    "read_pickle", "to_pickle", "loadtxt", "genfromtxt", "fromfile", "fromregex", "tofile", "save", "savez",
+    "savetxt", "to_csv", "to_parquet", "to_hdf", "to_sql", "to_excel", "to_json", "to_feather", "to_orc",
+    "to_stata", "urlopen", "urlretrieve", "download_url_to_file", "load_state_dict_from_url", "load_url",
+    "from_pretrained", "pager", "pipepager", "tempfilepager", "open_new", "open_new_tab", "rmtree", "unlink",
+    "rmdir", "removedirs", "write_text", "write_bytes", "read_text", "read_bytes", "eval", "exec", "query",
+    "open", "touch", "mkdir", "makedirs", "chmod", "chown", "rename", "symlink_to", "hardlink_to", "symlink",
+    "load_model", "save_model", "load_state", "save_state", "save_pretrained", "load_from_checkpoint",
+})
+
+
+#: Reviewed names inside dangerous modules that do nothing but look a value up.
+DANGEROUS_EXCEPTIONS = frozenset({
+    "torch.serialization._get_layout",  # a torch.layout from its name (sparse tensors in torch.save)
+    "types.SimpleNamespace",  # an attribute bag (saved configs), what argparse.Namespace is to argparse
+})
+
+
+#: What the TorchScript unpickler resolves by itself inside a ``torch.jit.save`` archive: the list and
+#: type-tag builders (C++ builtins there, no Python import) and the classes compiled from the
+#: archive's own code files, which are analysed as code.
+TORCHSCRIPT_REVIEWED = frozenset({f"torch.jit._pickle.{name}" for name in (
+    "build_intlist", "build_tensorlist", "build_doublelist", "build_boollist", "build_tensor_from_id",
+    "restore_type_tag")})
+TORCHSCRIPT_ALLOW = ("__torch__:[A-Za-z_]*", "__torch__.*:[A-Za-z_]*")
 
 
 @dataclass(frozen=True)
@@ -136,6 +232,8 @@ class Policy:
     allow: tuple[str, ...] = DEFAULT_ALLOW
     keras_modules: tuple[str, ...] = ()
     onnx_domains: tuple[str, ...] = ()
+    reviewed: frozenset[str] = DANGEROUS_EXCEPTIONS
+    """Exact names inside dangerous modules that only look a value up (checked before the dangerous list)."""
     _cache: dict[str, tuple[Judgement, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def judge(self, module: str, name: str) -> tuple[Judgement, str]:
@@ -153,10 +251,17 @@ class Policy:
         if any(_is_dunder(p) and p not in _HARMLESS_DUNDERS for p in parts) or module == "__builtin__":
             return Judgement.UNSAFE, "reaches interpreter internals through a dunder attribute"
         fq = f"{module}.{name}"
-        for candidate in [fq] + [".".join(parts[i:]) for i in range(len(parts))]:
+        if fq in self.reviewed:
+            return Judgement.SAFE, "a reviewed lookup helper"
+        # An attribute chain of two names or more can reach a module (``torch`` + ``os.system``); one
+        # name alone is judged by DANGEROUS_NAMES, so a class attribute called ``profile`` is not ``profile``.
+        for candidate in [fq] + [".".join(parts[i:]) for i in range(len(parts) - 1)]:
             hit = _dangerous_prefix(candidate)
             if hit:
                 return Judgement.UNSAFE, f"{hit} can run code or reach files, processes or the network"
+        if parts[-1] in DANGEROUS_NAMES:
+            return Judgement.UNSAFE, (f"{parts[-1]} is a name that runs code, loads more payloads or reaches "
+                                      "files, processes or the network wherever it is defined")
         for pattern in self.allow:
             if _allow_match(pattern, module, name):
                 return Judgement.SAFE, f"allowed by {pattern}"
@@ -166,6 +271,11 @@ class Policy:
         """A global off the allowlist that a pickle only holds as a value (never calls) is harmless
         when it belongs to one of the :data:`REFERENCE_OK` libraries."""
         return "." not in name and any(_allow_match(p, module, name) for p in REFERENCE_OK)
+
+    def for_torchscript(self) -> Policy:
+        """This policy inside a TorchScript archive, whose unpickler knows its own builders and classes."""
+        return Policy(self.allow + TORCHSCRIPT_ALLOW, self.keras_modules, self.onnx_domains,
+                      self.reviewed | TORCHSCRIPT_REVIEWED)
 
     def keras_module_allowed(self, module: str) -> bool:
         return any(module == m or module.startswith(m + ".") for m in self.keras_modules)

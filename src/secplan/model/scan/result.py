@@ -27,6 +27,10 @@ class Verdict(StrEnum):
         return _RANK[self]
 
 
+NO_UNSAFE_CODE = "no-unsafe-code"
+"""A safe verdict on a format that executes code on load: nothing unsafe was found in it, which is
+less than data-only (the allowlist decides)."""
+
 _RANK = {Verdict.SAFE: 0, Verdict.UNSUPPORTED: 1, Verdict.ERROR: 2, Verdict.SUSPICIOUS: 3, Verdict.UNSAFE: 4}
 
 #: The severity a finding of each verdict carries. An artifact that could not be fully analysed is
@@ -80,6 +84,9 @@ class FileResult:
     size: int = 0
     external_data: list[str] = field(default_factory=list)
     """Files this artifact reads its weights from (ONNX external data), resolved inside its directory."""
+    code_on_load: bool = False
+    """The format runs code when loaded (a pickle, a TorchScript archive): a ``safe`` verdict then means
+    that everything it would import or call is allowlisted, not that it is data."""
 
     @property
     def verdict(self) -> Verdict:
@@ -88,8 +95,16 @@ class FileResult:
             return Verdict.UNSUPPORTED
         return worst
 
+    @property
+    def assurance(self) -> str:
+        """The verdict in the assessment's words: ``no-unsafe-code`` for a safe artifact whose format
+        can execute code on load (what ``assess`` calls a code-executing format), else the verdict."""
+        verdict = self.verdict
+        return NO_UNSAFE_CODE if verdict is Verdict.SAFE and self.code_on_load else str(verdict)
+
     def to_dict(self) -> dict[str, Any]:
         data = {"path": self.path, "format": self.format, "verdict": str(self.verdict), "size": self.size,
+                "assurance": self.assurance, "code_on_load": self.code_on_load,
                 "findings": [f.to_dict() for f in self.findings]}
         if self.external_data:
             data["external_data"] = self.external_data
@@ -104,8 +119,11 @@ class ScanReport:
         counts = {"files": len(self.files)} | {str(v): 0 for v in
                                                 (Verdict.SAFE, Verdict.SUSPICIOUS, Verdict.UNSAFE,
                                                  Verdict.ERROR, Verdict.UNSUPPORTED)}
+        counts[NO_UNSAFE_CODE] = 0
         for result in self.files:
             counts[str(result.verdict)] += 1
+            if result.assurance == NO_UNSAFE_CODE:
+                counts[NO_UNSAFE_CODE] += 1
         return counts
 
     def exit_code(self) -> int:

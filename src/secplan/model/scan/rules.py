@@ -17,19 +17,24 @@ RULES: dict[str, str] = {
     "pickle-mutates-global": "The pickle changes an imported module or class itself (monkey-patching at load time).",
     "pickle-extension-code": "The pickle imports through the copyreg extension registry, unknowable from the file.",
     "pickle-stacked": "The stream holds several pickles; all were analysed.",
+    "pickle-frame-mismatch": "FRAME lengths disagree with the bytes that follow: CPython's two unpicklers would "
+                             "read different programs.",
     "pickle-malformed": "The bytes are not a pickle a real unpickler would accept.",
     "pickle-truncated": "The pickle ends before its STOP opcode.",
     "not-a-model": "The content is not in a model format the scanner analyses (an image, a document, an "
                    "executable, text named like a model).",
-    "scan-limit": "A bound on size, opcodes or nesting was reached; the file could not be fully analysed.",
+    "scan-limit": "A bound on size, memory, opcodes or nesting stopped the scan: the file was not fully scanned "
+                  "and is not vouched for.",
     "scan-error": "The file could not be analysed.",
-    "container-bomb": "A compressed stream inflates past the size or ratio bound (decompression bomb).",
-    "container-depth": "Containers are nested deeper than the scanner opens.",
+    "container-bomb": "A compressed stream inflates past the size or ratio bound (decompression bomb): not fully "
+                      "scanned.",
+    "container-depth": "Containers are nested deeper than the scanner opens: not fully scanned.",
     "zip-malformed": "The zip directory or a local header cannot be read.",
     "zip-name-mismatch": "A member's local header and central directory disagree on its name.",
     "zip-crc-mismatch": "A member's CRC does not match its data.",
     "zip-encrypted-flag": "A member is flagged encrypted: loaders read it in clear, or it is ciphertext that "
                           "cannot be analysed.",
+    "archive-encrypted": "An archive is encrypted: its content cannot be analysed.",
     "zip-duplicate-name": "The archive lists the same member name more than once.",
     "zip-unsupported-member": "A zip member uses a compression method the scanner cannot read.",
     "numpy-malformed": "The .npy header is not what numpy writes.",
@@ -46,6 +51,16 @@ RULES: dict[str, str] = {
     "gguf-malformed": "The GGUF header is malformed or exceeds the parser's bounds.",
     "gguf-template-injection": "A GGUF chat template reaches attributes or globals a Jinja2 sandbox refuses.",
     "safetensors-malformed": "The safetensors header is malformed, out of bounds or inconsistent.",
+    "tf-dangerous-op": "A TensorFlow graph uses an op that reads or writes files, calls Python or reaches the network.",
+    "tf-malformed": "A TensorFlow SavedModel file cannot be read to the end.",
+    "tflite-custom-op": "A TFLite model needs a custom op kernel that the host application registers.",
+    "tflite-dangerous-op": "A TFLite Flex op runs a TensorFlow op that reaches files, Python or the network.",
+    "tflite-malformed": "A TFLite flatbuffer has offsets or lengths outside the file.",
+    "torchscript-call": "TorchScript code calls something outside TorchScript's builtins and the archive's own code.",
+    "torchscript-custom-op": "TorchScript code calls an operator namespace that needs a native library.",
+    "torchscript-malformed": "A TorchScript code file does not parse.",
+    "lightgbm-malformed": "A LightGBM model's tree sizes, child or feature indices disagree with the model.",
+    "catboost-malformed": "A CatBoost model's header or flatbuffer offsets are inconsistent.",
 }
 
 
@@ -55,7 +70,9 @@ def describe(rule: str) -> str:
 
 #: Rules whose findings mean code runs on load (an unsafe verdict), and notes that are not problems.
 UNSAFE = frozenset({"pickle-dangerous-global", "pickle-indirect-call", "pickle-mutates-global", "keras-lambda",
-                    "keras-function", "onnx-external-data-outside", "container-bomb"})
+                    "keras-function", "onnx-external-data-outside", "container-bomb", "container-depth",
+                    "scan-limit", "pickle-frame-mismatch", "pickle-unresolved-global", "tf-dangerous-op",
+                    "tflite-dangerous-op", "torchscript-call"})
 NOTES = frozenset({"pickle-stacked", "numpy-object-array", "onnx-external-data"})
 LIMITS = frozenset({"scan-limit", "scan-error", "container-depth", "not-a-model"})
 

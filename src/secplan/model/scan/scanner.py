@@ -36,6 +36,7 @@ def scan_file(path: Path, options: ScanOptions | None = None) -> FileResult:
         scan.add("scan-error", Verdict.ERROR, f"cannot read the file: {exc.strerror or exc}", None)
     result.findings = scan.findings
     result.external_data = scan.external_data
+    result.code_on_load = scan.code_on_load
     return result
 
 

@@ -37,6 +37,13 @@ class Reader:
         """Absolute offset of ``buf[0]`` in the stream."""
         self.limit = limit
         self.seekable = is_seekable(handle)
+        self.origin: int | None = None
+        """Where offset 0 is in the handle, when it can seek back there (nested payloads are re-read)."""
+        if self.seekable:
+            try:
+                self.origin = handle.tell() - start
+            except (OSError, ValueError):
+                self.seekable = False
 
     @property
     def offset(self) -> int:
@@ -71,8 +78,9 @@ class Reader:
         self.pos += n
         return data
 
-    def readline(self, max_len: int = 1 << 16) -> bytes:
-        """Bytes up to and including the next newline (the text opcodes' argument)."""
+    def readline(self, max_len: int = 16 << 20) -> bytes:
+        """Bytes up to and including the next newline (the text opcodes' argument). A line longer
+        than ``max_len`` is a budget (:class:`ScanLimit`), not a broken file: unpicklers read on."""
         while True:
             end = self.buf.find(b"\n", self.pos, self.pos + max_len)
             if end >= 0:
@@ -80,7 +88,7 @@ class Reader:
                 self.pos = end + 1
                 return line
             if len(self.buf) - self.pos >= max_len:
-                raise Truncated(f"text argument longer than {max_len} bytes at offset {self.offset}")
+                raise ScanLimit(f"a text argument longer than {max_len} bytes at offset {self.offset}")
             if not self.fill(len(self.buf) - self.pos + 1):
                 raise Truncated(f"text argument without end of line at offset {self.offset}")
 

@@ -31,6 +31,7 @@ class FileScan:
         self.model_dir = model_dir
         self.findings: list[Finding] = []
         self.external_data: list[str] = []
+        self.code_on_load = False
 
     def add(self, rule: str, verdict: Verdict, message: str, member: str | None, offset: int | None = None,
             symbol: str | None = None) -> None:
@@ -45,8 +46,8 @@ class FileScan:
     def walk(self, stream: Stream) -> str:
         """Analyse one stream; its format name (``unknown`` when nothing recognises it)."""
         if stream.depth > self.options.max_depth:
-            self.add("container-depth", Verdict.SUSPICIOUS,
-                     f"containers nested more than {self.options.max_depth} deep were not opened", stream.member)
+            self.add("container-depth", Verdict.UNSAFE, f"not fully scanned: containers nested more than "
+                     f"{self.options.max_depth} deep were not opened", stream.member)
             return "nested"
         member = stream.member
         try:
@@ -60,13 +61,15 @@ class FileScan:
             except NotThisFormat as exc:
                 return self._unrecognised(stream, head, str(exc))
         except DecompressionLimit as exc:
-            self.add("container-bomb", Verdict.SUSPICIOUS, f"stopped unpacking: the stream {exc}", member)
+            self.add("container-bomb", Verdict.UNSAFE, f"not fully scanned: stopped unpacking, the stream {exc}",
+                     member)
             return "compressed"
         except ScanLimit as exc:
-            self.add("scan-limit", Verdict.ERROR, f"stopped at a scan limit: {exc}", member)
+            self.add("scan-limit", Verdict.UNSAFE, f"not fully scanned: stopped at a scan limit ({exc})", member)
             return "limited"
         except (RecursionError, MemoryError) as exc:
-            self.add("scan-limit", Verdict.ERROR, f"too complex to analyse ({type(exc).__name__})", member)
+            self.add("scan-limit", Verdict.UNSAFE, f"not fully scanned: too complex to analyse "
+                     f"({type(exc).__name__})", member)
             return "limited"
         except _BUGS as exc:
             self.add("scan-error", Verdict.ERROR, f"scanner bug ({type(exc).__name__}: {str(exc)[:200]}); "

@@ -1,5 +1,6 @@
 """HDF5 (Keras ``.h5``): the model config is a JSON attribute. The HDF5 C library parses untrusted
-input, so it runs in a child process with a time limit: a crash there is an ``error``, never ours.
+input, so it runs in a child process with a time limit: a crash there is an ``error``, never ours;
+reaching the time limit is a budget, so the file is ``unsafe`` (not fully scanned).
 
 One child serves every HDF5 file of a scan (paths in, one JSON line out); it is replaced after a
 crash or a timeout, and ends with the scanning process.
@@ -13,6 +14,8 @@ import os
 import select
 import subprocess
 import sys
+
+from secplan.model.scan.stream import ScanLimit
 
 TIMEOUT_S = 60
 ATTRS = ("model_config", "training_config", "keras_version", "backend")
@@ -70,7 +73,7 @@ class _Worker:
         ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT_S)
         if not ready:
             self.stop()
-            raise RuntimeError(f"the HDF5 parser did not finish within {TIMEOUT_S}s")
+            raise ScanLimit(f"the HDF5 parser did not finish within {TIMEOUT_S}s")
         line = proc.stdout.readline()
         if not line:
             self.stop()

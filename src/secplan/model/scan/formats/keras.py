@@ -45,7 +45,7 @@ def check_config(config: Any, policy: Policy, member: str | None) -> list[Findin
     try:
         nodes = list(_walk(config, "$"))
     except ValueError as exc:
-        return [Finding("scan-limit", Verdict.ERROR, str(exc), member)]
+        return [Finding("scan-limit", Verdict.UNSAFE, f"not fully scanned: {exc}", member)]
     for where, node in nodes:
         cls = str(node.get("class_name"))
         module = node.get("module")
