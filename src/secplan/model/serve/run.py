@@ -73,28 +73,15 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
 
 def serve(settings: Settings) -> None:
     """Run until interrupted (SIGINT/SIGTERM); the monitor's last numbers are stored on the way out."""
-    import uvicorn
-
     from secplan.model.serve.app import build
     from secplan.store.db import Store
+    from secplan.web.runner import run
 
     store = Store.for_project(settings.root)
     gateway = open_gateway(settings, store)
-    url = f"{settings.scheme}://{settings.host}:{settings.port}"
-
-    class _Server(uvicorn.Server):
-        async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets)
-            if self.started:
-                print(f"listening on {url}", flush=True)
-
-    config = uvicorn.Config(build(gateway), host=settings.host, port=settings.port, log_level="warning",
-                            access_log=False, lifespan="off", server_header=False,
-                            ssl_certfile=str(settings.tls_cert) if settings.tls_cert else None,
-                            ssl_keyfile=str(settings.tls_key) if settings.tls_key else None,
-                            timeout_graceful_shutdown=10)
     try:
-        _Server(config).run()
+        run(build(gateway), host=settings.host, port=settings.port, tls_cert=settings.tls_cert,
+            tls_key=settings.tls_key)
     finally:
         gateway.close()
         store.dispose()

@@ -1,0 +1,113 @@
+"""Who is calling and what they may see: bearer tokens and decisions through ``secplan.access``.
+
+A token is verified once a second at most per process (its Argon2 hash on first sight only, its
+revocation and expiry at each verification), as the model gateway does. Every decision goes
+through ``access.authorize`` (each denial ledgered) in the project a request is about; a caller
+who may not see a project gets a 403 naming the missing permission, never an empty list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from fastapi import Depends, Request
+
+from secplan.errors import PermissionDenied
+from secplan.server.context import Context, context
+from secplan.server.errors import ApiError, unauthenticated
+
+if TYPE_CHECKING:
+    from secplan.access import Identity
+    from secplan.projects import Project
+    from secplan.store.db import Store
+
+TTL = 1.0
+
+
+class Authenticator:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache: dict[str, tuple[float, Identity]] = {}
+        self._lock = threading.Lock()
+
+    def identify(self, authorization: str | None) -> Identity:
+        """The caller of a request from its ``Authorization`` header; 401 when there is none that holds."""
+        from secplan.access import identity_from_token
+
+        scheme, _, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise unauthenticated("send Authorization: Bearer TOKEN (a token from `secplan tokens create`)")
+        key = hashlib.sha256(token.encode()).hexdigest()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < TTL:
+            return hit[1]
+        try:
+            identity = identity_from_token(self.store, token)
+        except PermissionDenied as exc:
+            raise unauthenticated(exc.message) from None
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = (now, identity)
+        return identity
+
+
+def caller(request: Request, ctx: Context = Depends(context)) -> Identity:
+    """The dependency every ``/api/v1`` route declares: the authenticated caller."""
+    return ctx.auth.identify(request.headers.get("authorization"))
+
+
+def project_by_ref(store: Store, ref: str) -> Project:
+    """A project named by its id or its name; 404 when the store has none."""
+    from sqlalchemy import or_, select
+
+    from secplan.projects import Project, ProjectRow
+
+    with store.session() as session:
+        row = session.scalars(select(ProjectRow).where(or_(ProjectRow.id == ref, ProjectRow.name == ref))).first()
+    if row is None:
+        raise ApiError(404, f"no project {ref!r} on this server (projects appear with their first assessment "
+                            "upload or any secplan command run against this database)")
+    return Project(row.id, row.name)
+
+
+def allow(ctx: Context, identity: Identity, action: str, resource: str, project: Project) -> Identity:
+    """``identity`` acting in ``project``, if it may do ``action`` on ``resource`` there; else 403
+    with the reason (recorded in the ledger by the access layer)."""
+    from secplan.access import authorize, for_project
+
+    try:
+        acting = for_project(ctx.store, identity, project)
+    except PermissionDenied as exc:
+        raise ApiError(403, exc.message) from None
+    decision = authorize(ctx.store, acting, action, resource, project)
+    if not decision:
+        raise ApiError(403, decision.message)
+    return acting
+
+
+def visible(ctx: Context, identity: Identity, action: str, kind: str) -> list[Project]:
+    """The projects in which ``identity`` may do ``action`` on ``kind``; 403 (recorded) when none."""
+    from secplan.access import can, for_project
+    from secplan.projects import known_projects
+
+    seen = []
+    for project in known_projects(ctx.store):
+        if project.id != identity.project.id and identity.via == "token" and not identity.all_projects:
+            continue
+        try:
+            acting = for_project(ctx.store, identity, project) if project.id != identity.project.id else identity
+        except PermissionDenied:
+            continue
+        if can(ctx.store, acting, action, kind, project):
+            seen.append(project)
+    if not seen:
+        allow(ctx, identity, action, kind, identity.project)  # records the denial and raises its 403
+        raise ApiError(403, f"{identity.name} may not {action} {kind} in any project")
+    return seen

@@ -1,0 +1,47 @@
+"""What one ``secplan server`` run is configured with: a frozen value, checked once at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from secplan.errors import InputError
+
+#: Largest request body accepted (an uploaded JSON report); bigger ones get a 413 before parsing.
+MAX_BODY = 20_000_000
+SECRET_ENV = "SECPLAN_SERVER_SECRET"
+"""Key of the page tokens' signature; replicas behind one load balancer share it."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    root: Path
+    """The server's own folder: its state (the ledger key by default) lives in ``root/.secplan``."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str | None = None
+    """SQLite or PostgreSQL URL; default ``SECPLAN_DATABASE_URL``, else the SQLite store of ``root``."""
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    rate: str = "50/second"
+    """Requests per client (a client is its bearer token, or its address without one)."""
+    redis: str | None = None
+    """``redis://`` storage for rate limits shared by replicas (in memory otherwise)."""
+    max_body: int = MAX_BODY
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise InputError(f"--port {self.port}: give a port between 1 and 65535")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise InputError("give --tls-cert and --tls-key together")
+        for option, path in (("--tls-cert", self.tls_cert), ("--tls-key", self.tls_key)):
+            if path is not None and not path.is_file():
+                raise InputError(f"{option} {path}: no such file")
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
