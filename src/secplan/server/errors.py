@@ -37,7 +37,7 @@ class ErrorDoc(BaseModel):
 
 #: Error answers every ``/api/v1`` route may give, for the OpenAPI document.
 COMMON = {status: {"model": ErrorDoc, "description": code.replace("_", " ")}
-          for status, code in _CODES.items() if status in (400, 401, 403, 404, 422, 429)}
+          for status, code in _CODES.items() if status in (400, 401, 403, 404, 413, 422, 429)}
 
 
 class ApiError(Exception):

@@ -70,7 +70,8 @@ def _filtered(query: Select, assessment_ids: Sequence[int], f: FindingFilter, no
     if f.min_age_days is not None:
         query = query.where(IndexedFinding.first_seen <= now - dt.timedelta(days=f.min_age_days))
     if f.max_age_days is not None:
-        query = query.where(IndexedFinding.first_seen >= now - dt.timedelta(days=f.max_age_days))
+        # age_days <= N: open for less than N + 1 whole days
+        query = query.where(IndexedFinding.first_seen > now - dt.timedelta(days=f.max_age_days + 1))
     return query
 
 
