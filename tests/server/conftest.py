@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import create_engine, text, update
 
 from secplan.store.db import Store
+from tests.crypto.conftest import PASSPHRASE
 from tests.probes.helpers import make_project
 from tests.serve.conftest import free_port
 from tests.server.openapi import Contract
@@ -78,7 +79,7 @@ def assess_json(root: Path) -> dict:
 
 
 def seed(org: Org) -> None:
-    """Users and grants: olga admin of alpha; ci engineer of alpha; vera viewer of alpha (with a
+    """Users and grants: olga admin and sam security officer of alpha; ci engineer of alpha; vera viewer of alpha (with a
     revoked and an expired token beside her valid one); bob viewer and ben engineer of beta; lead viewer of both
     with an all-projects token."""
     from secplan.access.records import Token
@@ -93,13 +94,13 @@ def seed(org: Org) -> None:
             from secplan.projects import project_of
 
             org.projects = {"alpha": project_of(sa).id, "beta": project_of(sb).id}
-            for user in ("olga", "ci", "vera", "bob", "ben", "lead"):
+            for user in ("olga", "sam", "ci", "vera", "bob", "ben", "lead"):
                 accounts.add_user(sa, user)
-            for user, role in (("olga", "admin"), ("ci", "engineer"), ("vera", "viewer"), ("lead", "viewer")):
+            for user, role in (("olga", "admin"), ("sam", "security-officer"), ("ci", "engineer"), ("vera", "viewer"), ("lead", "viewer")):
                 accounts.grant_role(sa, user, role)
             for user, role in (("bob", "viewer"), ("ben", "engineer"), ("lead", "viewer")):
                 accounts.grant_role(sb, user, role)
-            for user in ("olga", "ci", "vera"):
+            for user in ("olga", "sam", "ci", "vera"):
                 org.tokens[user] = accounts.create_token(sa, user, scope="write", expires=soon).token
             org.tokens["vera-revoked"] = accounts.create_token(sa, "vera", scope="write", expires=soon).token
             accounts.revoke_token(sa, org.tokens["vera-revoked"])
@@ -111,12 +112,45 @@ def seed(org: Org) -> None:
             for user in ("bob", "ben"):
                 org.tokens[user] = accounts.create_token(sb, user, scope="write", expires=soon).token
             org.tokens["lead"] = accounts.create_token(sa, "lead", scope="read", expires=soon, all_projects=True).token
+            seed_records(org, sa, alpha)
             org.reports = {"alpha-1": assess_json(alpha), "beta-1": assess_json(beta)}
             (alpha / "requirements.txt").write_text("scikit-learn==1.5.0\n", encoding="utf-8")
             org.reports["alpha-2"] = assess_json(alpha)
         finally:
             sa.dispose()
             sb.dispose()
+
+
+def seed_records(org: Org, store: Store, alpha: Path) -> None:
+    """Alpha's governance records and registry, and the server's own project: audra audits the
+    ledger there (security officer, a token of the server's project); the server holds one key."""
+    import joblib
+    from sklearn.linear_model import LogisticRegression
+
+    from secplan.compliance.vendors import add_vendor
+    from secplan.crypto.keys.interface import KeyType
+    from secplan.human import accounts
+    from secplan.human.people import add_person
+    from secplan.model.registry.versions import register_model
+    from tests.crypto.conftest import make_manager
+
+    add_person(store, "Dana Ops", role="ml-engineer", email="dana@example.com", screening="cleared",
+               screening_date=dt.date.today())
+    add_vendor(store, "LabelCo", service="labelling", risk_tier="high")
+    (alpha / "models").mkdir(exist_ok=True)
+    joblib.dump(LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]), alpha / "models" / "m.joblib")
+    register_model(store, alpha, alpha / "models" / "m.joblib", "churn")
+    server = org.root / "server"
+    server.mkdir(exist_ok=True)
+    home = Store.for_project(server)
+    try:
+        accounts.add_user(home, "audra")
+        accounts.grant_role(home, "audra", "security-officer")
+        org.tokens["audra"] = accounts.create_token(home, "audra", scope="read",
+                                                    expires=dt.date.today() + dt.timedelta(days=5)).token
+    finally:
+        home.dispose()
+    make_manager(server / ".secplan" / "keys" / "keystore.json").create("server-signing", KeyType.ED25519)
 
 
 class Server:
@@ -152,7 +186,7 @@ class Server:
 def server_env(root: Path, db_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SECPLAN_") or k == "SECPLAN_SHARED_DIR"}
     env.update(SECPLAN_DATABASE_URL=db_url, SECPLAN_LEDGER_KEY=str(root / "ledger.key"), PYTHONPATH=SRC,
-               NO_COLOR="1", SECPLAN_SERVER_SECRET="test-secret")
+               NO_COLOR="1", SECPLAN_SERVER_SECRET="test-secret", SECPLAN_PASSPHRASE=PASSPHRASE)
     return env
 
 

@@ -111,3 +111,9 @@ def visible(ctx: Context, identity: Identity, action: str, kind: str) -> list[Pr
         allow(ctx, identity, action, kind, identity.project)  # records the denial and raises its 403
         raise ApiError(403, f"{identity.name} may not {action} {kind} in any project")
     return seen
+
+
+def in_project(ctx: Context, identity: Identity, ref: str, action: str, resource: str) -> tuple[Project, Identity]:
+    """The project named ``ref`` and the caller acting in it, if it may do ``action`` on ``resource``."""
+    project = project_by_ref(ctx.store, ref)
+    return project, allow(ctx, identity, action, resource, project)

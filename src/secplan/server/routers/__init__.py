@@ -6,6 +6,21 @@ from fastapi import APIRouter
 
 
 def all_routers() -> list[APIRouter]:
-    from secplan.server.routers import assessments, controls, findings, projects
+    from secplan.server.routers import (
+        approvals,
+        assessments,
+        attestations,
+        audit,
+        controls,
+        findings,
+        incidents,
+        keys,
+        models,
+        people,
+        projects,
+        vendors,
+    )
 
-    return [projects.router, controls.router, assessments.router, findings.router]
+    return [projects.router, controls.router, assessments.router, findings.router, models.router,
+            approvals.router, incidents.router, people.router, vendors.router, attestations.router,
+            keys.router, audit.router]
