@@ -199,6 +199,16 @@ def test_an_oversized_upload_is_refused_before_it_is_read(org: Org) -> None:
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
 
+def test_an_oversized_chunked_upload_is_refused_while_it_is_read(org: Org) -> None:
+    def chunks():
+        for _ in range(30):
+            yield b" " * 1_000_000
+
+    with org.client("ci") as c:
+        r = c.post("/api/v1/assessments", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+
+
 def test_an_invalid_report_is_a_precise_422(org: Org) -> None:
     with org.client("ci") as c:
         r = c.post("/api/v1/assessments", json={"report": {"version": "1.0"}})

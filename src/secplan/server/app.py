@@ -27,21 +27,24 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
-        seen = 0
-
-        async def counted() -> dict:
-            nonlocal seen
+        if declared is not None:
+            await self.app(scope, receive, send)  # the server stops reading at the declared length
+            return
+        # A body without a declared length (chunked): read it here, up to the limit, then hand it on.
+        chunks, seen, more = [], 0, True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            more = message.get("more_body", False)
+            if seen > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+        await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}],
+                                      receive), send)
 
     async def _refuse(self, scope: dict, receive: Any, send: Any) -> None:
         from secplan.server.errors import error_response
@@ -49,8 +52,18 @@ class BodyLimit:
         await error_response(413, f"request body over {self.limit} bytes")(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+def _replay(messages: list[dict], then: Any = None) -> Any:
+    """A ``receive`` that gives ``messages`` first, then waits on ``then`` (a disconnect, say)."""
+    pending = list(messages)
+
+    async def receive() -> dict:
+        if pending:
+            return pending.pop(0)
+        if then is None:
+            return {"type": "http.disconnect"}
+        return await then()
+
+    return receive
 
 
 def build(ctx: Context) -> FastAPI:

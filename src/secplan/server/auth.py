@@ -92,8 +92,28 @@ def allow(ctx: Context, identity: Identity, action: str, resource: str, project:
     return acting
 
 
+_visible: dict[tuple, tuple[float, list[Project]]] = {}
+_visible_lock = threading.Lock()
+
+
 def visible(ctx: Context, identity: Identity, action: str, kind: str) -> list[Project]:
-    """The projects in which ``identity`` may do ``action`` on ``kind``; 403 (recorded) when none."""
+    """The projects in which ``identity`` may do ``action`` on ``kind``; 403 (recorded) when none.
+    Kept for ``TTL`` seconds per caller, the time the access layer's policy cache may lag anyway."""
+    key = (ctx.store.url, identity.name, identity.token_id, identity.project.id, action, kind)
+    now = time.monotonic()
+    with _visible_lock:
+        hit = _visible.get(key)
+    if hit is not None and now - hit[0] < TTL:
+        return hit[1]
+    seen = _visible_now(ctx, identity, action, kind)
+    with _visible_lock:
+        if len(_visible) > 10_000:
+            _visible.clear()
+        _visible[key] = (now, seen)
+    return seen
+
+
+def _visible_now(ctx: Context, identity: Identity, action: str, kind: str) -> list[Project]:
     from secplan.access import can, for_project
     from secplan.projects import known_projects
 

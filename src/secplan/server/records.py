@@ -41,7 +41,8 @@ class IndexedFinding(Base):
     """One negative finding of one indexed assessment."""
 
     __tablename__ = "server_findings"
-    __table_args__ = (Index("ix_server_findings_page", "assessment_id", "severity_rank", "id"),)
+    __table_args__ = (Index("ix_server_findings_page", "assessment_id", "severity_rank", "id"),
+                      Index("ix_server_findings_order", "severity_rank", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     assessment_id: Mapped[int] = mapped_column(Integer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
 from secplan.access import Identity
 from secplan.server.auth import allow, caller, project_by_ref, visible
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["projects"], responses=COMMON)
 @router.get("/projects", response_model=Page[ProjectOut], summary="Every project the caller may see, worst first")
 def list_projects(branch: str | None = None, page_token: str | None = None,
                   size: int | None = Query(None, alias="page_size"),
-                  ctx: Context = Depends(context), who: Identity = Depends(caller)) -> Page[ProjectOut]:
+                  ctx: Context = Depends(context), who: Identity = Depends(caller)) -> JSONResponse:
     """Projects with their current score and pillar scores: never assessed first, then lowest score."""
     n = page_size(size)
     filters = {"branch": branch, "user": who.name}
@@ -29,7 +30,8 @@ def list_projects(branch: str | None = None, page_token: str | None = None,
     rows = summaries(ctx.store, visible(ctx, who, "read", "assessment"), branch)
     chunk = rows[start:start + n]
     token = ctx.pager.encode("projects", filters, [start + n]) if start + n < len(rows) else None
-    return Page[ProjectOut](items=[ProjectOut(**asdict(r)) for r in chunk], next_page_token=token, total=len(rows))
+    page = Page[ProjectOut](items=[ProjectOut(**asdict(r)) for r in chunk], next_page_token=token, total=len(rows))
+    return JSONResponse(page.model_dump(mode="json"))  # already validated: not twice on the hot path
 
 
 @router.get("/projects/{project}", response_model=ProjectOut, summary="One project's current posture")

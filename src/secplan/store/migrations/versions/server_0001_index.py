@@ -48,9 +48,11 @@ def upgrade() -> None:
         sa.Column("first_seen", TZ, nullable=False),
     )
     op.create_index("ix_server_findings_page", "server_findings", ["assessment_id", "severity_rank", "id"])
+    op.create_index("ix_server_findings_order", "server_findings", ["severity_rank", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_server_findings_order", "server_findings")
     op.drop_index("ix_server_findings_page", "server_findings")
     op.drop_table("server_findings")
     op.drop_table("server_assessments")
