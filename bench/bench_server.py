@@ -119,7 +119,11 @@ async def _load(url: str, token: str, requests: int, clients: int) -> tuple[list
         while queue:
             queue.pop()
             t0 = time.perf_counter()
-            response = await client.get(url)
+            try:
+                response = await client.get(url)
+            except httpx.HTTPError:
+                errors += 1
+                continue
             latencies.append(time.perf_counter() - t0)
             errors += response.status_code != 200
 
@@ -214,6 +218,9 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            problems = server.stderr.read() if server.stderr else ""
+            if problems.strip():
+                print("server stderr:", problems[-2000:], file=sys.stderr)
     backend = db_url.split(":", 1)[0]
     print(f"\n{backend}: {args.projects} projects, {args.assessments} assessments, {first['total']:,} current "
           f"findings; {args.clients} concurrent clients, {args.requests} requests per route\n")
