@@ -22,6 +22,12 @@ def server_command(
     tls_key: Path | None = typer.Option(None, "--tls-key", help="TLS private key (PEM)."),
     rate: str = typer.Option("50/second", "--rate", help="Requests per client (N/second, N/minute...)."),
     redis: str | None = typer.Option(None, "--redis", help="redis:// URL shared by replicas for rate limits."),
+    jwks_url: str | None = typer.Option(None, "--jwks-url", help="Also accept OIDC/JWT bearers signed by a key of "
+                                        "this JWKS (https)."),
+    jwt_issuer: str | None = typer.Option(None, "--jwt-issuer", help="The JWTs' required issuer (iss)."),
+    jwt_audience: str | None = typer.Option(None, "--jwt-audience", help="The JWTs' required audience (aud)."),
+    jwt_user_claim: str = typer.Option("sub", "--jwt-user-claim", help="The claim naming the secplan user whose "
+                                       "grants decide."),
     root: Path = RootOption,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/openapi.json) for every project in the store.
@@ -33,4 +39,5 @@ def server_command(
     from secplan.server.settings import ServerSettings
 
     serve(ServerSettings(root=root, host=host, port=port, database_url=database_url, tls_cert=tls_cert,
-                         tls_key=tls_key, rate=rate, redis=redis))
+                         tls_key=tls_key, rate=rate, redis=redis, jwks_url=jwks_url, jwt_issuer=jwt_issuer,
+                         jwt_audience=jwt_audience, jwt_user_claim=jwt_user_claim))

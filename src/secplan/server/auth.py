@@ -18,18 +18,25 @@ from fastapi import Depends, Request
 from secplan.errors import PermissionDenied
 from secplan.server.context import Context, context
 from secplan.server.errors import ApiError, unauthenticated
+from secplan.web.oidc import looks_like_jwt
 
 if TYPE_CHECKING:
     from secplan.access import Identity
     from secplan.projects import Project
     from secplan.store.db import Store
+    from secplan.web.oidc import Oidc
 
 TTL = 1.0
 
 
 class Authenticator:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, store: Store, home: Project, oidc: Oidc | None = None) -> None:
+        self.store, self.home = store, home
+        self._verifier = None
+        if oidc is not None:
+            from secplan.web.oidc import JwtVerifier
+
+            self._verifier = JwtVerifier(oidc)
         self._cache: dict[str, tuple[float, Identity]] = {}
         self._lock = threading.Lock()
 
@@ -48,7 +55,10 @@ class Authenticator:
         if hit is not None and now - hit[0] < TTL:
             return hit[1]
         try:
-            identity = identity_from_token(self.store, token)
+            if self._verifier is not None and looks_like_jwt(token):
+                identity = self._oidc_identity(token)
+            else:
+                identity = identity_from_token(self.store, token)
         except PermissionDenied as exc:
             raise unauthenticated(exc.message) from None
         with self._lock:
@@ -56,6 +66,25 @@ class Authenticator:
                 self._cache.clear()
             self._cache[key] = (now, identity)
         return identity
+
+
+    def _oidc_identity(self, token: str) -> Identity:
+        """An OIDC user: the secplan user its claim names, with that user's grants in each project."""
+        from secplan.access import Identity
+        from secplan.access.cache import policy
+        from secplan.access.denials import record_denial
+        from secplan.web.oidc import JwtRejected
+
+        assert self._verifier is not None
+        try:
+            user = self._verifier.user(token)
+        except JwtRejected as exc:
+            record_denial(self.store, "jwt:invalid", "authenticate", "token", self.home, str(exc))
+            raise PermissionDenied(f"the token is not valid: {exc}") from None
+        if user in policy(self.store).disabled:
+            record_denial(self.store, user, "authenticate", "token", self.home, "the user is disabled")
+            raise PermissionDenied("the token is not valid: the token's user is disabled")
+        return Identity(user, self.home, policy(self.store).roles_of(user, self.home.id), "oidc")
 
 
 def caller(request: Request, ctx: Context = Depends(context)) -> Identity:

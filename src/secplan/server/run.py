@@ -42,12 +42,13 @@ def authentication_configured(store: Store) -> bool:
 
 
 def check_binding(settings: ServerSettings, store: Store) -> None:
-    if is_loopback(settings.host) or authentication_configured(store):
+    if is_loopback(settings.host) or settings.oidc is not None or authentication_configured(store):
         return
     raise InputError(
         f"--host {settings.host}: the server binds beyond loopback only once authentication is configured, "
         "and this database has no valid API token",
-        hint="create a user, give it a role and a token against this database (SECPLAN_DATABASE_URL set to it): "
+        hint="configure OIDC (--jwks-url, --jwt-issuer, --jwt-audience), or create a user, give it a role and a "
+             "token against this database (SECPLAN_DATABASE_URL set to it): "
              "`secplan users add NAME`, `secplan roles grant NAME viewer`, `secplan tokens create NAME`; "
              "or bind to 127.0.0.1")
 
@@ -60,7 +61,8 @@ def open_context(settings: ServerSettings, store: Store) -> Context:
     from secplan.web.ratelimit import RateLimiter, open_storage
 
     limiter = RateLimiter(settings.rate, open_storage(settings.redis))
-    return Context(settings, store, project_of(store), Authenticator(store), limiter, Pager(server_secret()))
+    home = project_of(store)
+    return Context(settings, store, home, Authenticator(store, home, settings.oidc), limiter, Pager(server_secret()))
 
 
 def serve(settings: ServerSettings) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secplan.errors import InputError
+from secplan.web import oidc
 
 #: Largest request body accepted (an uploaded JSON report); bigger ones get a 413 before parsing.
 MAX_BODY = 20_000_000
@@ -28,15 +29,28 @@ class ServerSettings:
     redis: str | None = None
     """``redis://`` storage for rate limits shared by replicas (in memory otherwise)."""
     max_body: int = MAX_BODY
+    jwks_url: str | None = None
+    """OIDC: the identity provider's JWKS URL; JWT bearers are then accepted beside API tokens."""
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_user_claim: str = "sub"
+    """The claim naming the secplan user whose grants decide."""
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
             raise InputError(f"--port {self.port}: give a port between 1 and 65535")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise InputError("give --tls-cert and --tls-key together")
+        oidc.check(self.jwks_url, self.jwt_issuer, self.jwt_audience)
         for option, path in (("--tls-cert", self.tls_cert), ("--tls-key", self.tls_key)):
             if path is not None and not path.is_file():
                 raise InputError(f"{option} {path}: no such file")
+
+    @property
+    def oidc(self) -> oidc.Oidc | None:
+        if self.jwks_url is None:
+            return None
+        return oidc.Oidc(self.jwks_url, self.jwt_issuer or "", self.jwt_audience or "", self.jwt_user_claim)
 
     @property
     def tls(self) -> bool:
