@@ -156,8 +156,8 @@ def seed_records(org: Org, store: Store, alpha: Path) -> None:
 class Server:
     """A ``secplan server`` process; ``url`` once it printed its ``listening on`` line."""
 
-    def __init__(self, org: Org, *args: str) -> None:
-        self.port = free_port()
+    def __init__(self, org: Org, *args: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         (org.root / "server").mkdir(exist_ok=True)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "secplan", "server", "--port", str(self.port), "--database-url", org.db_url,

@@ -28,6 +28,11 @@ def server_command(
     jwt_audience: str | None = typer.Option(None, "--jwt-audience", help="The JWTs' required audience (aud)."),
     jwt_user_claim: str = typer.Option("sub", "--jwt-user-claim", help="The claim naming the secplan user whose "
                                        "grants decide."),
+    oidc_issuer: str | None = typer.Option(None, "--oidc-issuer", help="OIDC login (authorisation code with PKCE) "
+                                           "against this issuer; with --oidc-client-id and --public-url."),
+    oidc_client_id: str | None = typer.Option(None, "--oidc-client-id", help="The server's client id at the issuer "
+                                              "(a confidential client's secret from $SECPLAN_OIDC_CLIENT_SECRET)."),
+    public_url: str | None = typer.Option(None, "--public-url", help="The server's URL as browsers reach it."),
     root: Path = RootOption,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/openapi.json) for every project in the store.
@@ -40,4 +45,5 @@ def server_command(
 
     serve(ServerSettings(root=root, host=host, port=port, database_url=database_url, tls_cert=tls_cert,
                          tls_key=tls_key, rate=rate, redis=redis, jwks_url=jwks_url, jwt_issuer=jwt_issuer,
-                         jwt_audience=jwt_audience, jwt_user_claim=jwt_user_claim))
+                         jwt_audience=jwt_audience, jwt_user_claim=jwt_user_claim, oidc_issuer=oidc_issuer,
+                         oidc_client_id=oidc_client_id, public_url=public_url))

@@ -87,9 +87,35 @@ class Authenticator:
         return Identity(user, self.home, policy(self.store).roles_of(user, self.home.id), "oidc")
 
 
+    def from_session(self, user: str) -> Identity:
+        """A logged-in browser's user, with that user's grants in each project."""
+        from secplan.access import Identity
+        from secplan.access.cache import policy
+
+        if user in policy(self.store).disabled:
+            raise unauthenticated("the session's user is disabled")
+        return Identity(user, self.home, policy(self.store).roles_of(user, self.home.id), "oidc")
+
+
 def caller(request: Request, ctx: Context = Depends(context)) -> Identity:
-    """The dependency every ``/api/v1`` route declares: the authenticated caller."""
-    return ctx.auth.identify(request.headers.get("authorization"))
+    """The dependency every ``/api/v1`` route declares: the authenticated caller, from a bearer token
+    or, without one, from a login session (whose writes must carry the CSRF header)."""
+    from secplan.server import sessions
+
+    authorization = request.headers.get("authorization")
+    sealed = request.cookies.get(sessions.COOKIE)
+    if authorization or not sealed:
+        return ctx.auth.identify(authorization)
+    found = ctx.signer.session(sealed)
+    if found is None:
+        raise unauthenticated("the session has expired or is not valid (log in again at /api/auth/login)")
+    if request.method in sessions.UNSAFE and not ctx.signer.csrf_ok(sealed, request.headers.get(sessions.CSRF_HEADER)):
+        from secplan.access.denials import record_denial
+
+        record_denial(ctx.store, found.user, "write", "session", ctx.home, "missing or wrong CSRF token")
+        raise ApiError(403, f"a write from a browser session needs the {sessions.CSRF_HEADER} header "
+                            "(from GET /api/auth/session)")
+    return ctx.auth.from_session(found.user)
 
 
 def project_by_ref(store: Store, ref: str) -> Project:

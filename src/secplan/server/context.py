@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from secplan.projects import Project
     from secplan.server.auth import Authenticator
     from secplan.server.pagination import Pager
+    from secplan.server.sessions import Signer
     from secplan.server.settings import ServerSettings
     from secplan.store.db import Store
     from secplan.web.ratelimit import RateLimiter
@@ -29,6 +30,8 @@ class Context:
     auth: Authenticator
     limiter: RateLimiter
     pager: Pager
+    signer: Signer
+    """Sessions, login states and CSRF tokens."""
 
 
 def context(request: Request) -> Context:

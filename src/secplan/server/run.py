@@ -42,7 +42,8 @@ def authentication_configured(store: Store) -> bool:
 
 
 def check_binding(settings: ServerSettings, store: Store) -> None:
-    if is_loopback(settings.host) or settings.oidc is not None or authentication_configured(store):
+    if (is_loopback(settings.host) or settings.oidc is not None or settings.oidc_issuer
+            or authentication_configured(store)):
         return
     raise InputError(
         f"--host {settings.host}: the server binds beyond loopback only once authentication is configured, "
@@ -61,8 +62,12 @@ def open_context(settings: ServerSettings, store: Store) -> Context:
     from secplan.web.ratelimit import RateLimiter, open_storage
 
     limiter = RateLimiter(settings.rate, open_storage(settings.redis))
+    from secplan.server.sessions import Signer
+
     home = project_of(store)
-    return Context(settings, store, home, Authenticator(store, home, settings.oidc), limiter, Pager(server_secret()))
+    secret = server_secret()
+    return Context(settings, store, home, Authenticator(store, home, settings.oidc), limiter, Pager(secret),
+                   Signer(secret))
 
 
 def serve(settings: ServerSettings) -> None:

@@ -34,7 +34,12 @@ class ServerSettings:
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     jwt_user_claim: str = "sub"
-    """The claim naming the secplan user whose grants decide."""
+    """The claim naming the secplan user whose grants decide (in JWT bearers and ID tokens)."""
+    oidc_issuer: str | None = None
+    """OIDC login: the issuer (its ``/.well-known/openid-configuration`` is read)."""
+    oidc_client_id: str | None = None
+    public_url: str | None = None
+    """The server's URL as browsers reach it (the login's redirect URI is built from it)."""
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -42,6 +47,12 @@ class ServerSettings:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise InputError("give --tls-cert and --tls-key together")
         oidc.check(self.jwks_url, self.jwt_issuer, self.jwt_audience)
+        login = (self.oidc_issuer, self.oidc_client_id, self.public_url)
+        if any(login) and not all(login):
+            raise InputError("OIDC login needs --oidc-issuer, --oidc-client-id and --public-url together")
+        for option, url in (("--oidc-issuer", self.oidc_issuer), ("--public-url", self.public_url)):
+            if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+                raise InputError(f"{option} {url!r}: give an https:// URL (a login in clear could be taken over)")
         for option, path in (("--tls-cert", self.tls_cert), ("--tls-key", self.tls_key)):
             if path is not None and not path.is_file():
                 raise InputError(f"{option} {path}: no such file")

@@ -15,6 +15,7 @@ def all_routers() -> list[APIRouter]:
         findings,
         incidents,
         keys,
+        login,
         models,
         people,
         projects,
@@ -23,4 +24,4 @@ def all_routers() -> list[APIRouter]:
 
     return [projects.router, controls.router, assessments.router, findings.router, models.router,
             approvals.router, incidents.router, people.router, vendors.router, attestations.router,
-            keys.router, audit.router]
+            keys.router, audit.router, login.router]
