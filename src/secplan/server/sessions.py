@@ -7,7 +7,7 @@ authenticates with the cookie and changes anything (POST, PUT, PATCH, DELETE) mu
 ``X-CSRF-Token``: a value derived from the session that another site can neither read nor guess
 (``GET /api/auth/session`` gives it to the page). Bearer-token requests need none: a browser never
 adds an ``Authorization`` header on its own. A disabled user's session stops working at once
-(decisions reread disabled users); logging out clears the cookie.
+(within the access policy cache's second); logging out clears the cookie.
 """
 
 from __future__ import annotations
