@@ -44,3 +44,20 @@ def test_a_refused_upload_fails_before_anything_is_written(org: Org, tmp_path: P
     assert not out.exists()
     clear = assess(org, org.tokens["ci"], out, url="http://secplan.example.com")
     assert clear.returncode == 2 and "use https://" in clear.stderr and not out.exists()
+
+
+def test_the_github_action_uploads_when_given_a_url(org: Org, tmp_path: Path) -> None:
+    import yaml
+
+    action = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "assess")
+    env = {k: v for k, v in org.env.items() if k != "SECPLAN_DATABASE_URL"}
+    env.update(CI, PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}",
+               PROJECT=str(org.root / "alpha"), FAIL_ON="critical", SARIF=str(tmp_path / "s.sarif"),
+               UPLOAD_URL=org.url, SECPLAN_SERVER_TOKEN=org.tokens["ci"],
+               GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"), GITHUB_OUTPUT=str(tmp_path / "out.txt"))
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.txt").read_text().strip() == "exit-code=0", done.stderr
+    assert "uploaded as assessment" in done.stderr

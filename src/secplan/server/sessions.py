@@ -6,8 +6,8 @@ The cookie holds the user's name and an expiry, signed with HMAC-SHA256 under th
 authenticates with the cookie and changes anything (POST, PUT, PATCH, DELETE) must also carry
 ``X-CSRF-Token``: a value derived from the session that another site can neither read nor guess
 (``GET /api/auth/session`` gives it to the page). Bearer-token requests need none: a browser never
-adds an ``Authorization`` header on its own. A disabled user's session stops working at once
-(within the access policy cache's second); logging out clears the cookie.
+adds an ``Authorization`` header on its own. A disabled user's session stops working within a
+second (the access policy cache's lifetime); logging out clears the cookie.
 """
 
 from __future__ import annotations
