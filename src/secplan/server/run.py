@@ -72,12 +72,19 @@ def open_context(settings: ServerSettings, store: Store) -> Context:
 
 def serve(settings: ServerSettings) -> None:
     """Run until interrupted (SIGINT/SIGTERM)."""
+    import os
+    import sys
+
     from secplan.server.app import build
+    from secplan.server.settings import SECRET_ENV
     from secplan.web.runner import run
 
     store = open_store(settings)
     try:
         check_binding(settings, store)
+        if not os.environ.get(SECRET_ENV):
+            print(f"note: {SECRET_ENV} is not set: page tokens and login sessions are signed with a key of this "
+                  "process alone (they end with it, and replicas do not share them)", file=sys.stderr, flush=True)
         run(build(open_context(settings, store)), host=settings.host, port=settings.port,
             tls_cert=settings.tls_cert, tls_key=settings.tls_key)
     finally:
