@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "secplan.human": 3, "secplan.crypto.collect": 3, "secplan.crypto.evidence": 3, "secplan.evidence": 3,
     # 4 entry points: the command line, the control-plane server, the model gateway.
     "secplan.cli": 4, "secplan.__main__": 4, "secplan.server": 4, "secplan.model.serve": 4,
+    "secplan.web": 4,
 }
 NAMES = {0: "kernel", 1: "mechanisms", 2: "assessment and reports", 3: "engines", 4: "entry points"}
 

@@ -23,15 +23,26 @@ go through it; engines call ``require`` and never look at roles themselves.
   some of the user's roles and to a scope (``read``: read and infer; ``write``: also write, decrypt,
   approve; ``admin``: everything), expiring (at most a year), revocable by id or by the token
   itself. Revocation and expiry are checked on every request. No error ever quotes a token.
+* Several projects (``for_project``): a token is bound to its project unless issued with
+  ``--all-projects`` (by its own user or the store's owner); such a token acts in any project with
+  the roles its user holds there, still limited by its roles and scope. A server that shows many
+  projects resolves the caller once and decides per project, never widening what the user holds.
 """
 
 from __future__ import annotations
 
-from secplan.access.authn import Identity, acting, acting_identity, current_identity, identity_from_token
+from secplan.access.authn import (
+    Identity,
+    acting,
+    acting_identity,
+    current_identity,
+    for_project,
+    identity_from_token,
+)
 from secplan.access.cache import invalidate
 from secplan.access.decide import Decision, authorize, can, deny, require, require_at
 from secplan.access.policy import ACTIONS, BUILTIN_ROLES, KINDS, SCOPES, Policy
 
 __all__ = ["ACTIONS", "BUILTIN_ROLES", "KINDS", "SCOPES", "Decision", "Identity", "Policy", "acting",
-           "acting_identity", "authorize", "can", "current_identity", "deny", "identity_from_token",
+           "acting_identity", "authorize", "can", "current_identity", "deny", "for_project", "identity_from_token",
            "invalidate", "require", "require_at"]

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from secplan.access import cache, tokens
@@ -43,6 +43,8 @@ class Identity:
     """A token's scope (``read``, ``write``, ``admin``); None for an OS user."""
     token_roles: tuple[str, ...] | None = None
     """The roles a token is limited to; None for all of its user's."""
+    all_projects: bool = False
+    """A token issued with ``--all-projects``: it acts in any project, with its user's roles there."""
 
     @property
     def is_local_owner(self) -> bool:
@@ -81,16 +83,37 @@ def identity_from_token(store: Store, token: str, *, project: Project | None = N
                       project or _unknown_project(), str(exc))
         raise PermissionDenied(f"the token is not valid: {exc}") from None
     own = project if project is not None and project.id == row.project_id else _project(store, row.project_id)
-    if project is not None and project.id != row.project_id:
+    if project is not None and project.id != row.project_id and row.all_projects:
+        own = project
+    elif project is not None and project.id != row.project_id:
         record_denial(store, row.user_name, "authenticate", "token", project,
                       f"token is for project id {row.project_id}")
         raise PermissionDenied(f"the token is for project {own.name!r} ({row.project_id}), "
                                f"not {project.name!r} ({project.id})")
-    granted = cache.policy(store).roles_of(row.user_name, row.project_id)
+    granted = cache.policy(store).roles_of(row.user_name, own.id)
     limit = tuple(row.roles) if row.roles is not None else None
     roles = tuple(r for r in granted if limit is None or r in limit)
     remember_token_user(row.token_id, row.user_name)
-    return Identity(row.user_name, own, roles, "token", row.token_id, row.scope, limit)
+    return Identity(row.user_name, own, roles, "token", row.token_id, row.scope, limit, bool(row.all_projects))
+
+
+def for_project(store: Store, identity: Identity, project: Project) -> Identity:
+    """``identity`` acting in ``project``, so that services (which act in ``who.project``) and the
+    ledger see the project a request is about. A token bound to another project is refused (the
+    refusal recorded); an all-projects token, an OS user or an OIDC user get their user's roles
+    there, and the owner of the server's own folder is an administrator of that folder's project only."""
+    if project.id == identity.project.id:
+        return identity
+    if identity.via == "token" and not identity.all_projects:
+        reason = f"the token is for project id {identity.project.id}"
+        record_denial(store, identity.name, "authenticate", "token", project, reason)
+        raise PermissionDenied(f"{identity.name} may not act in project {project.name!r}: {reason}")
+    policy = cache.policy(store)
+    roles = () if identity.name in policy.disabled else policy.roles_of(identity.name, project.id)
+    if identity.token_roles is not None:
+        roles = tuple(r for r in roles if r in identity.token_roles)
+    via = "os-user" if identity.is_local_owner else identity.via
+    return replace(identity, project=project, roles=roles, via=via)
 
 
 def current_identity(store: Store, *, project: Project | None = None, now: dt.datetime | None = None,

@@ -65,7 +65,7 @@ def _decide(store: Store, identity: Identity, action: str, resource: str,
         roles = policy.roles_of(identity.name, project.id)
         if identity.token_roles is not None:
             roles = tuple(r for r in roles if r in identity.token_roles)
-    if identity.via == "token" and not same_project:
+    if identity.via == "token" and not same_project and not identity.all_projects:
         reason = f"the token is for project id {identity.project.id}"
     elif not policy.allows(roles, kind, action):
         reason = f"missing permission {action!r} on {kind!r}"

@@ -66,3 +66,6 @@ class Token(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    all_projects: Mapped[bool] = mapped_column(Boolean, default=False)
+    """True: the token acts in any project of the store, with its user's roles there (the portfolio
+    of a control-plane server); False: only in ``project_id``."""

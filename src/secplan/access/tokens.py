@@ -53,6 +53,7 @@ class IssuedToken:
     roles: list[str] | None
     scope: str
     expires_at: dt.datetime
+    all_projects: bool = False
 
 
 def check_scope(scope: str) -> str:
@@ -62,15 +63,17 @@ def check_scope(scope: str) -> str:
 
 
 def issue(store: Store, *, user: str, project_id: str, roles: list[str] | None, expires_at: dt.datetime,
-          created_by: str, scope: str = DEFAULT_SCOPE) -> IssuedToken:
+          created_by: str, scope: str = DEFAULT_SCOPE, all_projects: bool = False) -> IssuedToken:
     """Create and store a token (its hash only); the caller checks who may do this."""
     check_scope(scope)
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     with store.session() as session:
         session.add(Token(token_id=token_id, user_name=user, project_id=project_id, roles=roles, scope=scope,
-                          secret_hash=_hasher().hash(secret), created_by=created_by, expires_at=expires_at))
-    return IssuedToken(f"spt_{token_id}_{secret}", token_id, user, project_id, roles, scope, expires_at)
+                          secret_hash=_hasher().hash(secret), created_by=created_by, expires_at=expires_at,
+                          all_projects=all_projects))
+    return IssuedToken(f"spt_{token_id}_{secret}", token_id, user, project_id, roles, scope, expires_at,
+                       all_projects)
 
 
 def expiry(expires: dt.date | None, now: dt.datetime) -> dt.datetime:

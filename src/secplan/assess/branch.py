@@ -58,3 +58,42 @@ def _head_file(start: Path) -> Path | None:
                 return (target if target.is_absolute() else folder / target) / "HEAD"
             return None
     return None
+
+
+#: CI variables naming the commit being built.
+CI_COMMIT_VARIABLES = ("SECPLAN_COMMIT", "GITHUB_SHA", "CI_COMMIT_SHA", "BUILDKITE_COMMIT", "CIRCLE_SHA1",
+                       "BITBUCKET_COMMIT", "GIT_COMMIT")
+_SHA = frozenset("0123456789abcdef")
+
+
+def current_commit(root: Path) -> str | None:
+    """The commit being assessed: from CI variables, else the checkout's HEAD (a ref or a detached id)."""
+    for name in CI_COMMIT_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value[:64]
+    head = _head_file(root.resolve())
+    if head is None:
+        return None
+    try:
+        text = head.read_bytes()[:_MAX_HEAD].decode("utf-8", "replace").strip()
+        if text.startswith("ref: "):
+            ref = head.parent / text[len("ref: "):]
+            text = ref.read_text(encoding="utf-8", errors="replace").strip() if ref.is_file() else ""
+    except OSError:
+        return None
+    return text if len(text) in (40, 64) and set(text) <= _SHA else None
+
+
+def current_pipeline() -> str | None:
+    """The CI run assessing it, as a URL where the CI says one (GitHub, GitLab, Buildkite, CircleCI, Jenkins)."""
+    env = os.environ
+    if env.get("SECPLAN_PIPELINE"):
+        return env["SECPLAN_PIPELINE"].strip()[:2000]
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        return f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    for name in ("CI_PIPELINE_URL", "BUILDKITE_BUILD_URL", "CIRCLE_BUILD_URL", "BUILD_URL"):
+        if env.get(name):
+            return env[name].strip()[:2000]
+    return None

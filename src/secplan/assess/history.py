@@ -42,12 +42,14 @@ class AssessmentSummary:
     changed: dict[str, int] | None = None
 
 
-def save_assessment(store: Store, doc: AssessmentDoc, branch: str | None = None) -> int:
+def save_assessment(store: Store, doc: AssessmentDoc, branch: str | None = None,
+                    project_id: str | None = None) -> int:
+    """Keep ``doc``; in the store's own project, or in ``project_id`` (a server storing an upload)."""
     from secplan.projects import project_of
 
     with store.session() as session:
         record = AssessmentRecord(
-            project_id=project_of(store).id,
+            project_id=project_id or project_of(store).id,
             branch=branch,
             open_counts={str(k): v for k, v in doc.severity_counts.items()},
             changed=({"new": len(doc.changes.new), "fixed": len(doc.changes.fixed)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 PANELS: dict[str, str] = {
     **dict.fromkeys(["assess", "history", "init", "plan", "controls", "report"], "Assess"),
     **dict.fromkeys(["encrypt", "decrypt", "keys", "model", "data", "platform", "backup", "share",
-                     "retention", "db", "serve", "monitor"], "Enforce"),
+                     "retention", "db", "serve", "server", "monitor"], "Enforce"),
     **dict.fromkeys(["people", "vendors", "incident", "request", "approve", "attest", "attestations",
                      "users", "roles", "tokens"], "Records"),
     "audit": "Audit",
@@ -22,6 +22,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "secplan assess -C ml-project --report report.html --report report.sarif",
         "secplan assess . --fail-on critical --format json -o assessment.json",
         "secplan assess . --previous-report last.json    # only new findings fail",
+        "secplan assess . --upload https://secplan.example.com    # token from SECPLAN_SERVER_TOKEN",
     ),
     "history": ("secplan history .", "secplan history -C ml-project --limit 5 --format json"),
     "init": ("secplan init .", "secplan init ml-project --owner alice@example.org"),
@@ -119,6 +120,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "evidence export": ("secplan evidence export fraud@3 -o fraud-3.evidence.zip",),
     "evidence verify": ("secplan evidence verify fraud-3.evidence.zip",
                         "secplan evidence verify fraud-3.evidence.zip --key ledger=ledger.vkey --key model=model.pem"),
+    "server": ("secplan server --port 8000",
+               "secplan server --database-url postgresql://secplan@db/secplan --host 0.0.0.0 --tls-cert cert.pem "
+               "--tls-key key.pem"),
     "serve": ("secplan serve churn@2 --port 8080",
               "secplan serve churn@production --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem",
               "secplan serve churn@2 --upstream http://mlserver:8080/v2/models/churn --profile churn-profile.json"),

@@ -53,6 +53,9 @@ def assess_command(
     record: bool | None = typer.Option(None, "--record/--no-record", hidden=True, help="Old spelling of --store."),
     today: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], hidden=True,
                                              help="Assess as of this date (reproducible reports)."),
+    upload_url: str | None = typer.Option(None, "--upload", metavar="URL",
+                                          help="Send the JSON report, with commit, branch and pipeline from the CI "
+                                               "variables, to a secplan server (token from $SECPLAN_SERVER_TOKEN)."),
 ) -> None:
     """Assess an ML project against the plan, control by control, and report its posture.
 
@@ -102,6 +105,8 @@ def assess_command(
                                "counts": {str(k): v for k, v in doc.counts.items()}},
                       outcome="failure" if doc.failed else "success")
 
+    if upload_url:
+        _upload(upload_url, root, plan, doc)
     for name, path in targets:
         write_output(_render(writers[name], doc), path)
     table_above = fmt == ReportFormat.TABLE and output is None
@@ -115,6 +120,17 @@ def assess_command(
         where = " (listed above)" if table_above and console.is_terminal else ""
         err_console.print(f"[red]failed:[/red] open findings at or above {fail_on}{where}; exit 1", highlight=False)
         raise typer.Exit(1)
+
+
+def _upload(url: str, root: Path, plan, doc: AssessmentDoc) -> None:
+    """Before any report is written: a refused upload fails the command with nothing half done."""
+    from secplan.assess.branch import current_branch, current_commit, current_pipeline
+    from secplan.assess.upload import upload
+
+    sent = upload(url, doc, project=plan.project.id or plan.project.name, branch=current_branch(root),
+                  commit=current_commit(root), pipeline=current_pipeline())
+    err_console.print(f"uploaded as assessment {sent.id} ({sent.new} new, {sent.fixed} fixed): {sent.url}",
+                      highlight=False, markup=False)
 
 
 def _render(writer: Writer, doc: AssessmentDoc) -> str:

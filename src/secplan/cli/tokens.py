@@ -33,16 +33,21 @@ def create(user: str,
                                           "(everything the roles allow)."),
            expires: dt.datetime | None = typer.Option(None, "--expires", formats=DATE_FORMATS,
                                                       help="Last valid day (default 90 days, at most a year)."),
+           all_projects: bool = typer.Option(False, "--all-projects",
+                                             help="Act in every project with the user's roles there (for the "
+                                                  "server's portfolio); only for yourself or as the store's owner."),
            fmt: Format = FormatOption, root: Path = RootOption) -> None:
     """Create a token for USER. The token is printed once: store it in a secret manager."""
     from secplan.cli._gov import day, open_store
     from secplan.human.accounts import create_token
 
-    issued = create_token(open_store(root), user, roles=role or None, expires=day(expires), scope=scope)
+    issued = create_token(open_store(root), user, roles=role or None, expires=day(expires), scope=scope,
+                          all_projects=all_projects)
     if str(fmt) == Format.JSON:
         console.file.write(to_json({"token": issued.token, "id": issued.token_id, "user": issued.user,
                                     "roles": issued.roles, "scope": issued.scope,
-                                    "expires_at": issued.expires_at.isoformat()}))
+                                    "expires_at": issued.expires_at.isoformat(),
+                                    "all_projects": issued.all_projects}))
         return
     err_console.print(f"token {issued.token_id} for {user} (scope {issued.scope}), expires {issued.expires_at:%Y-%m-%d}; "
                       "shown once, use it as SECPLAN_TOKEN:")

@@ -173,26 +173,38 @@ def widening_target(name: str, pairs: list[list[str]] | list[tuple[str, str]]) -
 
 
 def create_token(store: Store, user: str, *, roles: list[str] | None = None,
-                 expires: dt.date | None = None, scope: str = tokens.DEFAULT_SCOPE) -> tokens.IssuedToken:
+                 expires: dt.date | None = None, scope: str = tokens.DEFAULT_SCOPE,
+                 all_projects: bool = False) -> tokens.IssuedToken:
     """Issue a token for ``user`` in this project. A token never carries a role its user lacks,
-    and only an identity that may administer tokens can issue an ``admin``-scoped one."""
+    and only an identity that may administer tokens can issue an ``admin``-scoped one.
+
+    An ``all_projects`` token acts in every project with the roles its user holds there: only the
+    user themself or the store's owner may issue one, since an administrator of one project must
+    not obtain a token that reaches the user's other projects."""
     who = require(store, "administer", f"token:{user}")
     tokens.check_scope(scope)
+    if all_projects and user != who.name and not who.is_local_owner:
+        raise deny(store, who, "administer", f"token:{user}",
+                   "only the user themself or the store's owner may issue an all-projects token")
     expires_at = tokens.expiry(expires, utcnow())
     with store.session() as session:
         account = _user(session, user)
         if account.disabled:
             raise InputError(f"user {user!r} is disabled")
-        held = set(session.scalars(select(Grant.role).where(Grant.user_name == user, Grant.project_id == who.project.id)))
+        held_where = select(Grant.role).where(Grant.user_name == user)
+        if not all_projects:
+            held_where = held_where.where(Grant.project_id == who.project.id)
+        held = set(session.scalars(held_where))
     missing = sorted(set(roles or []) - held)
     if missing:
+        where = "any project" if all_projects else f"project {who.project.name!r}"
         raise deny(store, who, "administer", f"token:{user}",
-                   f"{user} does not hold role(s) {', '.join(missing)} in project {who.project.name!r}")
+                   f"{user} does not hold role(s) {', '.join(missing)} in {where}")
     issued = tokens.issue(store, user=user, project_id=who.project.id, roles=roles, expires_at=expires_at,
-                          created_by=who.name, scope=scope)
+                          created_by=who.name, scope=scope, all_projects=all_projects)
     audit(store, "tokens.create", f"token:{issued.token_id}",
           {"user": user, "roles": roles, "scope": scope, "expires_at": expires_at.isoformat(),
-           "project_id": who.project.id})
+           "project_id": who.project.id, "all_projects": all_projects})
     return issued
 
 
@@ -206,7 +218,8 @@ def list_tokens(store: Store) -> list[dict[str, Any]]:
         expires_at = tokens.aware(t.expires_at)
         state = "revoked" if t.revoked_at else ("expired" if expires_at <= now else "active")
         out.append({"id": t.token_id, "user": t.user_name, "roles": t.roles, "scope": t.scope, "state": state,
-                    "created_by": t.created_by, "expires_at": expires_at.isoformat()})
+                    "created_by": t.created_by, "expires_at": expires_at.isoformat(),
+                    "all_projects": bool(t.all_projects)})
     return out
 
 

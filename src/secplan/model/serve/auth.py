@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from secplan.errors import PermissionDenied
+from secplan.web.oidc import JWT_ALGORITHMS, Oidc, looks_like_jwt
+
+__all__ = ["JWT_ALGORITHMS", "Authenticator", "Caller", "Oidc"]
 
 if TYPE_CHECKING:
     from secplan.access import Identity
@@ -38,27 +41,15 @@ class Caller:
     reason: str = ""
 
 
-#: Signature algorithms accepted in JWTs (never ``none``, never a shared-secret HMAC).
-JWT_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
-
-
-@dataclass(frozen=True)
-class Oidc:
-    jwks_url: str
-    issuer: str
-    audience: str
-    user_claim: str = "sub"
-
-
 class Authenticator:
     def __init__(self, store: Store, project: Project, model: str, enabled: bool, oidc: Oidc | None = None) -> None:
         self.store, self.project, self.model, self.enabled = store, project, model, enabled
         self.oidc = oidc
-        self._jwks = None
+        self._verifier = None
         if oidc is not None:
-            from jwt import PyJWKClient
+            from secplan.web.oidc import JwtVerifier
 
-            self._jwks = PyJWKClient(oidc.jwks_url, cache_keys=True, lifespan=300, timeout=10)
+            self._verifier = JwtVerifier(oidc)
         self._cache: dict[str, tuple[float, Caller]] = {}
         self._lock = threading.Lock()
 
@@ -84,30 +75,23 @@ class Authenticator:
         return caller
 
     def _jwt(self, token: str) -> Identity:
-        import jwt
-
         from secplan.access import Identity
         from secplan.access.denials import record_denial
+        from secplan.web.oidc import JwtRejected
 
-        assert self.oidc is not None and self._jwks is not None
+        assert self._verifier is not None
         try:
-            key = self._jwks.get_signing_key_from_jwt(token)
-            claims = jwt.decode(token, key.key, algorithms=list(JWT_ALGORITHMS), audience=self.oidc.audience,
-                                issuer=self.oidc.issuer, options={"require": ["exp", "iss", "aud"]}, leeway=30)
-            user = claims.get(self.oidc.user_claim)
-            if not isinstance(user, str) or not user.strip():
-                raise jwt.InvalidTokenError(f"no {self.oidc.user_claim!r} claim")
-        except jwt.PyJWTError as exc:
-            reason = f"JWT rejected: {type(exc).__name__}"
-            record_denial(self.store, "jwt:invalid", "authenticate", "token", self.project, reason)
-            raise PermissionDenied(f"the token is not valid: {reason}") from None
-        return Identity(user.strip()[:200], self.project, (), "oidc")
+            user = self._verifier.user(token)
+        except JwtRejected as exc:
+            record_denial(self.store, "jwt:invalid", "authenticate", "token", self.project, str(exc))
+            raise PermissionDenied(f"the token is not valid: {exc}") from None
+        return Identity(user, self.project, (), "oidc")
 
     def _decide(self, token: str) -> Caller:
         from secplan.access import authorize, identity_from_token
 
         try:
-            if self.oidc is not None and token.count(".") == 2 and not token.startswith("spt_"):
+            if self.oidc is not None and looks_like_jwt(token):
                 identity = self._jwt(token)
             else:
                 identity = identity_from_token(self.store, token, project=self.project)

@@ -1,6 +1,6 @@
 """Per-client rate limits and query budgets with the ``limits`` package.
 
-The rate is a moving window (no burst of twice the rate at a window edge); the budget counts rows
+The rate is the shared moving-window limiter of ``secplan.web.ratelimit``; the budget counts rows
 per day in a fixed window. Storage is in memory for one worker and Redis when several workers
 (or several gateways) must share one count per client.
 """
@@ -8,8 +8,6 @@ per day in a fixed window. Storage is in memory for one worker and Redis when se
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from secplan.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -24,30 +22,22 @@ class Verdict:
 class Limiter:
     def __init__(self, rate: str, budget: int, storage_url: str | None = None) -> None:
         from limits import parse
-        from limits.storage import storage_from_string
-        from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+        from limits.strategies import FixedWindowRateLimiter
 
-        try:
-            self.rate = parse(rate)
-        except ValueError:
-            raise InputError(f"--rate {rate!r}: give N/second, N/minute or N/hour (for example 100/second)") from None
+        from secplan.web.ratelimit import RateLimiter, open_storage
+
+        self.storage = open_storage(storage_url)
+        self._rate = RateLimiter(rate, self.storage)
+        self.rate = self._rate.rate
         self.budget = parse(f"{budget}/day") if budget > 0 else None
         self.budget_limit = budget
-        try:
-            storage = storage_from_string(storage_url or "memory://")
-        except Exception as exc:  # the limits package raises its own errors for bad URLs
-            raise InputError(f"--redis {storage_url!r}: {exc}") from None
-        self._rate = MovingWindowRateLimiter(storage)
-        self._budget = FixedWindowRateLimiter(storage)
-        self.storage = storage
+        self._budget = FixedWindowRateLimiter(self.storage)
 
     def check(self, client: str, rows: int) -> Verdict:
         """Count one request of ``rows`` rows for ``client``; refused when over its rate or budget."""
-        if not self._rate.hit(self.rate, "secplan-rate", client):
-            reset = self._rate.get_window_stats(self.rate, "secplan-rate", client).reset_time
-            import time
-
-            return Verdict(False, f"rate limit {self.rate} exceeded", max(1, int(reset - time.time()) + 1))
+        state = self._rate.hit(client)
+        if not state.allowed:
+            return Verdict(False, f"rate limit {self.rate} exceeded", state.reset)
         if self.budget is None:
             return Verdict(True)
         if not self._budget.hit(self.budget, "secplan-budget", client, cost=max(rows, 1)):

@@ -72,10 +72,6 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
         raise
 
 
-def _exit_cleanly(_signum: int, _frame: Any) -> None:
-    raise SystemExit(0)
-
-
 def _on_hangup(gateway: Gateway) -> None:
     """SIGHUP re-checks the served version off the event loop (``kill -HUP PID``, as for other servers)."""
     import asyncio
@@ -90,37 +86,18 @@ def serve(settings: Settings, *, reuse_port: bool = False) -> None:
     """Run until interrupted (SIGINT/SIGTERM); the monitor's last numbers are stored on the way out.
 
     ``reuse_port``: listen on a socket other workers of ``--workers N`` share (see ``workers.py``)."""
-    import uvicorn
-
     from secplan.model.serve.app import build
     from secplan.model.serve.workers import reuse_port_socket
     from secplan.store.db import Store
+    from secplan.web.runner import run
 
     sockets = [reuse_port_socket(settings.host, settings.port)] if reuse_port else None
     store = Store.for_project(settings.root)
     gateway = open_gateway(settings, store)
-    url = f"{settings.scheme}://{settings.host}:{settings.port}"
-
-    class _Server(uvicorn.Server):
-        async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets)
-            if self.started:
-                _on_hangup(gateway)
-                print(f"listening on {url}", flush=True)
-
-    config = uvicorn.Config(build(gateway), host=settings.host, port=settings.port, log_level="warning",
-                            access_log=False, lifespan="off", server_header=False,
-                            ssl_certfile=str(settings.tls_cert) if settings.tls_cert else None,
-                            ssl_keyfile=str(settings.tls_key) if settings.tls_key else None,
-                            timeout_graceful_shutdown=10)
-    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the previous
-    # handler: Python's default would kill the process before the monitor's last numbers and the
-    # run's end are stored, so the previous handler is one that unwinds through the finally below.
-    previous = signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        _Server(config).run(sockets=sockets)
+        run(build(gateway), host=settings.host, port=settings.port, tls_cert=settings.tls_cert,
+            tls_key=settings.tls_key, sockets=sockets, on_started=lambda: _on_hangup(gateway))
     finally:
-        signal.signal(signal.SIGTERM, previous)
         gateway.close()
         store.dispose()
     sys.stdout.flush()

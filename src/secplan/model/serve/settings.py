@@ -8,6 +8,7 @@ from typing import Literal
 
 from secplan.errors import InputError
 from secplan.netaddr import is_loopback
+from secplan.web import oidc
 
 #: Largest request body accepted (bytes); bigger ones get a 413 before they are parsed.
 MAX_BODY = 1_000_000
@@ -70,12 +71,7 @@ class Settings:
                              hint="drop --no-auth (clients then need a token from `secplan tokens create`)")
         if self.on_invalid not in ("reject", "flag", "off"):
             raise InputError(f"--on-invalid {self.on_invalid!r}: reject, flag or off")
-        if self.jwks_url is not None and (not self.jwt_issuer or not self.jwt_audience):
-            raise InputError("--jwks-url needs --jwt-issuer and --jwt-audience: a token for another service "
-                             "or from another issuer must not be accepted")
-        if self.jwks_url is not None and not self.jwks_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise InputError(f"--jwks-url {self.jwks_url!r}: give an https:// URL (keys fetched in clear could be "
-                             "replaced on the way)")
+        oidc.check(self.jwks_url, self.jwt_issuer, self.jwt_audience)
         if self.top_k is not None and self.top_k < 1:
             raise InputError(f"--top-k {self.top_k}: at least 1")
 
