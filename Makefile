@@ -32,6 +32,7 @@ demo: install
 	rm -rf $(EXAMPLE)/.secplan
 	$(PY) $(EXAMPLE)/build.py
 	@if [ -x $(EXAMPLE)/setup-records.sh ]; then SECPLAN=$(VENV)/bin/secplan $(EXAMPLE)/setup-records.sh; fi
+	@if [ -x $(EXAMPLE)/serve-demo.sh ]; then SECPLAN=$(VENV)/bin/secplan $(EXAMPLE)/serve-demo.sh; fi
 	@rc=0; $(VENV)/bin/secplan assess $(EXAMPLE) --report $(EXAMPLE)/report.html --report $(EXAMPLE)/report.json \
 		--report $(EXAMPLE)/report.sarif || rc=$$?; \
 	if [ $$rc -gt 1 ]; then echo "assessment failed to run (exit $$rc)"; exit $$rc; fi; \
