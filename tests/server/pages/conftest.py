@@ -4,6 +4,7 @@ assessments uploaded (alpha twice, beta once) and an approval request waiting, a
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from collections.abc import Iterator
 
@@ -23,11 +24,33 @@ def site(org: Org) -> Org:
             r = c.post("/api/v1/assessments", json={"report": org.reports[key], "project": org.projects[project],
                                                     "branch": "main", "commit": "b" * 40})
         assert r.status_code == 201, r.text
+    with org.client("ben") as c:
+        r = c.post("/api/v1/assessments", json={"report": with_advisories(org.reports["beta-1"]),
+                                                "project": org.projects["beta"], "branch": "main"})
+    assert r.status_code == 201, r.text
     with org.client("olga") as c:
         r = c.post("/api/v1/projects/alpha/approvals",
                    json={"action": "model.promote", "target": "model:churn@1", "reason": "release to production"})
     assert r.status_code == 201, r.text
     return org
+
+
+def with_advisories(report: dict) -> dict:
+    """``report`` with two advisories against beta's pinned flask 0.12 under PS-1, as the offline OSV
+    database reports them (the test machine has no advisory snapshot): one fixed in 0.12.3 or 1.0,
+    one only in 1.0, so 1.0 is the one upgrade that fixes both."""
+    doc = copy.deepcopy(report)
+    control = next(c for c in doc["controls"] if c["id"] == "PS-1")
+    template = next(f for c in doc["controls"] for f in c["findings"] if f.get("outcome") == "negative")
+    for n, (advisory, fixed, severity) in enumerate((("PYSEC-2018-66", ["0.12.3", "1.0"], "high"),
+                                                     ("PYSEC-2019-179", ["1.0"], "medium"))):
+        control["findings"].append({**copy.deepcopy(template), "id": f"vulnerable-dependency/flask-{n}",
+                                    "probe": "vulnerable-dependency", "control": "PS-1", "severity": severity,
+                                    "state": "open", "message": f"flask 0.12 is affected by {advisory}",
+                                    "location": {"path": "requirements.txt", "line": 1},
+                                    "details": {"package": "flask", "version": "0.12", "advisories": [advisory],
+                                                "fixed": fixed}})
+    return doc
 
 
 def csrf_of(html: str) -> str:
