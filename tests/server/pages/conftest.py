@@ -68,3 +68,12 @@ def login(org: Org, who: str) -> Iterator[httpx.Client]:
         r = client.post("/ui/login", data={"token": org.tokens[who], "csrf": csrf_of(form.text), "next": "/ui/"})
         assert r.status_code == 303, r.text
         yield client
+
+
+def new_request(org: Org, who: str = "olga", target: str = "model:churn@1") -> int:
+    """A fresh pending request for a sensitive action, asked through the API by ``who``."""
+    with org.client(who) as c:
+        r = c.post("/api/v1/projects/alpha/approvals", json={"action": "model.promote", "target": target,
+                                                            "reason": "release"})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]

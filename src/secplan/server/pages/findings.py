@@ -3,6 +3,7 @@ API's own export, and dependency findings grouped by package with the version th
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -41,7 +42,8 @@ class _Form:
         self.severity, self.state = [s for s in severity if s], state
         self.min_age, self.max_age = _age("min_age", min_age), _age("max_age", max_age)
 
-    def api_params(self):  # noqa: ANN201 - the API's own parameter object
+    def api_params(self) -> Any:
+        """The API route's own parameter object, so the page filters exactly as the API does."""
         from secplan.server.routers.findings import _Params
 
         return _Params(project=[self.project] if self.project else [], pillar=Pillar(self.pillar) if self.pillar
