@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-from secplan.errors import PermissionDenied, SecplanError
+from secplan.errors import IntegrityError, PermissionDenied, SecplanError
 from secplan.server.errors import ApiError
 from secplan.server.pages.session import NotLoggedIn
 
@@ -73,6 +73,8 @@ class PageRoute(APIRoute):
                 return refusal(request, exc.status, exc.message)
             except PermissionDenied as exc:
                 return refusal(request, 403, exc.message)
+            except IntegrityError as exc:
+                return refusal(request, 409, exc.message)
             except SecplanError as exc:
                 return refusal(request, 400, exc.message)
             except RequestValidationError as exc:
