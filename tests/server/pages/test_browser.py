@@ -13,7 +13,7 @@ import pytest
 
 from tests.server.conftest import Org, Server, database, seed, server_env
 from tests.server.pages.conftest import new_request
-from tests.server.pages.conftest import site as _site  # noqa: F401 - the seeded organisation
+from tests.server.pages.conftest import site as _site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.xdist_group("dashboard-browser"),
@@ -47,7 +47,7 @@ def browser():
         launched.close()
 
 
-def open_as(browser, org: Org, who: str, width: int = 1280):  # noqa: ANN001, ANN201 - Playwright objects
+def open_as(browser, org: Org, who: str, width: int = 1280):
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
     page.goto(f"{org.url}/ui/")
     assert "/ui/login" in page.url
@@ -57,7 +57,7 @@ def open_as(browser, org: Org, who: str, width: int = 1280):  # noqa: ANN001, AN
     return page
 
 
-def no_sideways_scroll(page) -> bool:  # noqa: ANN001
+def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
