@@ -33,7 +33,9 @@ def environment() -> Environment:
     env = Environment(loader=ChoiceLoader([PackageLoader("secplan.server.pages", "templates"),
                                            PackageLoader("secplan.report", "templates")]),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(report.globals, nav=NAV)
+    from secplan.findings import help_uri
+
+    env.globals.update(report.globals, nav=NAV, help_uri=help_uri)
     env.filters.update(report.filters)
     return env
 
