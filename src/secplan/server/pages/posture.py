@@ -4,6 +4,7 @@ new and fixed since the run before, mean time to fix by severity, and framework 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,7 @@ def fix_times(store: Store, runs: Sequence[AssessmentMeta]) -> list[FixTime]:
     """For each severity: how many findings were fixed across ``runs`` (oldest first), and the mean
     days from when each was first seen to the first run that no longer had it open."""
     days: dict[str, list[float]] = {s: [] for s in SEVERITIES}
-    for older, newer in zip(runs, runs[1:], strict=False):
+    for older, newer in itertools.pairwise(runs):
         found = compare(store, older.id, newer.id)
         if found is None or not found.fixed:
             continue

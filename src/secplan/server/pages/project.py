@@ -50,7 +50,7 @@ def project_page(request: Request, ref: str) -> Response:
 @router.get("/projects/{ref}/controls/{control}")
 def control_page(request: Request, ref: str, control: str) -> Response:
     ctx, who, csrf = person(request)
-    target, summary, report = _current(ctx, who, ref)
+    target, _, report = _current(ctx, who, ref)
     if report is None:
         raise ApiError(404, f"project {target.name!r} has no assessment yet")
     found = next((c for c in report.get("controls", []) if c.get("id") == control.upper()), None)
