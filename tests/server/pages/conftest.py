@@ -19,6 +19,11 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 @pytest.fixture(scope="module")
 def site(org: Org) -> Org:
     """``org`` with its history on the server, seeded once per module."""
+    return populate(org)
+
+
+def populate(org: Org) -> Org:
+    """Upload alpha's two runs and beta's two (the second with advisories) and ask for one approval."""
     for key, who, project in (("alpha-1", "ci", "alpha"), ("beta-1", "ben", "beta"), ("alpha-2", "ci", "alpha")):
         with org.client(who) as c:
             r = c.post("/api/v1/assessments", json={"report": org.reports[key], "project": org.projects[project],
