@@ -45,7 +45,6 @@ def main() -> int:
         return 2
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     from playwright.sync_api import sync_playwright
-
     from tests.server.conftest import Org, Server, seed, server_env
     from tests.server.pages.conftest import populate
 
@@ -71,7 +70,7 @@ def main() -> int:
     return 0
 
 
-def shoot(browser, org, who: str | None, path: str, width: int, target: Path) -> None:  # noqa: ANN001
+def shoot(browser, org, who: str | None, path: str, width: int, target: Path) -> None:
     page = browser.new_context(viewport={"width": width, "height": HEIGHT}, device_scale_factor=1).new_page()
     if who is not None:
         page.goto(f"{org.url}/ui/login")
