@@ -60,11 +60,15 @@ def test_a_plain_token_stays_in_its_project_and_the_refusal_is_ledgered(store: S
     assert [d["project_id"] for d in details] == [other.id, other.id]
 
 
-def test_only_the_user_or_the_stores_owner_may_create_one(store: Store, team, act_as, denials) -> None:
+def test_only_the_user_or_the_stores_owner_may_create_one(store: Store, team: dict[str, str], act_as,
+                                                          denials) -> None:
     act_as("erin")  # an administrator of this project
     with pytest.raises(PermissionDenied, match="all-projects token"):
         accounts.create_token(store, "carol", expires=SOON, all_projects=True)
     assert any(e.actor == "erin" and "all-projects" in json.loads(e.details)["reason"] for e in denials())
     assert not accounts.create_token(store, "carol", expires=SOON).all_projects  # a plain one she may
     act_as(None)  # the local owner
-    assert accounts.create_token(store, "carol", expires=SOON, all_projects=True).all_projects
+    issued = accounts.create_token(store, "carol", expires=SOON, all_projects=True)
+    assert issued.all_projects
+    listed = {t["id"]: t["all_projects"] for t in accounts.list_tokens(store)}
+    assert listed[issued.token_id] is True and listed[team["alice"].split("_")[1]] is False

@@ -218,7 +218,8 @@ def list_tokens(store: Store) -> list[dict[str, Any]]:
         expires_at = tokens.aware(t.expires_at)
         state = "revoked" if t.revoked_at else ("expired" if expires_at <= now else "active")
         out.append({"id": t.token_id, "user": t.user_name, "roles": t.roles, "scope": t.scope, "state": state,
-                    "created_by": t.created_by, "expires_at": expires_at.isoformat()})
+                    "created_by": t.created_by, "expires_at": expires_at.isoformat(),
+                    "all_projects": bool(t.all_projects)})
     return out
 
 

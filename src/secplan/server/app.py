@@ -84,7 +84,7 @@ def build(ctx: Context) -> FastAPI:
     def health() -> Health:
         return Health(status="ok", version=__version__)
 
-    middleware.install(app, ctx)
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body)
+    middleware.install(app, ctx)  # outermost: every answer, a 413 included, gets the headers
     pages.mount(app)
     return app

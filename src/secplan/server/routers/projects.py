@@ -12,7 +12,7 @@ from secplan.server.auth import allow, caller, project_by_ref, visible
 from secplan.server.context import Context, context
 from secplan.server.errors import COMMON
 from secplan.server.pagination import Page, page_size
-from secplan.server.queries.projects import summaries
+from secplan.server.queries.projects import ProjectSummary, summaries
 from secplan.server.schemas import ProjectOut
 
 router = APIRouter(prefix="/api/v1", tags=["projects"], responses=COMMON)
@@ -30,8 +30,18 @@ def list_projects(branch: str | None = None, page_token: str | None = None,
     rows = summaries(ctx.store, visible(ctx, who, "read", "assessment"), branch)
     chunk = rows[start:start + n]
     token = ctx.pager.encode("projects", filters, [start + n]) if start + n < len(rows) else None
-    page = Page[ProjectOut](items=[ProjectOut(**asdict(r)) for r in chunk], next_page_token=token, total=len(rows))
-    return JSONResponse(page.model_dump(mode="json"))  # already validated: not twice on the hot path
+    # typed by construction (ProjectSummary): built as plain JSON, not validated a second time
+    return JSONResponse({"items": [_doc(r) for r in chunk], "next_page_token": token, "total": len(rows)})
+
+
+_FIELDS = tuple(ProjectOut.model_fields)
+
+
+def _doc(summary: ProjectSummary) -> dict[str, object]:
+    doc = {name: getattr(summary, name) for name in _FIELDS}
+    if summary.assessed_at is not None:
+        doc["assessed_at"] = summary.assessed_at.isoformat().replace("+00:00", "Z")
+    return doc
 
 
 @router.get("/projects/{project}", response_model=ProjectOut, summary="One project's current posture")
