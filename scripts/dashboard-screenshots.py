@@ -27,6 +27,8 @@ PAGES = {
     "project": ("olga", "/ui/projects/alpha"),
     "control": ("olga", "/ui/projects/alpha/controls/HS-3"),
     "packages": ("ben", "/ui/findings?group=package"),
+    "models": ("olga", "/ui/projects/alpha/models"),
+    "people": ("olga", "/ui/projects/alpha/people"),
     "audit": ("audra", "/ui/audit"),
     "proof": ("audra", "/ui/audit/entries/1"),
     "login": (None, "/ui/login"),

@@ -13,12 +13,10 @@ import pytest
 
 from tests.server.conftest import Org, Server, database, seed, server_env
 from tests.server.pages.conftest import new_request
-from tests.server.pages.conftest import site as _site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.xdist_group("dashboard-browser"),
               pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")]
-site = _site
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +130,9 @@ def test_verify_the_ledger_and_prove_an_entry(browser, site: Org) -> None:
 
 
 @pytest.mark.parametrize("path", ["/ui/", "/ui/findings", "/ui/findings?group=package", "/ui/approvals",
-                                  "/ui/projects/alpha"])
+                                  "/ui/projects/alpha", "/ui/projects/alpha/controls/HS-3",
+                                  "/ui/projects/alpha/models", "/ui/projects/alpha/incidents",
+                                  "/ui/projects/alpha/people"])
 def test_pages_fit_a_420_px_screen(browser, site: Org, path: str) -> None:
     page = open_as(browser, site, "olga", width=420)
     page.goto(site.url + path)

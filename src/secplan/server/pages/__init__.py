@@ -16,10 +16,10 @@ def mount(app: FastAPI) -> None:
     so that the page policy is applied last, on the way out)."""
     from fastapi.responses import RedirectResponse
 
-    from secplan.server.pages import approvals, audit, findings, portfolio, project, static
+    from secplan.server.pages import approvals, audit, findings, portfolio, project, registers, static
     from secplan.server.pages.web import PageHeaders
 
-    for module in (static, portfolio, project, findings, approvals, audit):
+    for module in (static, portfolio, project, registers, findings, approvals, audit):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
