@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.server.conftest import Org
+from tests.server.conftest import Org, wait_until
 from tests.server.pages.conftest import csrf_of, login
 
 pytestmark = pytest.mark.xdist_group("dashboard-portfolio")
@@ -107,5 +107,6 @@ def test_a_revoked_token_ends_its_session(site: Org) -> None:
                 accounts.revoke_token(store, extra)
             finally:
                 store.dispose()
+        wait_until(lambda: c.get("/ui/").status_code == 303)  # within the session check's second
         after = c.get("/ui/")
     assert after.status_code == 303 and "revoked" in after.headers["location"]

@@ -1,8 +1,9 @@
 """Dashboard sessions: a person logs in with an API token and gets a signed cookie naming that token.
 
 The cookie (``secplan_page``, HttpOnly, SameSite=Strict, Secure under TLS) holds the token's public
-id, never its secret. Each request rereads that token's row, so a revoked or expired token, or a
-disabled user, ends the session at once; the session acts with exactly the token's project, roles
+id, never its secret. Requests reread that token's row (at most once a second per process, as
+the API checks a bearer token), so a revoked or expired token, or a disabled user, ends the session
+within a second; the session acts with exactly the token's project, roles
 and scope (a read-only token gives a read-only session). The cookie is sealed under its own purpose,
 so the API does not take it in place of a bearer token, and it lives at most eight hours.
 
@@ -14,6 +15,7 @@ derived from a short-lived pre-login cookie, so a third site cannot log a browse
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,10 @@ COOKIE = "secplan_page"
 PRE_LOGIN = "secplan_page_login"
 LIFETIME = 8 * 3600
 PRE_LOGIN_LIFETIME = 900
+TTL = 1.0
+"""Seconds a process reuses a session's token check: a revocation ends sessions within this time."""
+_cache: dict[tuple[str, str], tuple[float, Identity]] = {}
+_lock = threading.Lock()
 
 
 class NotLoggedIn(Exception):
@@ -105,8 +111,24 @@ def csrf_ok(ctx: Context, request: Request, presented: str) -> bool:
 
 
 def _from_token_id(ctx: Context, token_id: str) -> Identity:
-    """The identity of a stored token, checked as on every API request: not revoked, not expired,
-    its user enabled; with its user's roles in its project, limited by the token's roles."""
+    """The identity of a stored token, checked as on every API request (kept for ``TTL`` seconds,
+    as the API's authenticator keeps a verified token): not revoked, not expired, its user enabled;
+    with its user's roles in its project, limited by the token's roles."""
+    key = (ctx.store.url, token_id)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < TTL:
+        return hit[1]
+    found = _read_token(ctx, token_id)
+    with _lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[key] = (now, found)
+    return found
+
+
+def _read_token(ctx: Context, token_id: str) -> Identity:
     from sqlalchemy import select
 
     from secplan.access import Identity
