@@ -7,7 +7,8 @@ Builds the organisation of ``bench/bench_server.py`` (same sizes, same upload pa
 ``secplan server`` on loopback, logs in to the dashboard with the reader's token (the login form,
 its CSRF value, the session cookie) and measures p50/p95/p99 and errors of the findings page (50
 rows) and the portfolio page (100 projects, with sparklines) with ``--clients`` concurrent clients,
-and of the API routes behind them for comparison, in one run. Prints a table; nothing asserts.
+and of the API routes behind them for comparison, then one client's median for each, in one run.
+Prints a table; nothing asserts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import asyncio
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,10 +111,18 @@ def main() -> int:
                 with httpx.Client(headers=headers, timeout=60) as c:
                     if c.get(url).status_code != 200:
                         raise SystemExit(f"{url}: not 200 before the run")
-            rows = []
+            rows, alone = [], []
             for label, url, headers in routes:
                 latencies, errors = asyncio.run(_load(url, headers, args.requests, args.clients))
                 rows.append((label, _pct(latencies, 0.5), _pct(latencies, 0.95), _pct(latencies, 0.99), errors))
+            for label, url, headers in routes:  # one client, sequential: the cost of one answer
+                with httpx.Client(headers=headers, timeout=60) as c:
+                    times = []
+                    for _ in range(50):
+                        t0 = time.perf_counter()
+                        c.get(url)
+                        times.append(time.perf_counter() - t0)
+                alone.append((label, statistics.median(times) * 1000))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -122,6 +132,9 @@ def main() -> int:
     print("| route | p50 ms | p95 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|")
     for label, p50, p95, p99, errors in rows:
         print(f"| {label} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {errors} |")
+    print("\none client, sequential, median of 50:")
+    for label, median in alone:
+        print(f"  {label}: {median:.1f} ms")
     return 0
 
 

@@ -68,7 +68,16 @@ def portfolio(request: Request, branch: str | None = None) -> Response:
 
     ctx, who, csrf = person(request)
     rows = summaries(ctx.store, visible(ctx, who, "read", "assessment"), branch or None)
-    projects = [{"row": r, "spark": sparkline(r.trend),
-                 "open_total": sum(r.open.values())} for r in rows]
-    return render(request, "portfolio.html.j2", who=who, csrf=csrf, projects=projects,
-                  pillars=[p.value for p in Pillar], branch=branch or "")
+    pillars = [p.value for p in Pillar]
+    projects = [{"row": r, "spark": sparkline(r.trend), "open_total": sum(r.open.values()), "score": badge(r.score),
+                 "pillars": [(p, *badge(r.pillars.get(p))) for p in pillars]} for r in rows]
+    return render(request, "portfolio.html.j2", who=who, csrf=csrf, projects=projects, branch=branch or "")
+
+
+def badge(score: float | None) -> tuple[str, str]:
+    """A score's text and colour band, computed here: a template macro per cell costs more than
+    the portfolio's queries at a hundred projects."""
+    from secplan.report.html import score_band
+    from secplan.report.view import format_score
+
+    return ("n/a" if score is None else format_score(score)), score_band(score)
