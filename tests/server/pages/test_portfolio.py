@@ -110,3 +110,20 @@ def test_a_revoked_token_ends_its_session(site: Org) -> None:
         wait_until(lambda: c.get("/ui/").status_code == 303)  # within the session check's second
         after = c.get("/ui/")
     assert after.status_code == 303 and "revoked" in after.headers["location"]
+
+
+def test_login_attempts_are_rate_limited(site: Org) -> None:
+    from tests.server.conftest import Server
+
+    strict = Server(site, "--rate", "2/minute")
+    try:
+        strict.wait()
+        with httpx.Client(base_url=strict.url, timeout=30) as c:
+            csrf = csrf_of(c.get("/ui/login").text)
+            answers = [c.post("/ui/login", data={"token": "spt_0000000000000000_wrong", "csrf": csrf})
+                       for _ in range(3)]
+    finally:
+        strict.stop()
+    assert [a.status_code for a in answers[:2]] == [401, 401]
+    assert answers[2].status_code == 429 and int(answers[2].headers["retry-after"]) >= 1
+    assert "too many login attempts" in answers[2].text

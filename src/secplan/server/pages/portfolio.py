@@ -37,6 +37,13 @@ async def login(request: Request) -> Response:
     from secplan.server.errors import ApiError
 
     ctx = request.app.state.ctx
+    address = request.client.host if request.client else "unknown"
+    state = ctx.limiter.hit("login:" + address)  # each wrong secret costs an Argon2 check: counted as the API's
+    if not state.allowed:
+        response = render(request, "error.html.j2", status=429, title="Too many attempts",
+                          message=f"too many login attempts from this address; retry in {state.reset} s")
+        response.headers["Retry-After"] = str(state.reset)
+        return response
     fields = await form(request)
     if not session.pre_login_ok(ctx, request, fields.get("csrf", "")):
         return _login_page(request, "This login form has expired or was not sent from this site; try again.",
