@@ -94,6 +94,7 @@ def test_the_ledger_is_browsable_and_its_proofs_verify(org: Org) -> None:
         newest = page["items"][0]["seq"]
         proof = c.get(f"/api/v1/audit/entries/{newest}").json()
         consistency = c.get("/api/v1/audit/consistency", params={"old_size": 1}).json()
+        checkpoints = c.get("/api/v1/audit/checkpoints", params={"page_size": 2}).json()
         denied_only = c.get("/api/v1/audit/entries", params={"action": "access.deny", "page_size": 500}).json()
         missing = c.get("/api/v1/audit/entries/99999999")
     assert len(page["items"]) == 3 and page["total"] >= 3
@@ -104,6 +105,9 @@ def test_the_ledger_is_browsable_and_its_proofs_verify(org: Org) -> None:
                                                             separators=(",", ":"), ensure_ascii=False)})
     assert leaf_hash(entry.canonical_with(entry.prev_hash)).hex() == proof["leaf_hash"]
     assert consistency["old_size"] == 1 and consistency["public_key"] == head["public_key"]
+    sizes = [cp["tree_size"] for cp in checkpoints["items"]]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] >= head["checkpoint"]["tree_size"]
+    assert checkpoints["total"] >= 2 and checkpoints["next_page_token"]
     assert missing.status_code == 400
     with org.client("olga") as c:
         assert c.get("/api/v1/audit/entries").status_code == 403
@@ -136,7 +140,7 @@ def test_every_documented_operation_is_called_and_answers_as_documented(org: Org
                       json={"approve": False}).json()["state"] == "rejected"
     with org.client("audra") as c:
         for path in ("/api/v1/keys", "/api/v1/audit/entries", "/api/v1/audit/entries/1", "/api/v1/audit/checkpoint",
-                     "/api/v1/audit/consistency?old_size=1"):
+                     "/api/v1/audit/checkpoints", "/api/v1/audit/consistency?old_size=1"):
             assert c.get(path).status_code == 200, path
     documented = {(method, path) for path, item in org.contract.document["paths"].items() for method in item
                   if path.startswith("/api/v1")}

@@ -15,7 +15,7 @@ from secplan.server.auth import allow, caller
 from secplan.server.context import Context, context
 from secplan.server.errors import COMMON, ApiError
 from secplan.server.pagination import Page, page_size
-from secplan.server.schemas_records import ConsistencyOut, EntryOut, HeadOut, InclusionOut
+from secplan.server.schemas_records import CheckpointOut, ConsistencyOut, EntryOut, HeadOut, InclusionOut
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=COMMON)
 
@@ -72,6 +72,34 @@ def checkpoint(ctx: Context = Depends(context), who: Identity = Depends(caller))
     _auditor(ctx, who)
     public, head = signed_head(ctx.store)
     return HeadOut(public_key=public_hex(public), checkpoint=head.to_json() if head else None)
+
+
+@router.get("/checkpoints", response_model=Page[CheckpointOut], summary="Signed checkpoints, newest first")
+def list_checkpoints(page_token: str | None = None, size: int | None = Query(None, alias="page_size"),
+                     ctx: Context = Depends(context), who: Identity = Depends(caller)) -> Page[CheckpointOut]:
+    """Every signed tree head the ledger wrote (C2SP signed notes): an auditor keeps one and later
+    asks for the consistency proof from its size."""
+    from sqlalchemy import func
+
+    from secplan.ledger.records import CHECKPOINTS
+    from secplan.ledger.signing import Checkpoint
+
+    _auditor(ctx, who)
+    n = page_size(size)
+    position = ctx.pager.decode("checkpoints", {}, page_token)
+    c = CHECKPOINTS.c
+    query = (select(c.tree_size, c.root_hash, c.ts, c.key_id, c.signature, c.note)
+             .order_by(c.tree_size.desc()).limit(n + 1))
+    if position:
+        query = query.where(c.tree_size < int(position[0]))
+    with ctx.store.engine.connect() as conn:
+        rows = [Checkpoint(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(query)]
+        total = conn.execute(select(func.count()).select_from(CHECKPOINTS)).scalar_one()
+    more = len(rows) > n
+    rows = rows[:n]
+    token = ctx.pager.encode("checkpoints", {}, [rows[-1].tree_size]) if more else None
+    return Page[CheckpointOut](items=[CheckpointOut(**c.to_json()) for c in rows], next_page_token=token,
+                               total=int(total))
 
 
 @router.get("/consistency", response_model=ConsistencyOut,
