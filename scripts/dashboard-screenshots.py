@@ -60,6 +60,7 @@ def main() -> int:
         try:
             server.wait()
             org.url = server.url
+            name_home_project(db_url, root / "server")  # after the server registered its folder
             populate(org)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -70,6 +71,20 @@ def main() -> int:
         finally:
             server.stop()
     return 0
+
+
+def name_home_project(db_url: str, folder: Path) -> None:
+    """Call the server's own project "control-plane" in the shots, not by its temporary folder."""
+    from sqlalchemy import create_engine, update
+
+    from secplan.projects import ProjectRow
+
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(update(ProjectRow).where(ProjectRow.name.endswith(folder.name),
+                                              ProjectRow.name.contains(folder.parent.name))
+                     .values(name="control-plane"))
+    engine.dispose()
 
 
 def shoot(browser, org, who: str | None, path: str, width: int, target: Path) -> None:
