@@ -26,6 +26,28 @@ def test_models_page_lists_the_apis_versions(site: Org) -> None:
     assert ("unsigned" in r.text) == (not versions[-1]["signed"])
 
 
+def test_models_page_shows_live_alerts_only(site: Org) -> None:
+    import uuid
+
+    from secplan.model.monitor.records import AlertRow
+    from secplan.store.base import utcnow
+
+    store = site.store()
+    try:
+        with store.session() as session:
+            for kind, resolved in (("extraction", None), ("drift", utcnow())):
+                session.add(AlertRow(id=str(uuid.uuid4()), project_id=site.projects["alpha"], kind=kind,
+                                     model="churn@1", client="client-7", score=0.93, threshold=0.5,
+                                     message=f"{kind} suspected", window={}, atlas=[], count=3,
+                                     resolved_at=resolved))
+    finally:
+        store.dispose()
+    with login(site, "olga") as c:
+        r = c.get("/ui/projects/alpha/models")
+    kinds = re.findall(r'<tr class="alert-row" data-kind="([a-z-]+)">', r.text)
+    assert kinds == ["extraction"] and "0.93 / 0.50" in r.text and "(3 detections)" in r.text
+
+
 def test_incidents_open_first_with_owner(site: Org) -> None:
     with site.client("olga") as c:
         for title in ("old leak", "prompt injection in prod"):

@@ -34,8 +34,27 @@ def models_page(request: Request, ref: str) -> Response:
 
     ctx, who, csrf = person(request)
     models = [{"model": m, "versions": list_versions(ref, m.name, ctx=ctx, who=who)}
-              for m in list_models(ref, ctx=ctx, who=who)]
-    return render(request, "models.html.j2", who=who, csrf=csrf, ref=ref, models=models)
+              for m in list_models(ref, ctx=ctx, who=who)]  # each call checks read on the model
+    return render(request, "models.html.j2", who=who, csrf=csrf, ref=ref, models=models,
+                  alerts=live_alerts(ctx.store, ref, {m["model"].name for m in models}))
+
+
+def live_alerts(store: Any, ref: str, names: set[str]) -> list[dict[str, Any]]:
+    """The monitor's unresolved alerts on the project's models (``name`` or ``name@version``),
+    newest first, in the shape ``secplan monitor alerts`` prints."""
+    from sqlalchemy import select
+
+    from secplan.model.monitor.alerts import alert_dict
+    from secplan.model.monitor.records import AlertRow
+    from secplan.server.auth import project_by_ref
+
+    project = project_by_ref(store, ref)
+    with store.session() as session:
+        rows = session.scalars(select(AlertRow).where(AlertRow.project_id == project.id,
+                                                      AlertRow.resolved_at.is_(None))
+                               .order_by(AlertRow.updated_at.desc(), AlertRow.id)).all()
+        found = [alert_dict(r) for r in rows]
+    return [a for a in found if a["model"].split("@", 1)[0] in names]
 
 
 @router.get("/incidents")
