@@ -68,7 +68,7 @@ def _replay(messages: list[dict], then: Any = None) -> Any:
 
 def build(ctx: Context) -> FastAPI:
     from secplan import __version__
-    from secplan.server import errors, middleware
+    from secplan.server import errors, middleware, pages
     from secplan.server.routers import all_routers
 
     app = FastAPI(title="secplan control plane", version=__version__, openapi_url=OPENAPI_URL, docs_url=None,
@@ -86,4 +86,5 @@ def build(ctx: Context) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body)
     middleware.install(app, ctx)  # outermost: every answer, a 413 included, gets the headers
+    pages.mount(app)
     return app
