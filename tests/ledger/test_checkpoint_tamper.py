@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,16 @@ def _fill(store: Store) -> None:
     for i in range(N):
         record(store, action="data.read", obj=f"dataset:{i}")
     assert verify(store).ok
+
+
+def _edited_mirror(store: Store, edit: Callable[[dict], None]) -> Path:
+    """Fill the ledger, then apply ``edit`` to its checkpoint file's JSON; returns the file."""
+    _fill(store)
+    mirror = LedgerFiles.for_home(store.home).mirror
+    checkpoint = json.loads(mirror.read_text())
+    edit(checkpoint)
+    mirror.write_text(json.dumps(checkpoint))
+    return mirror
 
 
 def _set(name: str, value: Any) -> Callable[[dict], None]:
@@ -73,11 +84,7 @@ MIRROR_EDITS = {
 def test_an_edited_checkpoint_file_is_named_with_what_does_not_match(
     store: Store, edit: Callable[[dict], None], words: list[str]
 ) -> None:
-    _fill(store)
-    mirror = LedgerFiles.for_home(store.home).mirror
-    checkpoint = json.loads(mirror.read_text())
-    edit(checkpoint)
-    mirror.write_text(json.dumps(checkpoint))
+    mirror = _edited_mirror(store, edit)
     report = verify(store)
     assert (report.ok, report.kind, report.first_bad) == (False, "checkpoint", None), report.message
     assert str(mirror) in report.message
@@ -141,11 +148,7 @@ def test_a_genuine_truncation_is_still_a_truncation(store: Store, attacker: Atta
 def test_appending_after_the_checkpoint_file_was_edited_names_the_edit(
     store: Store, edit: Callable[[dict], None], words: list[str]
 ) -> None:
-    _fill(store)
-    mirror = LedgerFiles.for_home(store.home).mirror
-    checkpoint = json.loads(mirror.read_text())
-    edit(checkpoint)
-    mirror.write_text(json.dumps(checkpoint))
+    mirror = _edited_mirror(store, edit)
     with pytest.raises(IntegrityError) as caught:
         record(store, action="plan.load", obj="plan:x")
     assert str(mirror) in caught.value.message and "entries were deleted" not in caught.value.message

@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pytest
 
 from secplan.store.db import Store
 from tests.crypto.conftest import PASSPHRASE, make_manager
+from tests.listening import Listening
 from tests.monitor.synthetic import FEATURES, make_frame
 from tests.probes.helpers import make_project
 
@@ -107,8 +107,10 @@ def build_project(root: Path, db_url: str | None = None) -> Project:
     return project
 
 
-class Gateway:
+class Gateway(Listening):
     """A ``secplan serve`` process; ``url`` once it printed its ``listening on`` line."""
+
+    what = "gateway"
 
     def __init__(self, project: Project, *args: str, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -116,25 +118,6 @@ class Gateway:
                                       "-C", str(project.root)], cwd=project.root, env=project.env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.url = f"http://127.0.0.1:{self.port}"
-
-    def wait(self, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on"):
-            self.proc.kill()
-            raise AssertionError(f"gateway did not start: {line!r} {self.proc.stderr.read()[-3000:]}")
-        assert time.monotonic() < deadline
-        return line.strip()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def run_cli(project: Project, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:

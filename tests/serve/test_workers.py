@@ -50,7 +50,7 @@ def test_two_workers_share_one_rate_limit_through_redis(tmp_path: Path, redis_ur
     project = build_project(tmp_path / "project")
     gw = Gateway(project, "fraud@1", "--workers", "2", "--redis", redis_url, "--rate", "6/minute", "--budget", "0")
     try:
-        assert gw.wait(timeout=120) == f"listening on {gw.url}"
+        assert gw.wait() == f"listening on {gw.url}"
         body, auth = v2_body(make_frame(1, 3)), bearer(project.tokens["mia"])
         codes = []
         for _ in range(14):  # a new connection each time: the kernel spreads them over both workers

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text, update
 
 from secplan.store.db import Store
 from tests.crypto.conftest import PASSPHRASE
+from tests.listening import Listening
 from tests.probes.helpers import make_project
 from tests.serve.conftest import free_port
 from tests.server.openapi import Contract
@@ -153,8 +154,10 @@ def seed_records(org: Org, store: Store, alpha: Path) -> None:
     make_manager(server / ".secplan" / "keys" / "keystore.json").create("server-signing", KeyType.ED25519)
 
 
-class Server:
+class Server(Listening):
     """A ``secplan server`` process; ``url`` once it printed its ``listening on`` line."""
+
+    what = "server"
 
     def __init__(self, org: Org, *args: str, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -164,23 +167,6 @@ class Server:
              "-C", str(org.root / "server"), *args],
             cwd=org.root / "server", env=org.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.url = f"http://127.0.0.1:{self.port}"
-
-    def wait(self) -> str:
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on"):
-            self.proc.kill()
-            raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()[-3000:]}")
-        return line.strip()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def server_env(root: Path, db_url: str) -> dict[str, str]:
