@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import statistics
@@ -31,6 +32,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +110,8 @@ def build(db_url: str, home: Path, projects: int, assessments: int, findings: in
     return token
 
 
-async def _load(url: str, token: str, requests: int, clients: int) -> tuple[list[float], int]:
+async def load(url: str, headers: dict[str, str], requests: int, clients: int) -> tuple[list[float], int]:
+    """``requests`` GETs of ``url`` from ``clients`` concurrent clients: latencies and errors."""
     import httpx
 
     latencies: list[float] = []
@@ -127,13 +131,12 @@ async def _load(url: str, token: str, requests: int, clients: int) -> tuple[list
             latencies.append(time.perf_counter() - t0)
             errors += response.status_code != 200
 
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(headers=headers, limits=httpx.Limits(max_connections=clients), timeout=60) as client:
         await asyncio.gather(*(one(client) for _ in range(clients)))
     return latencies, errors
 
 
-def _pct(values: list[float], q: float) -> float:
+def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
@@ -171,57 +174,79 @@ def bare_sql(db_url: str, home: Path, repeats: int) -> tuple[float, float]:
     return statistics.median(warm), statistics.median(cold)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
+def arguments(description: str) -> argparse.Namespace:
+    """The organisation's sizes, the load and the database: the same options for every server bench."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--projects", type=int, default=100)
     parser.add_argument("--assessments", type=int, default=200)
     parser.add_argument("--findings", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    import httpx
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def organisation_server(args: argparse.Namespace, env: dict[str, str] | None = None) -> Iterator[Running]:
+    """Build the organisation in a fresh store, start ``secplan server`` on it, stop it afterwards."""
+    from tests.serve.conftest import free_port
 
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         db_url = args.database_url or f"sqlite:///{home / 'server.db'}"
         os.environ["SECPLAN_LEDGER_KEY"] = str(home / "ledger.key")
         token = build(db_url, home, args.projects, args.assessments, args.findings)
-        from tests.serve.conftest import free_port
-
         port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "SECPLAN_DATABASE_URL": db_url}
         server = subprocess.Popen([sys.executable, "-m", "secplan", "server", "--port", str(port), "--database-url",
                                    db_url, "--rate", "1000000/second", "-C", str(home / "server")],
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "SECPLAN_DATABASE_URL": db_url,
+                                       **(env or {})},
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             line = server.stdout.readline() if server.stdout else ""
             if not line.startswith("listening on"):
                 raise SystemExit(f"server did not start: {line!r}")
-            base = f"http://127.0.0.1:{port}"
-            findings_url, portfolio_url = f"{base}/api/v1/findings?page_size=50", f"{base}/api/v1/projects?page_size=100"
-            with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as c:  # warm: token, policy, caches
-                first = c.get(findings_url).json()
-                c.get(portfolio_url)
-            rows = []
-            for label, url in (("findings page (50)", findings_url), ("portfolio (100 projects)", portfolio_url)):
-                latencies, errors = asyncio.run(_load(url, token, args.requests, args.clients))
-                rows.append((label, _pct(latencies, 0.5), _pct(latencies, 0.95), _pct(latencies, 0.99), errors))
-            sequential = []
-            with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as c:
-                for _ in range(50):
-                    t0 = time.perf_counter()
-                    c.get(findings_url)
-                    sequential.append(time.perf_counter() - t0)
-            api = statistics.median(sequential)
-            sql, sql_count = bare_sql(db_url, home, 50)
+            yield Running(f"http://127.0.0.1:{port}", token, db_url, home)
         finally:
             server.terminate()
             server.wait(timeout=30)
             problems = server.stderr.read() if server.stderr else ""
             if problems.strip():
                 print("server stderr:", problems[-2000:], file=sys.stderr)
-    backend = db_url.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Running:
+    base: str
+    token: str
+    db_url: str
+    home: Path
+
+
+def main() -> int:
+    args = arguments(__doc__.split("\n")[0])
+    import httpx
+
+    with organisation_server(args) as running:
+        bearer = {"Authorization": f"Bearer {running.token}"}
+        findings_url = f"{running.base}/api/v1/findings?page_size=50"
+        portfolio_url = f"{running.base}/api/v1/projects?page_size=100"
+        with httpx.Client(headers=bearer) as c:  # warm: token, policy, caches
+            first = c.get(findings_url).json()
+            c.get(portfolio_url)
+        rows = []
+        for label, url in (("findings page (50)", findings_url), ("portfolio (100 projects)", portfolio_url)):
+            latencies, errors = asyncio.run(load(url, bearer, args.requests, args.clients))
+            rows.append((label, pct(latencies, 0.5), pct(latencies, 0.95), pct(latencies, 0.99), errors))
+        sequential = []
+        with httpx.Client(headers=bearer) as c:
+            for _ in range(50):
+                t0 = time.perf_counter()
+                c.get(findings_url)
+                sequential.append(time.perf_counter() - t0)
+        api = statistics.median(sequential)
+        sql, sql_count = bare_sql(running.db_url, running.home, 50)
+    backend = running.db_url.split(":", 1)[0]
     print(f"\n{backend}: {args.projects} projects, {args.assessments} assessments, {first['total']:,} current "
           f"findings; {args.clients} concurrent clients, {args.requests} requests per route\n")
     print("| route | p50 ms | p95 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|")

@@ -57,26 +57,19 @@ def unauthenticated(reason: str) -> ApiError:
     return ApiError(401, f"authentication required: {reason}", {"WWW-Authenticate": 'Bearer realm="secplan"'})
 
 
+_STATUS_OF = ((PermissionDenied, 403), (IntegrityError, 409), (InputError, 400))
+"""The project's own errors as HTTP statuses (any other SecplanError is a 400)."""
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.headers)
 
-    @app.exception_handler(PermissionDenied)
-    async def _denied(_: Request, exc: PermissionDenied) -> JSONResponse:
-        return error_response(403, exc.message)
-
-    @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
-        return error_response(409, exc.message)
-
-    @app.exception_handler(InputError)
-    async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return error_response(400, exc.message)
-
     @app.exception_handler(SecplanError)
     async def _secplan(_: Request, exc: SecplanError) -> JSONResponse:
-        return error_response(400, exc.message)
+        status = next((code for kind, code in _STATUS_OF if isinstance(exc, kind)), 400)
+        return error_response(status, exc.message)
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
