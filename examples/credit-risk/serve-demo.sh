@@ -37,7 +37,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 echo "gateway: $(head -1 "$log") serving $MODEL@$VERSION"
-"$PYTHON" "$HERE/traffic.py" "http://127.0.0.1:$port" "$MODEL" "$benign" "$scraper"
+BENIGN_TOKEN=$benign SCRAPER_TOKEN=$scraper "$PYTHON" "$HERE/traffic.py" "http://127.0.0.1:$port" "$MODEL"
 for _ in $(seq 1 20); do
   sp monitor alerts --format json | grep -q '"extraction"' && break
   sleep 1

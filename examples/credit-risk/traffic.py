@@ -1,12 +1,14 @@
 """Traffic for the example's gateway run: a benign client scoring held-out applications, then a
 scraper drawing queries from published per-feature statistics to copy the model (extraction).
 
-Usage: python traffic.py URL MODEL BENIGN_TOKEN SCRAPER_TOKEN
+Usage: BENIGN_TOKEN=... SCRAPER_TOKEN=... python traffic.py URL MODEL
+(tokens from the environment: an argument would show them in the process list)
 Prints how many answers each client got; the gateway's monitor decides what to alert on.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +51,8 @@ def profile_draws(train: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def main() -> int:
-    url, model, benign, scraper = sys.argv[1:5]
+    url, model = sys.argv[1:3]
+    benign, scraper = os.environ["BENIGN_TOKEN"], os.environ["SCRAPER_TOKEN"]
     train = pd.read_csv(HERE / "data" / "eval" / "train.csv")
     held_out = pd.read_csv(HERE / "data" / "eval" / "test.csv")[FEATURES].head(300)
     with httpx.Client(base_url=url, timeout=30) as client:
