@@ -213,11 +213,20 @@ def test_every_request_is_in_the_ledger_without_its_input(project, client: httpx
         store.dispose()
 
 
+def _served_count(text: str) -> int:
+    line = next((x for x in text.splitlines() if x.startswith('secplan_requests_total{model="fraud@1",status="200"}')),
+                None)
+    return 0 if line is None else int(line.rsplit(" ", 1)[1])
+
+
 def test_metrics_in_prometheus_text(project, client: httpx.Client) -> None:
+    before = _served_count(client.get("/metrics", headers=bearer(project.tokens["mia"])).text)
+    assert client.post("/v2/models/fraud/infer", json=v2_body(HELD_OUT.iloc[:1]),
+                       headers=bearer(project.tokens["mia"])).status_code == 200
     r = client.get("/metrics", headers=bearer(project.tokens["mia"]))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     text = r.text
-    assert 'secplan_requests_total{model="fraud@1",status="200"}' in text
+    assert _served_count(text) == before + 1
     assert "secplan_request_seconds_bucket" in text and 'le="+Inf"' in text
     assert client.get("/metrics").status_code == 401
 

@@ -50,12 +50,18 @@ def _alerts(project) -> list[dict]:
     return json.loads(result.stdout)["alerts"]
 
 
-def _monitored(project) -> int:
+def _reported(project) -> tuple[int, int]:
+    """The running gateway's last report: rows observed, and requests still queued for the monitor."""
     from secplan.model.monitor.served import served
 
     with inside(project.root, project.env) as store:
         runs = served(store, running_only=True)
-    return max((r["status"].get("requests", 0) for r in runs), default=0)
+    status = max((r["status"] for r in runs), key=lambda s: s.get("requests", 0), default={})
+    return status.get("requests", 0), status.get("pending", 0)
+
+
+def _monitored(project) -> int:
+    return _reported(project)[0]
 
 
 def _wait_monitored(project, rows: int, timeout: float = 60) -> None:
@@ -65,13 +71,16 @@ def _wait_monitored(project, rows: int, timeout: float = 60) -> None:
         time.sleep(0.3)
 
 
-def _settled(project) -> int:
-    """The monitor's row count once it stops moving (everything sent so far is observed and reported)."""
-    last = -1
-    while (now := _monitored(project)) != last:
+def _settled(project, timeout: float = 90) -> int:
+    """The monitor's row count once its queue is empty and the count stops moving (everything sent
+    so far is observed and reported: a busy monitor reports nothing while it works through a batch)."""
+    deadline = time.monotonic() + timeout
+    last = (-1, -1)
+    while (now := _reported(project)) != last or now[1]:
+        assert time.monotonic() < deadline, f"the monitor has not caught up: {now}"
         last = now
         time.sleep(1.2)
-    return now
+    return now[0]
 
 
 def _send(gw, token: str, frame: pd.DataFrame, batch: int) -> list:

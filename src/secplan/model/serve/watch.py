@@ -49,8 +49,8 @@ class Watch:
             self.dropped += 1
 
     def status(self) -> dict[str, Any]:
-        return {**self.monitor.status(), "dropped": self.dropped, "alerts": self.alerts,
-                "blocked_clients": sorted(self.blocked)}
+        return {**self.monitor.status(), "pending": self._queue.qsize(), "dropped": self.dropped,
+                "alerts": self.alerts, "blocked_clients": sorted(self.blocked)}
 
     def _drain(self) -> list:
         items = [self._queue.get(timeout=0.2)]
