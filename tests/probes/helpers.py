@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, **plan
         else:
             path.write_text(content, encoding="utf-8")
     doc = {**BASE_PLAN, **plan}
-    doc["project"] = {**BASE_PLAN["project"], **plan.get("project", {})}
+    # every made project has its own id, as `secplan init` writes one
+    doc["project"] = {**BASE_PLAN["project"], "id": str(uuid.uuid4()), **plan.get("project", {})}
     (root / "secplan.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return root
 
