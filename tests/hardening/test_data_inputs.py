@@ -79,3 +79,14 @@ def test_classify_directory_reports_bad_files_and_classifies_the_rest(tmp_path):
     report = json.loads(proc.stdout)
     people = [d for d in report["datasets"] if d["path"].endswith("people.csv")]
     assert people and people[0]["columns"][0]["entities"][0]["type"] == "EMAIL_ADDRESS"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv"])
+def test_a_ragged_row_that_is_not_utf8_is_one_line_naming_its_place(tmp_path, suffix):
+    sep = b"\t" if suffix == "tsv" else b","
+    path = tmp_path / f"orders.{suffix}"
+    path.write_bytes(sep.join([b"a", b"b"]) + b"\n1" + sep + b"2\n5" + sep + b"6" + sep + b"\xb5\xff7\n8" + sep + b"9\n")
+    result = subprocess.run([sys.executable, "-m", "secplan", "data", "classify", path.name], cwd=tmp_path,
+                            capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "default"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {path.name}: line 3 (byte 12): bytes that are not valid UTF-8 (wrong encoding?)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv as pycsv
 import io
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -25,12 +26,31 @@ class _RowProblem:
     def __init__(self) -> None:
         self.row: int | None = None
         self.detail = ""
+        self.undecodable = False
+        """Arrow could not hand us a ragged row because its bytes are not UTF-8 (see ``_row_not_utf8``)."""
 
     def __call__(self, row: pacsv.InvalidRow) -> str:
         if self.row is None:
             self.row = row.number
             self.detail = f"expected {row.expected_columns} fields, found {row.actual_columns}"
         return "error"
+
+
+def _row_not_utf8(previous=sys.unraisablehook):
+    """Arrow decodes a ragged row's text before calling the handler; bytes that are not UTF-8 make that
+    fail inside Arrow, which prints the traceback as "Exception ignored". Mark the handler instead
+    (its read then fails with a one-line encoding error) and leave every other report alone."""
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.object, _RowProblem) and issubclass(unraisable.exc_type, UnicodeDecodeError):
+            unraisable.object.undecodable = True
+            return
+        previous(unraisable)
+
+    return hook
+
+
+sys.unraisablehook = _row_not_utf8()
 
 
 class CsvDataset(Dataset):
@@ -162,6 +182,8 @@ class CsvDataset(Dataset):
 
     def _explain(self, exc: Exception, problem: _RowProblem) -> Exception:
         text = str(exc)
+        if problem.undecodable:
+            return bad_input(self.path, locate_bad_utf8(self.path), "bytes that are not valid UTF-8 (wrong encoding?)")
         if problem.row is not None:
             return bad_input(self.path, f"line {problem.row}", f"ragged row: {problem.detail}")
         if "UTF8" in text or "utf8" in text or "utf-8" in text.lower():
