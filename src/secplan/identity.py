@@ -4,7 +4,7 @@ once :mod:`secplan.access` has verified the token (until then ``token:<id>``, ne
 from __future__ import annotations
 
 import contextlib
-import getpass
+import functools
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -39,10 +39,22 @@ def remember_token_user(token_id: str, user: str) -> None:
 
 
 def os_user() -> str:
+    """The login name, as ``getpass.getuser`` finds it; the password-database lookup is cached per
+    uid (it cost more than the rest of a ledger append)."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if user := os.environ.get(name):
+            return user
+    return _account_name(os.getuid())
+
+
+@functools.cache
+def _account_name(uid: int) -> str:
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError, OSError):
+        return f"uid:{uid}"
 
 
 def current_actor() -> str:

@@ -71,6 +71,33 @@ def test_bad_input_is_refused_and_nothing_is_written(store: Store, kwargs: dict,
     assert verify(store).ok
 
 
+@pytest.mark.parametrize("details", [
+    {"DB_PASSWORDS": ["x"]},
+    {"rows": [{"ok": 1}, {"nested": {"Private_Key": "k"}}]},
+    {"password\n": "x"},
+    {1: {"credentials": "x"}},
+])
+def test_every_spelling_of_a_secret_key_is_refused(store: Store, details: dict) -> None:
+    with pytest.raises(InputError, match="secrets never"):
+        record(store, action="keys.rotate", obj="k", details=details)
+    assert _entries(store) == []
+
+
+def test_a_value_that_only_quotes_a_secret_key_is_recorded(store: Store) -> None:
+    record(store, action="plan.load", obj="p", details={"note": 'the field "password": is refused', "password": ""})
+    assert json.loads(_entries(store)[0]["details"])["note"] == 'the field "password": is refused'
+
+
+def test_paths_and_names_that_are_not_utf8_are_recorded_escaped(store: Store) -> None:
+    odd = os.fsdecode(b"data/caf\xe9.csv")  # a byte the OS allows that is not UTF-8
+    record(store, action="data.read", obj=odd, details={"path": Path(odd), "files": (odd, "plain.csv"), "n": 2})
+    entry = _entries(store)[0]
+    assert json.loads(entry["details"]) == {"files": ["data/caf\\xe9.csv", "plain.csv"], "n": 2,
+                                            "path": "data/caf\\xe9.csv"}
+    assert entry["object"] == "data/caf\\xe9.csv"
+    assert verify(store).ok
+
+
 def test_identifiers_of_secrets_are_allowed(store: Store) -> None:
     record(store, action="tokens.issue", obj="user:ann", details={"token_id": "t-17", "key_id": "abc"})
     assert json.loads(_entries(store)[0]["details"]) == {"key_id": "abc", "token_id": "t-17"}

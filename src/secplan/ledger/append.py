@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from secplan.crypto.keys.signer import FileSigner, PublicKey, Signer
 from secplan.errors import IntegrityError, SecplanError
@@ -25,7 +25,7 @@ from secplan.identity import current_actor
 from secplan.ledger.entry import GENESIS_PREV, Action, canonical_bytes, format_timestamp, validate
 from secplan.ledger.merkle import Frontier, append_nodes, leaf_hash
 from secplan.ledger.note import origin_for
-from secplan.ledger.records import CHECKPOINTS, ENTRIES
+from secplan.ledger.records import CHECKPOINTS, ENTRIES, for_driver
 from secplan.ledger.sequencer import Sequencer, sequencer_for
 from secplan.ledger.signing import (
     KEY_ENV,
@@ -43,12 +43,13 @@ from secplan.store.base import utcnow
 from secplan.store.db import Store
 
 _HINT = "run `secplan audit verify` to find the damaged entry"
-# Built once: constructing a statement cost as much as running it, on every append.
-_INSERT_ENTRIES = insert(ENTRIES)
-_INSERT_CHECKPOINT = insert(CHECKPOINTS)
-_HEAD = select(
-    CHECKPOINTS.c.tree_size, CHECKPOINTS.c.signature, select(func.max(ENTRIES.c.seq)).scalar_subquery()
-).order_by(CHECKPOINTS.c.tree_size.desc()).limit(1)
+# The append's statements, run through the driver (see records.for_driver).
+_INSERT_ENTRIES = (f"INSERT INTO {ENTRIES.name} (seq, ts, actor, action, object, details, outcome, prev_hash, "
+                   "entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_CHECKPOINT = (f"INSERT INTO {CHECKPOINTS.name} (tree_size, root_hash, ts, frontier, key_id, signature, note) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_HEAD = (f"SELECT tree_size, signature, (SELECT max(seq) FROM {ENTRIES.name}) FROM {CHECKPOINTS.name} "
+         "ORDER BY tree_size DESC LIMIT 1")
 
 
 @dataclass(slots=True)
@@ -103,7 +104,7 @@ class _Writer:
         self._key: tuple[object, Signer] | None = None
         self._head: tuple[Checkpoint, _Head] | None = None
         self._origin: str | None = None
-        self._mirror_bytes: bytes | None = None
+        self._mirrored: tuple[bytes, int] | None = None  # the checkpoint file as this process left it
 
     def write(self, prepared: list) -> list[int]:
         store = self.store
@@ -133,48 +134,29 @@ class _Writer:
                 append_nodes(frontier, digest, nodes)
                 tiles.add(seq, nodes)
                 entry_hash = digest.hex()
-                rows.append(
-                    {
-                        "seq": seq,
-                        "ts": timestamp,
-                        "actor": actor,
-                        "action": item.action,
-                        "object": item.obj,
-                        "details": details,
-                        "outcome": outcome,
-                        "prev_hash": prev,
-                        "entry_hash": entry_hash,
-                    }
-                )
+                rows.append((seq, timestamp, actor, item.action, item.obj, details, outcome, prev, entry_hash))
                 prev = entry_hash
-            conn.execute(_INSERT_ENTRIES, rows)
+            style = conn.dialect.paramstyle
+            conn.exec_driver_sql(for_driver(_INSERT_ENTRIES, style), rows)
             tiles.flush(conn)
             checkpoint = sign(signer, head.origin, frontier.size, frontier.root().hex(), timestamp)
-            conn.execute(
-                _INSERT_CHECKPOINT,
-                {
-                    "tree_size": checkpoint.tree_size,
-                    "root_hash": checkpoint.root_hash,
-                    "ts": checkpoint.timestamp,
-                    "frontier": json.dumps([h.hex() for h in frontier.hashes]),
-                    "key_id": checkpoint.key_id,
-                    "signature": checkpoint.signature,
-                    "note": checkpoint.note,
-                },
-            )
+            conn.exec_driver_sql(for_driver(_INSERT_CHECKPOINT, style), (
+                checkpoint.tree_size, checkpoint.root_hash, checkpoint.timestamp,
+                json.dumps([h.hex() for h in frontier.hashes]), checkpoint.key_id, checkpoint.signature,
+                checkpoint.note))
         self._head = (checkpoint, _Head(frontier, prev, tiles, head.origin))
-        self._mirror_bytes = mirror_if_newer(files, checkpoint)
-        return [row["seq"] for row in rows]
+        self._mirrored = mirror_if_newer(files, checkpoint, self._mirrored)
+        return [row[0] for row in rows]
 
     def _open(self, conn: Connection, files: LedgerFiles) -> tuple[Signer, _Head]:
         signer = self._load_signer(files)
         if self._head is not None and signer is not None:
             known, head = self._head
-            newest = conn.execute(_HEAD).first()
+            newest = conn.exec_driver_sql(_HEAD).first()
             # The database and the mirror are as this process left them (the mirror compared byte for
             # byte: no parse, no lock; a torn read only sends us to the full check below).
             if newest is not None and tuple(newest) == (known.tree_size, known.signature, known.tree_size) \
-                    and _read_bytes(files.mirror) == self._mirror_bytes:
+                    and self._mirrored is not None and _read_bytes(files.mirror) == self._mirrored[0]:
                 return signer, head.copy()
         self._head = None
         assert self._origin is not None

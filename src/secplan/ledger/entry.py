@@ -44,10 +44,9 @@ class Action:
     def __post_init__(self) -> None:
         # A file name the OS allows but that is not UTF-8 is recorded escaped (secplan.fsutil), never
         # refused: an action that cannot be ledgered is not done, so refusing here would undo it.
+        # (``details`` get the same treatment in ``validate``, only when they need it.)
         if isinstance(self.obj, str):
             object.__setattr__(self, "obj", safe_text(self.obj))
-        if isinstance(self.details, dict):
-            object.__setattr__(self, "details", document_safe(self.details))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +135,35 @@ def validate(item: Action, actor: str) -> tuple[str, str]:
     details = {} if item.details is None else item.details
     if not isinstance(details, dict):
         raise InputError(f"ledger details for {item.action} must be a JSON object")
-    _refuse_secrets(details, item.action)
+    text = _details_text(details, item.action)
+    if _SECRET_KEY_TEXT.search(text):  # a prefilter in C: the exact walk only when a key may name a secret
+        _refuse_secrets(details, item.action)
+    return text, outcome
+
+
+# A key naming a secret, as it appears in canonical JSON text. It can also match inside a string
+# value, never miss a key: only a match sends the details to the exact check.
+_SECRET_KEY_TEXT = re.compile(r'(?:"|_)(?:password|passphrase|secret|token|private_key|api_key|credential)s?(?:\\n)?":', re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _details_text(details: dict, action: str) -> str:
+    """Canonical JSON of ``details``; paths and text that is not UTF-8 written as secplan.fsutil does.
+
+    Straight to the encoder first: the walk that makes a document safe is needed only when the
+    encoder refuses (a path) or the text holds a lone surrogate (an OS byte that is not UTF-8)."""
     try:
         text = canonical_json(details)
+    except TypeError:
+        text = None
+    except ValueError as exc:
+        raise InputError(f"ledger details for {action} are not JSON: {exc}") from None
+    if text is not None and (text.isascii() or not _SURROGATE.search(text)):
+        return text
+    try:
+        return canonical_json(document_safe(details))
     except (TypeError, ValueError) as exc:
-        raise InputError(f"ledger details for {item.action} are not JSON: {exc}") from None
-    return text, outcome
+        raise InputError(f"ledger details for {action} are not JSON: {exc}") from None
 
 
 def _refuse_secrets(value: Any, action: str) -> None:

@@ -3,6 +3,8 @@ tiles are derived data, rewritten at the right edge as the tree grows."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import BigInteger, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -53,3 +55,12 @@ class LedgerTileRow(Base):
 ENTRIES = LedgerEntryRow.__table__
 CHECKPOINTS = LedgerCheckpointRow.__table__
 TILES = LedgerTileRow.__table__
+
+
+@cache
+def for_driver(sql: str, paramstyle: str) -> str:
+    """``sql`` written with ``?`` placeholders, in the database driver's own parameter style.
+
+    The append path runs its few statements this way (rows as tuples, no compiling): SQLAlchemy's
+    per-statement and per-row work cost more than the statements themselves."""
+    return sql if paramstyle == "qmark" else sql.replace("?", "%s")

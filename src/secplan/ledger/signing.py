@@ -228,21 +228,27 @@ def _locked(files: LedgerFiles, *, shared: bool = False, create: bool = True) ->
         os.close(fd)  # closing releases the lock
 
 
-def mirror_if_newer(files: LedgerFiles, checkpoint: Checkpoint) -> bytes | None:
-    """Rewrite the mirrored checkpoint if ``checkpoint`` is larger; returns the file's bytes after.
+def mirror_if_newer(files: LedgerFiles, checkpoint: Checkpoint,
+                    known: tuple[bytes, int] | None = None) -> tuple[bytes, int] | None:
+    """Rewrite the mirrored checkpoint if ``checkpoint`` is larger; returns the file's bytes and size after.
 
     Called after the append committed, so the file never runs ahead of the database; the size
     comparison (under a file lock) keeps a slow writer from replacing a newer checkpoint.
+    ``known``: what this call returned last time; a file still holding those bytes is not parsed again.
     """
     with _locked(files):
         try:
             raw: bytes | None = files.mirror.read_bytes()
-            current = _parse_mirror(files.mirror, raw)
         except FileNotFoundError:
-            raw, current = None, None
-        if current is None or checkpoint.tree_size > current.tree_size:
-            raw = _overwrite(files.mirror, json.dumps(checkpoint.to_json(), indent=2) + "\n")
-        return raw
+            raw = None
+        if raw is not None and known is not None and raw == known[0]:
+            size: int | None = known[1]
+        else:
+            current = None if raw is None else _parse_mirror(files.mirror, raw)
+            size = None if current is None else current.tree_size
+        if size is None or checkpoint.tree_size > size:
+            raw, size = _overwrite(files.mirror, json.dumps(checkpoint.to_json(), indent=2) + "\n"), checkpoint.tree_size
+        return None if raw is None or size is None else (raw, size)
 
 
 _BLOCK = 4096

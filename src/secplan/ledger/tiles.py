@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, select, text, tuple_
 
 from secplan.errors import IntegrityError
 from secplan.ledger.merkle import Frontier, append_nodes, perfect_root, range_hash
-from secplan.ledger.records import ENTRIES, TILES
+from secplan.ledger.records import ENTRIES, TILES, for_driver
 
 WIDTH = 256
 """Hashes in a full tile (C2SP tlog-tiles)."""
@@ -93,29 +93,16 @@ class TileWriter:
         """Write the tiles changed since the last flush (insert, or replace the grown right edge)."""
         if not self._dirty:
             return
-        rows = [{"level": level, "idx": index, "hashes": bytes(buf)} for (level, index), buf in self._dirty.items()]
-        conn.execute(_upsert(conn.dialect.name), rows)
+        rows = [(level, index, bytes(buf)) for (level, index), buf in self._dirty.items()]
+        conn.exec_driver_sql(for_driver(_UPSERT, conn.dialect.paramstyle), rows)
         self._dirty = {}
 
     def copy(self) -> TileWriter:
         return TileWriter({level: (index, bytearray(buf)) for level, (index, buf) in self._edges.items()})
 
 
-_UPSERTS: dict[str, object] = {}
-
-
-def _upsert(dialect: str):  # returns a dialect-specific Insert
-    """INSERT .. ON CONFLICT (level, idx) DO UPDATE, built once per dialect (building it cost more than running it)."""
-    found = _UPSERTS.get(dialect)
-    if found is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        statement = insert(TILES)
-        found = _UPSERTS[dialect] = statement.on_conflict_do_update(
-            index_elements=["level", "idx"], set_={"hashes": statement.excluded.hashes})
-    return found
+_UPSERT = (f"INSERT INTO {TILES.name} (level, idx, hashes) VALUES (?, ?, ?) "
+           "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes")
 
 
 class TileReader:
