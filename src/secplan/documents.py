@@ -200,6 +200,34 @@ def parse_yaml_with_nodes(text: str, source: str, limits: Limits = DEFAULT_LIMIT
         loader.dispose()
 
 
+def parse_yaml_all_with_nodes(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *,
+                              what: str | None = None) -> list[tuple[Any, yaml.Node]]:
+    """Every document of a YAML stream with its node graph (for line numbers), parsed once, within
+    the limits; empty documents dropped."""
+    check_yaml_events(text, source, limits, what=what)
+    loader = yaml.SafeLoader(text)
+    out: list[tuple[Any, yaml.Node]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            data = loader.construct_document(node)
+            if data is not None:
+                out.append((data, node))
+        return out
+    except yaml.YAMLError as exc:
+        raise _yaml_error(source, exc, what) from None
+    finally:
+        loader.dispose()
+
+
+def yaml_line_index(node: yaml.Node | None) -> dict[tuple[Any, ...], int]:
+    """Every key path of a document mapped to its 1-based line: a mapping entry's key line (the
+    ``hostNetwork:`` line), a sequence item's own line."""
+    return {path: (key or value).start_mark.line + 1 for path, value, key in iter_yaml_nodes(node)}
+
+
 def iter_yaml_nodes(node: yaml.Node | None) -> Iterator[tuple[tuple[Any, ...], yaml.Node, yaml.Node | None]]:
     """(key path, value node, key node) for every node, depth first and iteratively; a node reached
     again through an alias is not walked twice, so an alias graph costs its size, not its expansion."""
