@@ -286,3 +286,24 @@ def test_a_key_on_the_last_line(project_dir: Path, write, source: str) -> None:
     name = "pod.yaml" if "kind: Pod" in source else "docker-compose.yml"
     write(name, source)
     assert marked(source)[0] in lines_of(project_dir, name)
+
+
+def test_notebook_text_maps_sources_outputs_and_single_string_sources() -> None:
+    from secplan.platform.notebook import located_texts, read_notebook
+
+    notebook = {"cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "a = 1\nb = 2\n", "outputs": [
+            {"output_type": "stream", "name": "stdout", "text": ["first\n", "second\n"]},
+            {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+             "data": {"text/plain": ["x\n", "y"], "image/png": "iVBORw0KGgo="}}]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(notebook, indent=1)
+    lines = text.splitlines()
+
+    def at(needle: str) -> int:
+        return next(i for i, x in enumerate(lines, 1) if needle in x)
+
+    found = [(member, line_map) for member, _, line_map in located_texts(text, read_notebook(text, "nb.ipynb"))]
+    assert found == [("cell 1", [at('"source"')] * 2),  # one JSON string: both lines are on its line
+                     ("cell 1 output", [at('"first'), at('"second')]),
+                     ("cell 1 output", [at('"x'), at('"y"')])]
