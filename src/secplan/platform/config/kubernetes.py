@@ -59,9 +59,9 @@ def _containers(spec: dict[str, Any], base: tuple[Any, ...], lines: YamlLines, w
         cname = f"{what} container {container.get('name', '?')}"
         limits = (container.get("resources") or {}).get("limits") or {}
         if rel[0] != "ephemeralContainers" and not ({"cpu", "memory"} <= set(limits)):
-            where = (*here, "resources", "limits") if limits else (*here, "resources") \
-                if container.get("resources") else here
-            yield finding("k8s-no-resource-limits", path, lines.at(*where), f"{cname} has no cpu/memory limits")
+            # the limits block when it is written, else the container: the nearest written key
+            yield finding("k8s-no-resource-limits", path, lines.at(*here, "resources", "limits"),
+                          f"{cname} has no cpu/memory limits")
         words = [(key, i, str(x)) for key in ("command", "args") for i, x in enumerate(container.get(key) or [])]
         if words:
             at = items_locator(((text, lines.at(*here, key, i)) for key, i, text in words),

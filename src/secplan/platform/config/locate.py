@@ -31,9 +31,6 @@ class YamlLines:
                 return line
         return None
 
-    def has(self, *path: Any) -> bool:
-        return path in self.index
-
 
 @dataclass(frozen=True)
 class CommandLines:
@@ -142,11 +139,6 @@ class HclBlock:
     @property
     def body(self) -> str:
         return self.text[self.start:self.end]
-
-    def find(self, pattern: str) -> int | None:
-        """The line of the first match of ``pattern`` anywhere inside the block."""
-        match = re.compile(pattern).search(self.text, self.start, self.end)
-        return line_of_offset(self.text, match.start()) if match else None
 
     def at(self, *names: str) -> int:
         """The line of the first of ``names`` that is written (attributes, then nested blocks
