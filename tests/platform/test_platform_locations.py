@@ -307,3 +307,11 @@ def test_notebook_text_maps_sources_outputs_and_single_string_sources() -> None:
     assert found == [("cell 1", [at('"source"')] * 2),  # one JSON string: both lines are on its line
                      ("cell 1 output", [at('"first'), at('"second')]),
                      ("cell 1 output", [at('"x'), at('"y"')])]
+
+
+def test_two_findings_on_one_line_of_compact_json_stay_two(project_dir: Path, write) -> None:
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+            "source": ["import torch\n", "a = torch.load('a.pt')\n", "b = torch.load('a.pt')\n"]}
+    write("nb.ipynb", json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    found = scan_project(project_dir, scanners={Scanner.CODE}).findings
+    assert sorted((f.line, f.cell_line) for f in found) == [(1, 2), (1, 3)]

@@ -57,9 +57,10 @@ class Finding:
     """1-based column (in characters) where the offending expression starts, when the scanner knows it."""
     context: str | None = field(default=None, compare=False)
     """The text of the line the finding is on (set by the scan; never for secrets), for the fingerprint."""
-    cell_line: int | None = field(default=None, compare=False)
+    cell_line: int | None = None
     """For a notebook cell (``member`` ``cell N``): the line inside the cell; ``line`` is then the line
-    of the ``.ipynb`` file, as code scanning shows it."""
+    of the ``.ipynb`` file, as code scanning shows it (two findings on one file line of a notebook
+    written as one line of JSON stay two)."""
 
     @property
     def cell(self) -> int | None:
