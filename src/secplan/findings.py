@@ -43,17 +43,19 @@ class Location:
     column: int | None = None
     """1-based column on ``line``."""
     cell: int | None = None
-    """For notebooks: the 1-based index of the cell, as notebook viewers number them (``line`` then counts inside the cell)."""
+    """For notebooks: the 1-based index of the cell, as notebook viewers number them."""
     member: str | None = None
     """A place inside the file that has no line: an archive member, a column, a manifest field."""
     offset: int | None = None
     """A byte offset into the file (binary formats); ``length`` bytes long when known."""
     length: int | None = None
+    cell_line: int | None = None
+    """For notebooks: the line inside the cell (``line`` is the line of the ``.ipynb`` file, when known)."""
 
     def __str__(self) -> str:
         text = self.path
         if self.cell is not None:
-            text += f" [cell {self.cell}]"
+            text += f" [cell {self.cell}" + (f", line {self.cell_line}" if self.cell_line else "") + "]"
         if self.line:
             text += f":{self.line}" + (f":{self.column}" if self.column else "")
         if self.member and not (self.cell is not None and self.member.startswith("cell ")):

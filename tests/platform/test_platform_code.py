@@ -79,10 +79,15 @@ def test_notebook_code_cells_with_magics_and_shell_escapes(project_dir: Path, wr
         {"cell_type": "markdown", "source": ["torch.load('not code')\n"]},
         {"cell_type": "code", "source": ["this is not python ((\n"]},
     ]
-    write("explore.ipynb", json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    write("explore.ipynb", text)
+    lines = text.splitlines()
     found = scan_project(project_dir, scanners={Scanner.CODE, Scanner.CONFIG}).findings
-    assert sorted((f.rule, f.member, f.line) for f in found) == [
-        ("mlflow-no-auth", None, 1), ("torch-load-unsafe", "cell 1", 3)]
+    # line: the line of the .ipynb file (as code scanning shows it); cell: the cell and the line inside it
+    assert sorted((f.rule, f.member, f.line, f.cell_line) for f in found) == [
+        ("mlflow-no-auth", "cell 2", next(i for i, x in enumerate(lines, 1) if "!mlflow" in x), 1),
+        ("torch-load-unsafe", "cell 1", next(i for i, x in enumerate(lines, 1) if "torch.load('x.pt')" in x), 3)]
+    assert {f.to_json()["cell"]["index"] for f in found} == {1, 2}
 
 
 def test_python_syntax_error_is_a_warning(project_dir: Path, write) -> None:

@@ -58,7 +58,7 @@ CMD ["mlflow", "server", "--host", "127.0.0.1"]
     ("ray start --head --dashboard-host=0.0.0.0 --port=6379", "ray-exposed"),
     ("mlflow server --host 0.0.0.0 --port 5000", "mlflow-no-auth"),
     ("mlflow ui -h 0.0.0.0", "mlflow-no-auth"),
-    ("torchserve --start --model-store /models --disable-token-auth", "torchserve-management-exposed"),
+    ("torchserve --start --model-store /models --disable-token-auth", "torchserve-token-auth-disabled"),
     ("tritonserver --model-repository=/models --model-control-mode=explicit", "triton-model-control-exposed"),
     ("tensorboard --logdir runs --bind_all", "tensorboard-bind-all"),
     ("streamlit run app.py --server.address 0.0.0.0", "streamlit-exposed"),
@@ -96,7 +96,9 @@ def test_ml_server_config_files_and_python_calls() -> None:
     props = "inference_address=http://0.0.0.0:8080\nmanagement_address=http://0.0.0.0:8081\nallowed_urls=.*\n" \
             "disable_token_authorization=true\n"
     found = list(check_torchserve_properties(props, "config.properties"))
-    assert [f.line for f in found] == [2, 3, 4] and set(rules(found)) == {"torchserve-management-exposed"}
+    assert [(f.rule, f.line) for f in found] == [("torchserve-management-exposed", 2),
+                                                 ("torchserve-allowed-urls-open", 3),
+                                                 ("torchserve-token-auth-disabled", 4)]
     safe_props = "inference_address=http://0.0.0.0:8080\nmanagement_address=http://127.0.0.1:8081\n" \
                  "allowed_urls=https://s3.amazonaws.com/my-models/.*\n"
     assert list(check_torchserve_properties(safe_props, "config.properties")) == []
@@ -106,7 +108,7 @@ def test_ml_server_config_files_and_python_calls() -> None:
           "demo.queue().launch(\n    server_port=7860,\n    share=True,\n)\nos.environ['OLLAMA_HOST'] = '0.0.0.0'\n"
           "os.environ['OLLAMA_HOST'] = '127.0.0.1'\ndemo.launch(share=False)\n")
     assert sorted((f.rule, f.line) for f in check_python_calls(py, "app.py")) == [
-        ("gradio-share", 1), ("gradio-share", 5), ("ollama-exposed", 9), ("ray-exposed", 2)]
+        ("gradio-share", 1), ("gradio-share", 7), ("ollama-exposed", 9), ("ray-exposed", 2)]
 
 
 K8S = """apiVersion: apps/v1
@@ -202,8 +204,10 @@ COMPOSE_SAFE = """services:
 def test_kubernetes_planted(project_dir: Path, write) -> None:
     write("k8s/jupyter.yaml", K8S)
     found = scan_project(project_dir, scanners={Scanner.CONFIG}).findings
-    assert rules(found) == ["jupyter-no-auth", "k8s-no-network-policy", "k8s-no-resource-limits", "k8s-privileged",
-                            "k8s-privileged", "k8s-run-as-root", "ml-port-public"]
+    assert sorted((f.rule, f.line) for f in found) == [
+        ("container-host-namespace", 8), ("container-privileged", 14), ("container-runs-as-root", 15),
+        ("jupyter-no-auth", 12), ("k8s-no-network-policy", 2), ("k8s-no-resource-limits", 10),
+        ("ml-port-public", 24)]
     assert next(f for f in found if f.rule == "jupyter-no-auth").severity.value == "critical"
 
 
@@ -215,8 +219,9 @@ def test_kubernetes_safe(project_dir: Path, write) -> None:
 def test_compose_planted_and_safe(project_dir: Path, write) -> None:
     write("docker-compose.yml", COMPOSE)
     found = scan_project(project_dir, scanners={Scanner.CONFIG}).findings
-    assert rules(found) == ["compose-privileged", "ml-port-public", "ml-port-public", "mlflow-no-auth", "ollama-exposed",
-                            "ray-exposed"]
+    assert sorted((f.rule, f.line) for f in found) == [
+        ("container-privileged", 9), ("ml-port-public", 6), ("ml-port-public", 18), ("mlflow-no-auth", 4),
+        ("ollama-exposed", 11), ("ray-exposed", 14)]
     write("docker-compose.yml", COMPOSE_SAFE)
     assert scan_project(project_dir, scanners={Scanner.CONFIG}).findings == []
 
@@ -304,11 +309,14 @@ resource "azurerm_machine_learning_workspace" "ws" {
 def test_terraform_planted(project_dir: Path, write) -> None:
     write("infra/ml.tf", TF)
     found = scan_project(project_dir, scanners={Scanner.CONFIG}).findings
-    assert rules(found) == ["tf-bucket-public", "tf-bucket-public", "tf-bucket-public", "tf-notebook-internet",
-                            "tf-notebook-internet", "tf-public-network-access", "tf-sagemaker-root-access",
-                            "tf-storage-unencrypted", "tf-storage-unencrypted", "tf-storage-unencrypted",
-                            "tf-storage-unencrypted", "tf-storage-unencrypted"]
-    assert next(f for f in found if f.rule == "tf-sagemaker-root-access").line == 2
+    assert rules(found) == ["tf-bucket-public", "tf-bucket-public-access-block", "tf-bucket-public-policy",
+                            "tf-notebook-internet", "tf-notebook-internet", "tf-public-network-access",
+                            "tf-sagemaker-root-access", "tf-storage-unencrypted", "tf-storage-unencrypted",
+                            "tf-storage-unencrypted", "tf-storage-unencrypted", "tf-storage-unencrypted"]
+    # an attribute that is written is the line; a missing one whose default is unsafe is the resource's line
+    lines = {(f.rule, f.line) for f in found}
+    assert {("tf-sagemaker-root-access", 2), ("tf-bucket-public", 12), ("tf-bucket-public-access-block", 16),
+            ("tf-bucket-public-policy", 24)} <= lines
 
 
 def test_terraform_safe(project_dir: Path, write) -> None:

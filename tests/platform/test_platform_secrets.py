@@ -81,8 +81,9 @@ def test_notebook_sources_and_text_outputs_not_images(project_dir: Path, write, 
     r = cli("platform", "scan", project_dir, "-f", "json", "--scanners", "secret")
     assert r.code == 1
     findings = r.json()["findings"]
-    where = {(f["member"], f["line"], f["secret_type"]) for f in findings}
+    where = {(f["member"], f["cell"]["line"], f["secret_type"]) for f in findings}
     assert where == {("cell 2", 2, "Hugging Face token"), ("cell 3 output", 1, "Databricks token")}
+    assert {f["line"] for f in findings} == {1}  # the notebook is written on one line of JSON
     assert token not in r.out and image_token not in r.out and "dapi" + H * 2 not in r.out
 
 

@@ -9,9 +9,9 @@ from .platformhelpers import finding, scan
 
 CASES = [
     Case("privileged-container", "manifests checked, nothing found", (P,), files={"k8s/app.yaml": "kind: Pod\n"},
-         evidence=scan(), says=("1 Kubernetes, compose and Terraform files checked",)),
+         evidence=scan(), says=("1 Kubernetes, compose, Terraform, script and notebook files checked",)),
     Case("privileged-container", "a privileged pod", (N,), files={"k8s/app.yaml": "kind: Pod\n"},
-         evidence=scan(finding("k8s-privileged", "k8s/app.yaml", 9, "container app is privileged",
+         evidence=scan(finding("container-privileged", "k8s/app.yaml", 9, "container app is privileged",
                                member="Pod/app/app"))),
     Case("privileged-container", "no manifests", (NA,), files={"a.py": "pass\n"}, evidence=scan()),
 ]

@@ -152,7 +152,9 @@ NOTEBOOK = {
 
 def test_locations_carry_columns_and_notebook_cells(project_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project_dir / "train.py").write_text("import torch\nnom = 'é'; m = torch.load(p)\n", encoding="utf-8")
-    (project_dir / "train.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    notebook = json.dumps(NOTEBOOK, indent=1)  # as Jupyter writes it: one source line per line of the file
+    (project_dir / "train.ipynb").write_text(notebook, encoding="utf-8")
+    file_line = next(i for i, x in enumerate(notebook.splitlines(), 1) if "torch.load('m.pt')" in x)
     _, out, _ = run(capsys, "platform", "scan", project_dir, "--scanners", "code", "-f", "json", "--no-store")
     by_path = {f["path"]: f for f in json.loads(out)["findings"] if f["rule"] == "torch-load-unsafe"}
     assert by_path["train.py"]["line"] == 2 and by_path["train.py"]["column"] == 16  # characters, not bytes
@@ -161,7 +163,7 @@ def test_locations_carry_columns_and_notebook_cells(project_dir: Path, capsys: p
                  for r in valid(json.loads(out))["runs"][0]["results"]}
     assert locations["train.py"]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 16}
     cell = locations["train.ipynb"]
-    assert cell["physicalLocation"]["region"] == {"startLine": 1}  # a cell's line is not a line of the file
+    assert cell["physicalLocation"]["region"]["startLine"] == file_line  # the line of the .ipynb, as GitHub shows it
     assert cell["logicalLocations"][0]["name"].startswith("cell 2, line 2")  # the second cell, 1-based
 
 

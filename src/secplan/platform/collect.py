@@ -49,7 +49,8 @@ def findings_as_results(ev: Evidence, probe_id: str, rules: set[str] | None = No
         if RULES[f.rule].probe != probe_id or (rules is not None and f.rule not in rules):
             continue
         subject = f.fingerprint or (f"{f.package}:{f.advisories[0]}" if f.advisories else f.message)
-        yield negative(f"{f.message} ({f.rule})", Location(f.path, f.line, f.member), severity=f.severity,
+        member = f"{f.member}, line {f.cell_line}" if f.member and f.cell_line else f.member
+        yield negative(f"{f.message} ({f.rule})", Location(f.path, f.line, member), severity=f.severity,
                        key=f"{f.rule}|{f.path}|{f.member or ''}|{subject}",
                        details={"rule": f.rule, "remediation": RULES[f.rule].remediation,
                                 **({"package": f.package, "version": f.version} if f.package else {}),

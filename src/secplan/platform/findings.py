@@ -57,6 +57,16 @@ class Finding:
     """1-based column (in characters) where the offending expression starts, when the scanner knows it."""
     context: str | None = field(default=None, compare=False)
     """The text of the line the finding is on (set by the scan; never for secrets), for the fingerprint."""
+    cell_line: int | None = None
+    """For a notebook cell (``member`` ``cell N``): the line inside the cell; ``line`` is then the line
+    of the ``.ipynb`` file, as code scanning shows it (two findings on one file line of a notebook
+    written as one line of JSON stay two)."""
+
+    @property
+    def cell(self) -> int | None:
+        """The 1-based index of the notebook cell the finding is in."""
+        parts = (self.member or "").split()
+        return int(parts[1]) if len(parts) > 1 and parts[0] == "cell" and parts[1].isdigit() else None
 
     @property
     def control(self) -> str:
@@ -81,6 +91,8 @@ class Finding:
         }
         if self.member:
             data["member"] = self.member
+        if self.cell is not None:
+            data["cell"] = {"index": self.cell, "line": self.cell_line}
         if self.column:
             data["column"] = self.column
         data.update(self.extra)
@@ -98,9 +110,8 @@ class Finding:
     def to_finding(self) -> common.Finding:
         """This finding in the one finding model (SARIF and every other writer read that)."""
         r = RULES[self.rule]
-        cell = self.member.split()[1] if self.member and self.member.startswith("cell ") else None
-        location = common.Location(self.path, self.line, self.column, member=self.member,
-                                  cell=int(cell) if cell and cell.isdigit() else None)
+        location = common.Location(self.path, self.line, self.column, member=self.member, cell=self.cell,
+                                  cell_line=self.cell_line)
         props: dict[str, Any] = {"category": str(self.category)}
         if self.advisories:
             props["advisories"] = list(self.advisories)
@@ -147,18 +158,32 @@ rule("dockerfile-secret-in-env", C, HIGH, "PS-7", "insecure-config", "Secret pas
      "Use BuildKit secrets (RUN --mount=type=secret) or runtime secrets, never ENV/ARG values.")
 rule("dockerfile-add-url", C, MED, "PS-7", "insecure-config", "ADD from a URL",
      "Download with a checksum check in RUN, or COPY a vetted file.")
-rule("k8s-privileged", C, HIGH, "PS-3", "privileged-container", "Privileged container or host namespaces",
-     "Remove privileged: true and hostNetwork/hostPID/hostIPC; grant only needed capabilities.")
-rule("k8s-run-as-root", C, HIGH, "PS-3", "privileged-container", "Pod may run as root",
-     "Set securityContext.runAsNonRoot: true and a non-zero runAsUser.")
+# Container runtime settings: one rule per setting, wherever it is written (Kubernetes pod specs,
+# compose services, docker/podman run command lines).
+rule("container-privileged", C, HIGH, "PS-3", "privileged-container", "Privileged container",
+     "Remove `privileged: true` (`--privileged`); grant the one capability the workload needs with "
+     "`securityContext.capabilities.add` (`cap_add`, `--cap-add`), or expose a device with a device plugin.")
+rule("container-host-namespace", C, HIGH, "PS-3", "privileged-container",
+     "Container shares a host namespace (network, PID, IPC)",
+     "Remove `hostNetwork`/`hostPID`/`hostIPC: true` (`network_mode`/`pid`/`ipc: host`, `--network host`); "
+     "publish ports through a Service or `ports:` instead of the host's network.")
+rule("container-runs-as-root", C, HIGH, "PS-3", "privileged-container", "Container may run as root",
+     "Set `securityContext.runAsNonRoot: true` and a non-zero `runAsUser` (compose `user: \"10001\"`, "
+     "`docker run --user 10001`), and build the image with a non-root `USER`.")
+rule("container-privilege-escalation", C, HIGH, "PS-3", "privileged-container",
+     "Container may gain privileges (escalation allowed, powerful capabilities, no seccomp/AppArmor)",
+     "Set `allowPrivilegeEscalation: false`, drop ALL capabilities and add back only unprivileged ones; "
+     "keep the default seccomp and AppArmor profiles.")
+rule("container-socket-mount", C, CRIT, "PS-3", "privileged-container",
+     "Container runtime socket mounted into a container",
+     "Do not mount docker.sock/containerd.sock: whoever reaches it is root on the host. Build images with a "
+     "rootless builder (BuildKit rootless, kaniko) or a remote builder over TLS.")
 rule("k8s-no-resource-limits", C, LOW, "PS-7", "insecure-config", "Container without resource limits",
      "Set resources.limits for cpu and memory.")
 rule("k8s-no-network-policy", C, HIGH, "PS-5", "public-exposure-iac", "Workloads without any NetworkPolicy",
      "Add a default-deny NetworkPolicy and allow only the traffic the workloads need.")
 rule("ml-port-public", C, HIGH, "PS-5", "public-exposure-iac", "ML server port published publicly",
      "Use a ClusterIP Service behind an authenticating ingress, or bind the port to 127.0.0.1.")
-rule("compose-privileged", C, HIGH, "PS-3", "privileged-container", "Compose service privileged or on the host network",
-     "Remove privileged: true and network_mode: host.")
 # Terraform
 rule("tf-sagemaker-root-access", C, HIGH, "PS-3", "privileged-container", "SageMaker notebook with root access",
      "Set root_access = \"Disabled\".")
@@ -168,8 +193,21 @@ rule("tf-notebook-internet", C, HIGH, "PS-5", "public-exposure-iac",
 rule("tf-storage-unencrypted", C, MED, "PS-4", "storage-unencrypted-iac",
      "ML storage or endpoint without customer-managed encryption",
      "Set a KMS / CMEK key (kms_key_id, kms_key_arn, encryption block, disk_encryption = \"CMEK\").")
-rule("tf-bucket-public", C, CRIT, "PS-5", "public-exposure-iac", "Storage bucket readable by the public",
-     "Remove public ACLs and allUsers bindings; enable public access blocks.")
+rule("tf-bucket-public", C, CRIT, "PS-5", "public-exposure-iac", "Storage bucket or object ACL grants the public",
+     "Set `acl = \"private\"` and `object_ownership = \"BucketOwnerEnforced\"` (AWS); remove `allUsers` / "
+     "`allAuthenticatedUsers` entities from GCS ACLs and use uniform bucket-level access.")
+rule("tf-bucket-public-policy", C, CRIT, "PS-5", "public-exposure-iac",
+     "Bucket policy or IAM binding grants everyone",
+     "Replace `Principal: \"*\"` with the accounts or roles that need access (or add a condition such as "
+     "aws:SourceVpce); remove `allUsers` / `allAuthenticatedUsers` members from GCS IAM.")
+rule("tf-bucket-public-access-block", C, HIGH, "PS-5", "public-exposure-iac",
+     "Public access protection of a bucket or storage account turned off",
+     "Set all four S3 public access block settings to true; `public_access_prevention = \"enforced\"` on GCS; "
+     "`allow_nested_items_to_be_public = false` on Azure storage accounts.")
+rule("tf-sagemaker-network-isolation", C, MED, "PS-5", "public-exposure-iac",
+     "SageMaker model container can reach the network",
+     "Set `enable_network_isolation = true` on the model (training and inference containers then get no "
+     "outbound network) and run it in a VPC (`vpc_config`).")
 rule("tf-public-network-access", C, HIGH, "PS-5", "public-exposure-iac", "ML workspace reachable from public networks",
      "Set public_network_access_enabled = false and use private endpoints.")
 # ML servers (PS-3)
@@ -180,13 +218,22 @@ for _id, _sev, _title, _fix in [
      "Bind the dashboard to 127.0.0.1 and reach it through an authenticating proxy or SSH tunnel."),
     ("mlflow-no-auth", HIGH, "MLflow server on a public interface without an auth app",
      "Run `mlflow server --app-name basic-auth` behind TLS, or bind to 127.0.0.1."),
-    ("torchserve-management-exposed", CRIT, "TorchServe management API exposed or unrestricted",
-     "Bind management_address to 127.0.0.1, restrict allowed_urls, keep token authorization enabled."),
+    ("torchserve-management-exposed", CRIT, "TorchServe management API bound to all interfaces",
+     "Bind `management_address` to http://127.0.0.1:8081 and reach it through an authenticating proxy."),
+    ("torchserve-allowed-urls-open", HIGH, "TorchServe registers models from any URL (allowed_urls)",
+     "Set `allowed_urls` to the one bucket or host you publish models to, e.g. "
+     "`allowed_urls=https://models.example.com/.*` (the default accepts every URL and local file)."),
+    ("torchserve-token-auth-disabled", HIGH, "TorchServe token authorization disabled",
+     "Remove `disable_token_authorization=true` / `--disable-token-auth` (`TS_DISABLE_TOKEN_AUTHORIZATION`); "
+     "clients then send the key from key_file.json."),
     ("triton-model-control-exposed", HIGH, "Triton model control API exposed",
      "Use --model-control-mode=none or restrict it with --http-restricted-api / --grpc-restricted-api."),
     ("tensorboard-bind-all", MED, "TensorBoard bound to all interfaces", "Bind TensorBoard to localhost."),
     ("gradio-share", HIGH, "Gradio app published through a public share link",
      "Remove share=True; put the app behind authentication (auth=...)."),
+    ("gradio-no-auth", HIGH, "Gradio app on all interfaces without authentication",
+     "Pass `auth=` (or `auth_dependency=`) to launch(), or keep `server_name` on 127.0.0.1 behind an "
+     "authenticating proxy."),
     ("streamlit-exposed", MED, "Streamlit bound to all interfaces (Streamlit has no authentication)",
      "Bind to 127.0.0.1 and put an authenticating proxy in front."),
     ("vllm-no-api-key", HIGH, "vLLM OpenAI server without --api-key", "Start vLLM with --api-key (or VLLM_API_KEY)."),
@@ -208,6 +255,16 @@ for _id, _sev, _title, _fix in [
     ("dangerous-deserialization", HIGH, "allow_dangerous_deserialization=True", "Load only stores you created; keep it False."),
 ]:
     rule(_id, K, _sev, "MS-6", "risky-deserialization-code", _title, _fix)
+rule("server-trust-remote-code", C, HIGH, "MS-6", "risky-deserialization-code",
+     "Model server started with trust-remote-code (runs Python from the model repository)",
+     "Drop `--trust-remote-code`; when the architecture needs it, pin `--revision`/`--code-revision` to a reviewed "
+     "commit or vendor the modelling code into the image.")
+rule("streamlit-xsrf-disabled", C, MED, "PS-7", "insecure-config", "Streamlit XSRF protection disabled",
+     "Remove `enableXsrfProtection = false` from [server] (`--server.enableXsrfProtection`, "
+     "`STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION`); it is on by default.")
+rule("streamlit-cors-disabled", C, MED, "PS-7", "insecure-config", "Streamlit CORS protection disabled",
+     "Remove `enableCORS = false` from [server] (`--server.enableCORS`, `STREAMLIT_SERVER_ENABLE_CORS`); list the "
+     "origins that may call the app in `corsAllowedOrigins` instead.")
 rule("tls-verify-disabled", K, MED, "PS-4", "insecure-config", "TLS certificate verification disabled (verify=False)",
      "Keep verify=True; point verify at a CA bundle for private CAs.")
 rule("subprocess-shell", K, MED, "PS-7", "insecure-config", "subprocess with shell=True",

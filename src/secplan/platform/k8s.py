@@ -9,7 +9,8 @@ from secplan.assess.evidence import Evidence
 from secplan.assess.files import read_text
 from secplan.documents import parse_yaml_all
 from secplan.errors import InputError
-from secplan.platform.config.kubernetes import WORKLOADS, pod_spec
+from secplan.platform.config.kubernetes import WORKLOADS
+from secplan.platform.config.runtime import containers, pod_specs
 from secplan.platform.config.shapes import check_manifest_shape
 
 WORKLOAD_KINDS = WORKLOADS
@@ -46,12 +47,10 @@ def _well_shaped(doc: dict[str, Any], path: str, index: int) -> bool:
 
 
 def iter_containers(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(container name, pod securityContext, container securityContext) for each container and init container."""
-    spec = pod_spec(doc)
-    if not isinstance(spec, dict):
-        return
-    pod_ctx = spec.get("securityContext") or {}
-    for key in ("initContainers", "containers"):
-        for container in spec.get(key) or []:
-            if isinstance(container, dict):
-                yield str(container.get("name", "?")), pod_ctx, container.get("securityContext") or {}
+    """(container name, pod securityContext, container securityContext) for each container, init and
+    ephemeral container of every pod spec in the document (custom resources' templates included)."""
+    for _, spec in pod_specs(doc):
+        pod_ctx = spec.get("securityContext") if isinstance(spec.get("securityContext"), dict) else {}
+        for _, container in containers(spec):
+            ctx = container.get("securityContext")
+            yield str(container.get("name", "?")), pod_ctx, ctx if isinstance(ctx, dict) else {}

@@ -6,20 +6,22 @@ and the other files are still scanned.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from secplan.assess.discover import discover
-from secplan.documents import parse_yaml_all
+from secplan.documents import parse_yaml_all_with_nodes, yaml_line_index
 from secplan.errors import InputError
 from secplan.findings import normalise
 from secplan.platform import code, secrets
 from secplan.platform.config import dockerfile, kubernetes, mlservers, terraform
+from secplan.platform.config.locate import YamlLines
 from secplan.platform.findings import Category, Finding
 from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
-from secplan.platform.notebook import Notebook, read_notebook
+from secplan.platform.notebook import file_line, located_texts, read_notebook
 from secplan.platform.osv.index import AdvisoryDatabase, DatabaseInfo, open_database
 from secplan.platform.osv.match import match
 from secplan.vocabulary import AssetKind
@@ -116,10 +118,11 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
             if Scanner.VULN in enabled and reader_for(name):
                 result.dependencies.extend(read_manifest(path, root, result.warnings))
             notebook = read_notebook(text, pf.path) if lower.endswith(".ipynb") else None
+            cells = list(located_texts(text, notebook)) if notebook is not None else []
             if Scanner.SECRET in enabled and not secrets.is_secrets_baseline(name, text):
                 if notebook is not None:
-                    for member, chunk in notebook.texts():
-                        found.extend(secrets.scan_text(chunk, pf.path, member=member))
+                    for member, chunk, line_map in cells:
+                        found.extend(in_cell(secrets.scan_text(chunk, pf.path, member=member), chunk, line_map))
                 else:
                     found.extend(secrets.scan_text(text, pf.path))
             if Scanner.CONFIG in enabled:
@@ -128,7 +131,7 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
             if Scanner.CODE in enabled and lower.endswith(".py"):
                 found.extend(code.check_python(text, pf.path))
             if notebook is not None and (Scanner.CODE in enabled or Scanner.CONFIG in enabled):
-                found.extend(_notebook_code(notebook, pf.path, enabled))
+                found.extend(_notebook_code(cells, notebook.code_cells(), pf.path, enabled))
         except (ManifestError, InputError) as exc:
             result.warnings.append(f"{exc}; skipped")
         except SyntaxError as exc:
@@ -174,13 +177,16 @@ def _config(path: str, lower: str, text: str, workloads: list, tf_files: list) -
     elif base.endswith((".yml", ".yaml")):
         if "{{" in text and "/templates/" in f"/{path}":
             raise ValueError("Helm template; render it (helm template) to check it")
-        docs = parse_yaml_all(text, path)
+        located = [(doc, YamlLines(yaml_line_index(node))) for doc, node in parse_yaml_all_with_nodes(text, path)]
+        docs = [doc for doc, _ in located]
         if base.startswith(("docker-compose", "compose")):
-            out.extend(kubernetes.check_compose(docs[0] if docs else None, text, path))
+            out.extend(kubernetes.check_compose(docs[0] if docs else None, located[0][1] if located else YamlLines(),
+                                                path))
         elif _is_k8s(docs):
-            out.extend(kubernetes.check_manifest(docs, text, path))
-            if any(isinstance(d, dict) and d.get("kind") in kubernetes.WORKLOADS for d in docs):
-                workloads.append((path, 1))
+            out.extend(kubernetes.check_manifest(located, path))
+            first = next((lines.at("kind") for doc, lines in located if kubernetes.is_workload(doc)), None)
+            if first is not None:
+                workloads.append((path, first))
     elif base.endswith(".tf"):
         tf_files.append((path, text))
     elif base.endswith(SCRIPT_SUFFIXES) or base in SCRIPT_NAMES:
@@ -189,7 +195,7 @@ def _config(path: str, lower: str, text: str, workloads: list, tf_files: list) -
         out.extend(mlservers.check_jupyter_config(text, path))
     elif base == "config.properties" or base.endswith("torchserve.properties"):
         out.extend(mlservers.check_torchserve_properties(text, path))
-    elif base == "config.toml" and "streamlit" in path.lower():
+    elif base == "config.toml" and ".streamlit/" in f"/{path.lower()}":
         out.extend(mlservers.check_streamlit_toml(text, path))
     if base.endswith(".py"):
         out.extend(mlservers.check_python_calls(text, path))
@@ -207,21 +213,37 @@ def _terraform(path: str, text: str, project_text: str, warnings: list[str]) -> 
     return list(terraform.check_terraform(doc, text, path, project_text=project_text))
 
 
-def _notebook_code(notebook: Notebook, path: str, enabled: set[Scanner]) -> list[Finding]:
+def in_cell(found: Iterable[Finding], chunk: str, line_map: list[int | None]) -> list[Finding]:
+    """Findings whose line counts inside a notebook cell's text, moved to the line of the ``.ipynb``
+    file (what code scanning shows) with the line inside the cell kept in ``cell_line``."""
+    lines = chunk.splitlines()
+    out = []
+    for f in found:
+        context = f.context
+        if f.category is not Category.SECRET and f.line and f.line <= len(lines):
+            context = normalise(lines[f.line - 1])
+        out.append(replace(f, line=file_line(line_map, f.line), cell_line=f.line, context=context))
+    return out
+
+
+def _notebook_code(cells: list[tuple[str, str, list[int | None]]], code_cells: Iterable[tuple[int, str]], path: str,
+                   enabled: set[Scanner]) -> list[Finding]:
     """Code cells: shell escapes (``!cmd``) as commands, the rest through the AST checks."""
+    maps = {member: line_map for member, _, line_map in cells}
     out: list[Finding] = []
-    for index, source in notebook.code_cells():
+    for index, source in code_cells:
+        member = f"cell {index}"
+        found: list[Finding] = []
         python_lines = []
         for number, line in enumerate(source.splitlines(), 1):
             stripped = line.lstrip()
             if stripped.startswith("!") and Scanner.CONFIG in enabled:
-                out.extend(mlservers.check_command(stripped[1:], path, number))
+                found.extend(replace(f, member=member) for f in mlservers.check_command(stripped[1:], path, number))
             python_lines.append("" if stripped.startswith(("!", "%")) else line)
         if Scanner.CODE in enabled:
-            try:
-                out.extend(code.check_python("\n".join(python_lines), path, member=f"cell {index}"))
-            except SyntaxError:
-                continue
+            with contextlib.suppress(SyntaxError):  # reported for the cell by nothing else: code checks skip it
+                found.extend(code.check_python("\n".join(python_lines), path, member=member))
         if Scanner.CONFIG in enabled:
-            out.extend(mlservers.check_python_calls(source, path))
+            found.extend(replace(f, member=member) for f in mlservers.check_python_calls("\n".join(python_lines), path))
+        out.extend(in_cell(found, source, maps.get(member, [])))
     return out

@@ -251,16 +251,15 @@ def _result(finding: Finding, index: int, base_uri: bool) -> dict[str, Any]:
 
 def _location(loc: Location | None, base_uri: bool) -> dict[str, Any]:
     """A file location. GitHub anchors alerts to a line, so a finding without a line or a byte
-    offset points at line 1; a notebook cell and an archive member are logical locations. A line
-    inside a notebook cell is not a line of the .ipynb file: the cell's logical location names it."""
+    offset points at line 1; a notebook cell and an archive member are logical locations. A
+    notebook finding's line is the line of the .ipynb file (what GitHub shows); the cell's logical
+    location names the cell and the line inside it."""
     loc = loc or Location(view.PLAN_FILE)
     artifact: dict[str, Any] = {"uri": artifact_uri(loc.path) if base_uri else _plain_uri(loc.path)}
     if base_uri:
         artifact["uriBaseId"] = SRCROOT
     region: dict[str, Any]
-    if loc.cell is not None:
-        region = {"startLine": 1}
-    elif loc.line:
+    if loc.line:
         region = {"startLine": loc.line} | ({"startColumn": loc.column} if loc.column else {})
     elif loc.offset is not None and loc.member is None:
         region = {"byteOffset": loc.offset} | ({"byteLength": loc.length} if loc.length is not None else {})
@@ -269,7 +268,7 @@ def _location(loc: Location | None, base_uri: bool) -> dict[str, Any]:
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
     logical = []
     if loc.cell is not None:
-        where = f", line {loc.line}" + (f", column {loc.column}" if loc.column else "") if loc.line else ""
+        where = f", line {loc.cell_line}" + (f", column {loc.column}" if loc.column else "") if loc.cell_line else ""
         logical.append({"name": f"cell {loc.cell}{where}", "kind": "element"})
     if loc.member and not (loc.cell is not None and loc.member.startswith("cell ")):
         logical.append({"name": loc.member, "kind": "member"})
@@ -301,7 +300,7 @@ def registered_probe(probe_id: str) -> ProbeDef | None:
     return None
 
 
-_CELL = re.compile(r"cell (\d+)")
+_CELL = re.compile(r"cell (\d+)(?:, line (\d+))?")
 
 
 def assessment_finding(control: ControlDoc, finding: FindingDoc) -> Finding:
@@ -311,7 +310,8 @@ def assessment_finding(control: ControlDoc, finding: FindingDoc) -> Finding:
     location = None
     if loc is not None:
         cell = _CELL.match(loc.member or "")
-        location = Location(loc.path, loc.line, member=loc.member, cell=int(cell.group(1)) if cell else None)
+        location = Location(loc.path, loc.line, member=loc.member, cell=int(cell.group(1)) if cell else None,
+                            cell_line=int(cell.group(2)) if cell and cell.group(2) else None)
     rule = finding.details.get("rule") if isinstance(finding.details.get("rule"), str) else None
     rule = rule if rule and get_rule(rule) else finding.probe
     state = finding.state or "open"

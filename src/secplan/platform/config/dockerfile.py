@@ -7,20 +7,22 @@ import json
 import re
 from collections.abc import Iterator
 
+from secplan.platform.config.locate import CommandLines
 from secplan.platform.config.mlservers import check_command, check_env, logical_lines
 from secplan.platform.findings import Finding, finding
 
 SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|api_?key|access_?key|private_?key|credential)")
 
 
-def instructions(text: str) -> Iterator[tuple[int, str, str]]:
-    """(line, INSTRUCTION, arguments) with continuations joined and comments dropped."""
-    for number, line in logical_lines(text):
+def instructions(text: str) -> Iterator[tuple[CommandLines, str, str]]:
+    """(where, INSTRUCTION, arguments) with continuations joined and comments dropped; ``where``
+    names the first line and finds the line of a flag inside a continued instruction."""
+    for where, line in logical_lines(text):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         word, _, rest = stripped.partition(" ")
-        yield number, word.upper(), rest.strip()
+        yield where, word.upper(), rest.strip()
 
 
 def _exec_form(args: str) -> str:
@@ -36,7 +38,8 @@ def check_dockerfile(text: str, path: str) -> Iterator[Finding]:
     stages: set[str] = set()
     user: tuple[int, str] | None = None
     last_from = 0
-    for number, op, args in instructions(text):
+    for where, op, args in instructions(text):
+        number = where.start or 1
         if op == "FROM":
             parts = [p for p in args.split() if not p.startswith("--")]
             image = parts[0] if parts else ""
@@ -53,14 +56,15 @@ def check_dockerfile(text: str, path: str) -> Iterator[Finding]:
             user = (number, args.split(":")[0])
         elif op in ("ENV", "ARG"):
             for name, value in _assignments(args, op):
+                line = where.at(f"{name}=") if f"{name}=" in args else where.at(name)
                 if SECRET_NAME.search(name) and value and not value.startswith("$"):
-                    yield finding("dockerfile-secret-in-env", path, number,
+                    yield finding("dockerfile-secret-in-env", path, line,
                                   f"{op} {name} sets a secret-looking value in the image (value not shown)")
-                yield from check_env(name, value, path, number)
+                yield from check_env(name, value, path, line)
         elif op == "ADD" and re.search(r"(?:^|\s)https?://", args):
             yield finding("dockerfile-add-url", path, number, "ADD fetches a remote URL without checksum verification")
         if op in ("RUN", "CMD", "ENTRYPOINT"):
-            yield from check_command(_exec_form(args), path, number)
+            yield from check_command(_exec_form(args), path, number, where=where.at)
     if last_from and (user is None or user[1] in ("root", "0")):
         yield finding("dockerfile-runs-as-root", path, user[0] if user else last_from,
                       "the final stage runs as root" + ("" if user else " (no USER instruction)"))

@@ -6,80 +6,86 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from secplan.platform.config.locate import YamlLines, items_locator
 from secplan.platform.config.mlservers import ML_PORTS, check_command, check_env
-from secplan.platform.config.shapes import check_compose_shape, check_manifest_shape
+from secplan.platform.config.runtime import check_compose_service, check_pod_spec, containers, pod_specs
+from secplan.platform.config.shapes import check_compose_shape, check_manifest_shape, check_pod_spec_shape
 from secplan.platform.findings import Finding, finding
 
-WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "ReplicationController"}
-
-
-def _line(text: str, needle: str, after: int = 0) -> int | None:
-    index = text.find(needle, after)
-    return text.count("\n", 0, index) + 1 if index >= 0 else None
+WORKLOADS = {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "ReplicationController",
+             "PodTemplate"}
+"""Built-in kinds that run pods; custom resources with a pod template (KServe, Ray, Kubeflow) are
+recognised by the template itself (:func:`~secplan.platform.config.runtime.pod_specs`)."""
 
 
 def pod_spec(doc: dict[str, Any]) -> dict[str, Any] | None:
-    kind = doc.get("kind")
-    spec = doc.get("spec") or {}
-    if kind == "Pod":
-        return spec
-    if kind == "CronJob":
-        spec = ((spec.get("jobTemplate") or {}).get("spec") or {})
-    return ((spec.get("template") or {}).get("spec")) if isinstance(spec, dict) else None
+    """The first pod spec of a document, wherever it sits."""
+    return next((spec for _, spec in pod_specs(doc)), None)
 
 
-def check_manifest(docs: list[Any], text: str, path: str) -> Iterator[Finding]:
-    """One YAML file's documents. Project-wide checks (NetworkPolicy) are in :func:`check_network_policies`."""
-    for index, doc in enumerate(docs):
+def is_workload(doc: Any) -> bool:
+    return isinstance(doc, dict) and (doc.get("kind") in WORKLOADS or pod_spec(doc) is not None)
+
+
+def check_manifest(docs: list[tuple[Any, YamlLines]], path: str) -> Iterator[Finding]:
+    """One YAML file's documents, each with its lines. Project-wide checks (NetworkPolicy) are in
+    :func:`check_network_policies`."""
+    for index, (doc, lines) in enumerate(docs):
         if not isinstance(doc, dict):
             continue
         check_manifest_shape(doc, path, index)
-        kind, name = doc.get("kind"), (doc.get("metadata") or {}).get("name", "?")
-        anchor = _line(text, f"name: {name}") or 1
-        if kind in WORKLOADS:
-            spec = pod_spec(doc) or {}
-            yield from _check_pod(spec, f"{kind} {name}", path, anchor)
-        elif kind == "Service":
-            spec = doc.get("spec") or {}
-            if spec.get("type") in ("LoadBalancer", "NodePort"):
-                for port in spec.get("ports") or []:
-                    number = port.get("port") if isinstance(port, dict) else None
-                    target = port.get("targetPort") if isinstance(port, dict) else None
-                    for p in (number, target):
-                        if isinstance(p, int) and p in ML_PORTS:
-                            rule = "ray-exposed" if p in (8265, 10001) else "ml-port-public"
-                            yield finding(rule, path, _line(text, f"port: {number}") or anchor,
-                                          f"Service {name} ({spec['type']}) publishes {ML_PORTS[p]} port {p}")
-                            break
+        items = doc.get("items") if doc.get("kind") == "List" and isinstance(doc.get("items"), list) else None
+        for base, item in ([(("items", i), it) for i, it in enumerate(items)] if items is not None else [((), doc)]):
+            if isinstance(item, dict):
+                yield from _check_resource(item, base, lines, path, index)
 
 
-def _check_pod(spec: dict[str, Any], what: str, path: str, line: int) -> Iterator[Finding]:
-    for key in ("hostNetwork", "hostPID", "hostIPC"):
-        if spec.get(key) is True:
-            yield finding("k8s-privileged", path, line, f"{what} uses {key}: true")
-    pod_ctx = spec.get("securityContext") or {}
-    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
-        if not isinstance(container, dict):
-            continue
+def _check_resource(doc: dict[str, Any], base: tuple[Any, ...], lines: YamlLines, path: str,
+                    index: int) -> Iterator[Finding]:
+    kind, name = doc.get("kind"), (doc.get("metadata") or {}).get("name", "?")
+    for where, spec in pod_specs(doc, base):
+        check_pod_spec_shape(spec, f"{path} (document {index + 1}) {'.'.join(map(str, where))}")
+        what = f"{kind} {name}"
+        yield from check_pod_spec(spec, where, lines, what, path)
+        yield from _containers(spec, where, lines, what, path)
+    if kind == "Service":
+        yield from _service(doc, base, lines, name, path)
+
+
+def _containers(spec: dict[str, Any], base: tuple[Any, ...], lines: YamlLines, what: str,
+                path: str) -> Iterator[Finding]:
+    for rel, container in containers(spec):
+        here = (*base, *rel)
         cname = f"{what} container {container.get('name', '?')}"
-        ctx = container.get("securityContext") or {}
-        if ctx.get("privileged") is True:
-            yield finding("k8s-privileged", path, line, f"{cname} is privileged")
-        if ctx.get("allowPrivilegeEscalation") is True:
-            yield finding("k8s-privileged", path, line, f"{cname} allows privilege escalation")
-        non_root = ctx.get("runAsNonRoot", pod_ctx.get("runAsNonRoot"))
-        user = ctx.get("runAsUser", pod_ctx.get("runAsUser"))
-        if user == 0 or (non_root is not True and not (isinstance(user, int) and user > 0)):
-            yield finding("k8s-run-as-root", path, line, f"{cname} may run as root (runAsNonRoot not set)")
         limits = (container.get("resources") or {}).get("limits") or {}
-        if not ({"cpu", "memory"} <= set(limits)):
-            yield finding("k8s-no-resource-limits", path, line, f"{cname} has no cpu/memory limits")
-        command = " ".join(str(x) for x in (container.get("command") or []) + (container.get("args") or []))
-        if command:
-            yield from check_command(command, path, line)
-        for env in container.get("env") or []:
+        if rel[0] != "ephemeralContainers" and not ({"cpu", "memory"} <= set(limits)):
+            # the limits block when it is written, else the container: the nearest written key
+            yield finding("k8s-no-resource-limits", path, lines.at(*here, "resources", "limits"),
+                          f"{cname} has no cpu/memory limits")
+        words = [(key, i, str(x)) for key in ("command", "args") for i, x in enumerate(container.get(key) or [])]
+        if words:
+            at = items_locator(((text, lines.at(*here, key, i)) for key, i, text in words),
+                               lines.at(*here, words[0][0]))
+            yield from check_command(" ".join(text for _, _, text in words), path, at(None), where=at)
+        for i, env in enumerate(container.get("env") or []):
             if isinstance(env, dict) and "value" in env:
-                yield from check_env(str(env.get("name")), str(env.get("value")), path, line)
+                yield from check_env(str(env.get("name")), str(env.get("value")), path, lines.at(*here, "env", i))
+
+
+def _service(doc: dict[str, Any], base: tuple[Any, ...], lines: YamlLines, name: Any, path: str) -> Iterator[Finding]:
+    spec = doc.get("spec") or {}
+    if spec.get("type") not in ("LoadBalancer", "NodePort"):
+        return
+    for i, port in enumerate(spec.get("ports") or []):
+        if not isinstance(port, dict):
+            continue
+        for key in ("port", "targetPort"):
+            p = port.get(key)
+            if isinstance(p, int) and p in ML_PORTS:
+                rule = "ray-exposed" if p in (8265, 10001) else "ml-port-public"
+                yield finding(rule, path, lines.at(*base, "spec", "ports", i, key),
+                              f"Service {name} ({spec['type']}) publishes {ML_PORTS[p]} port {p}")
+                break
 
 
 def check_network_policies(workloads: list[tuple[str, int | None]], has_policy: bool) -> Iterator[Finding]:
@@ -90,31 +96,37 @@ def check_network_policies(workloads: list[tuple[str, int | None]], has_policy: 
                       f"{len(workloads)} workload(s) and no NetworkPolicy in the project: all pod traffic is allowed")
 
 
-def check_compose(doc: Any, text: str, path: str) -> Iterator[Finding]:
+def check_compose(doc: Any, lines: YamlLines, path: str) -> Iterator[Finding]:
     check_compose_shape(doc, path)
     services = (doc or {}).get("services") if isinstance(doc, dict) else None
     for name, svc in (services or {}).items():
         if not isinstance(svc, dict):
             continue
-        line = _line(text, f"{name}:") or 1
-        if svc.get("privileged") is True or svc.get("network_mode") == "host":
-            yield finding("compose-privileged", path, line,
-                          f"service {name} is privileged or uses the host network")
-        for port in svc.get("ports") or []:
+        yield from check_compose_service(name, svc, lines, path)
+        for i, port in enumerate(svc.get("ports") or []):
             published = _published(port)
             if published and published[1] in ML_PORTS and published[0] in ("", "0.0.0.0", "::"):
                 rule = "ray-exposed" if published[1] in (8265, 10001) else "ml-port-public"
-                yield finding(rule, path, _line(text, str(published[1]), text.find(f"{name}:")) or line,
+                yield finding(rule, path, lines.at("services", name, "ports", i),
                               f"service {name} publishes {ML_PORTS[published[1]]} port {published[1]} on all interfaces")
         for key in ("command", "entrypoint"):
             value = svc.get(key)
-            if value:
-                command = " ".join(map(str, value)) if isinstance(value, list) else str(value)
-                yield from check_command(command, path, _line(text, f"{key}:", text.find(f"{name}:")) or line)
+            if not value:
+                continue
+            if isinstance(value, list):
+                at = items_locator(((str(x), lines.at("services", name, key, i)) for i, x in enumerate(value)),
+                                   lines.at("services", name, key))
+                yield from check_command(" ".join(map(str, value)), path, at(None), where=at)
+            else:
+                yield from check_command(str(value), path, lines.at("services", name, key))
         env = svc.get("environment") or {}
-        items = env.items() if isinstance(env, dict) else (str(e).partition("=")[::2] for e in env)
-        for key, value in items:
-            yield from check_env(str(key), str(value or ""), path, line)
+        if isinstance(env, dict):
+            items = [(str(k), str(v if v is not None else ""), lines.at("services", name, "environment", k))
+                     for k, v in env.items()]
+        else:
+            items = [(*str(e).partition("=")[::2], lines.at("services", name, "environment", i)) for i, e in enumerate(env)]
+        for key, value, line in items:
+            yield from check_env(key, value, path, line)
 
 
 def _published(port: Any) -> tuple[str, int] | None:

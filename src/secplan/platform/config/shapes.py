@@ -20,7 +20,12 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class Capabilities(_Open):
+    add: list[Scalar] | None = None
+
+
 class SecurityContext(_Open):
+    capabilities: Capabilities | None = None
     privileged: bool | None = None
     allowPrivilegeEscalation: bool | None = None
     runAsNonRoot: bool | None = None
@@ -45,7 +50,17 @@ class Container(_Open):
     env: list[EnvVar | Scalar] | None = None
 
 
+class HostPath(_Open):
+    path: Scalar = None
+
+
+class Volume(_Open):
+    hostPath: HostPath | None = None
+
+
 class PodSpec(_Open):
+    volumes: list[Volume | Scalar] | None = None
+    ephemeralContainers: list[Container | Scalar] | None = None
     hostNetwork: bool | None = None
     hostPID: bool | None = None
     hostIPC: bool | None = None
@@ -97,9 +112,20 @@ class ComposePort(_Open):
     host_ip: str | None = None
 
 
+class ComposeVolume(_Open):
+    type: str | None = None
+    source: Scalar = None
+
+
 class ComposeService(_Open):
     privileged: bool | None = None
     network_mode: str | None = None
+    pid: str | None = None
+    ipc: str | None = None
+    user: Scalar = None
+    cap_add: list[Scalar] | None = None
+    security_opt: list[Scalar] | None = None
+    volumes: list[ComposeVolume | Scalar] | None = None
     ports: list[ComposePort | Scalar] | None = None
     command: str | list[Scalar] | None = None
     entrypoint: str | list[Scalar] | None = None
@@ -120,6 +146,11 @@ def check_manifest_shape(doc: dict[str, Any], path: str, index: int) -> None:
     manifest = validate_shape(Manifest, doc, source)
     if manifest.spec is not None:
         validate_shape(_SPEC_BY_KIND.get(str(manifest.kind), WorkloadSpec), manifest.spec, f"{source} spec")
+
+
+def check_pod_spec_shape(spec: dict[str, Any], source: str) -> None:
+    """A pod spec found anywhere in a document (templates of custom resources included)."""
+    validate_shape(PodSpec, spec, source)
 
 
 def check_compose_shape(doc: Any, path: str) -> None:

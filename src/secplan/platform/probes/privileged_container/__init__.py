@@ -11,4 +11,5 @@ NEEDS = (PLATFORM_SCAN,)
 
 
 def run(ev: Evidence) -> Iterator[Result]:
-    return rule_probe(ev, "privileged-container", [".yml", ".yaml", ".tf"], "Kubernetes, compose and Terraform files")
+    return rule_probe(ev, "privileged-container", [".yml", ".yaml", ".tf", ".sh", "makefile", ".ipynb"],
+                      "Kubernetes, compose, Terraform, script and notebook files")
