@@ -57,6 +57,13 @@ class Finding:
     """1-based column (in characters) where the offending expression starts, when the scanner knows it."""
     context: str | None = field(default=None, compare=False)
     """The text of the line the finding is on (set by the scan; never for secrets), for the fingerprint."""
+    remediation: str | None = field(default=None, compare=False)
+    """What to do about this finding (the fix version of its package, say); else the rule's remediation."""
+
+    @property
+    def fix(self) -> str:
+        """This finding's remediation, or its rule's."""
+        return self.remediation or RULES[self.rule].remediation
 
     @property
     def control(self) -> str:
@@ -78,6 +85,7 @@ class Finding:
             "version": self.version,
             "advisories": list(self.advisories),
             "message": self.message,
+            "remediation": self.fix,
         }
         if self.member:
             data["member"] = self.member
@@ -106,8 +114,12 @@ class Finding:
             props["advisories"] = list(self.advisories)
         if self.package:
             props["package"] = self.package
+        if self.version:
+            props["version"] = self.version
+        if self.extra.get("advisory_urls"):
+            props["advisory_urls"] = list(self.extra["advisory_urls"])
         return common.Finding(rule=self.rule, control=r.control, severity=self.severity, message=self.message,
-                             location=location, remediation=r.remediation,
+                             location=location, remediation=self.remediation or r.remediation,
                              fingerprint=common.fingerprint(self.rule, self.path, self.subject(),
                                                            where=self.member or ""),
                              properties=props)

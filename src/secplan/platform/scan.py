@@ -21,7 +21,7 @@ from secplan.platform.findings import Category, Finding
 from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
 from secplan.platform.notebook import Notebook, read_notebook
 from secplan.platform.osv.index import AdvisoryDatabase, DatabaseInfo, open_database
-from secplan.platform.osv.match import match
+from secplan.platform.osv.match import by_package, match
 from secplan.vocabulary import AssetKind
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -56,6 +56,7 @@ class ScanResult:
             "warnings": self.warnings,
             "files_scanned": self.files,
             "dependencies": len(self.dependencies),
+            "packages": by_package(self.findings),
             "osv_database": self.database.describe() if self.database else None,
             "osv_database_info": self.database.to_json() if self.database else None,
         }

@@ -199,10 +199,30 @@ def _suppressed_lines(text: str) -> set[int]:
     return lines
 
 
+def remediation_for(kind: str) -> str:
+    """What to do about one kind of secret: a password is changed, a token revoked at its issuer, a
+    key pair replaced, a Terraform default removed; then the value comes from outside the code."""
+    load = "load it at run time from the environment or a secret manager, never from the repository"
+    if kind == "Private key" or kind == "GCP service-account private key":
+        return (f"Treat the key as compromised: replace the key pair (or the service-account key), remove the "
+                f"old one wherever it is trusted, purge the file from the history, and {load}.")
+    if kind == "Secret in a Terraform variable default":
+        return ("Delete the `default`, mark the variable `sensitive = true`, change the value, and pass it as "
+                "`TF_VAR_<name>` or from a secret store (Vault, AWS Secrets Manager, SOPS).")
+    if kind in ("Password in configuration", "Database URL with password", "Credentials in URL",
+                "High-entropy secret assignment"):
+        return (f"Change the password or key on the service it opens, then {load}; in URLs, leave the "
+                "credentials out (`${DB_PASSWORD}`, a `.netrc`, or the client's keyring).")
+    if kind.endswith("webhook"):
+        return f"Delete the webhook and create a new one (its URL is the credential); {load}."
+    return (f"Revoke the {kind} at its issuer (a new token does not invalidate the leaked one), check the "
+            f"issuer's audit log for its use, purge it from the history, and {load}.")
+
+
 def _secret(kind: str, severity: Severity, value: str, path: str, line: int, member: str | None) -> Finding:
     preview = redact(value) if kind != "Private key" else "-----BEGIN … PRIVATE KEY-----"
     return finding("secret-in-code", path, line, f"{kind}: {preview}", severity=severity, member=member,
-                   fingerprint=fingerprint(value), extra={"secret_type": kind})
+                   fingerprint=fingerprint(value), extra={"secret_type": kind}, remediation=remediation_for(kind))
 
 
 _BASELINE_NAMES = {".secrets.baseline", ".gitleaksignore", "gitleaks-baseline.json", ".gitleaks-baseline.json"}
