@@ -78,6 +78,12 @@ SECRET_RULES: tuple[SecretRule, ...] = (
     _r("SendGrid API key", r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})" + _END, H, 1, "sg."),
     _r("Twilio API key", r"\b(SK[0-9a-fA-F]{32})\b", M, 1, "sk"),
     _r("Mailgun API key", r"\b(key-[0-9a-f]{32})\b", M, 1, "key-"),
+    _r("Shopify access token", r"\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b", H, 1, "shpat_", "shpca_", "shppa_", "shpss_"),
+    _r("Mailchimp API key", r"\b([0-9a-f]{32}-us\d{1,2})\b", M, 1, "-us"),
+    _r("Heroku API key",
+       r"(?i)heroku\w{0,30}" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
+       H, 1, "heroku"),
+    _r("age secret key", r"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b", C, 1, "age-secret-key-1"),
     _r("JSON web token", r"\b(eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{10,4000}\.[A-Za-z0-9_\-]{20,1000})" + _END,
        M, 1, "eyj"),
     _r("Private key", r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)", C, 1,
@@ -137,6 +143,9 @@ def looks_like_password(value: str) -> bool:
     value = value.strip()
     if len(value) < 6 or is_placeholder(value) or is_documented_example(value, filler=True):
         return False
-    if re.fullmatch(r"[a-z]+", value) and entropy(value) < 3.0:
-        return False  # a lowercase word
+    if re.fullmatch(r"[A-Za-z]+", value) and (entropy(value) < 3.0 or re.fullmatch(r"[A-Z]?[a-z]+", value)):
+        return False  # a word
+    if re.fullmatch(r"[A-Za-z]+(?:[ _\-][A-Za-z]+)+", value) and entropy(value) < 3.6 \
+            and not re.search(r"[A-Z]{2}|\d", value):
+        return False  # words joined: a label or an identifier, not a password
     return not re.fullmatch(r"[\w.\-]*(?:\(|\[).*", value)  # a call or an index: code, not a value
