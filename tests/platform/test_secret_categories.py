@@ -68,6 +68,15 @@ URLS_QUIET = [
     "https://user:<password>@host/path",
     "redis://:@localhost:6379/0",
     "see https://docs.python.org/3/library/urllib.parse.html",
+    # Connection strings as library documentation writes them (SQLAlchemy, redis-py, Celery docs):
+    "engine = create_engine('postgresql+psycopg2://scott:tiger@localhost/test')",
+    "oracle+oracledb://scott:tiger@tnsalias",
+    "mysql://user:pass@dbhost/app",
+    "redis://guest:guest@mq.corp.internal:5672",
+    "mssql+pyodbc://sa:Zk29sX8qLm@myhost1/db",
+    "https://userid:Zk29sX8qLm@www.example.com/path",
+    "amqp://app:Zk29sX8qLm@broker.test:5672//",
+    "postgresql://[user]:[password]@localhost/db",
 ]
 
 

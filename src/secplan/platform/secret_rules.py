@@ -92,7 +92,14 @@ SECRET_RULES: tuple[SecretRule, ...] = (
 
 #: Credentials inside any URL: ``scheme://user:password@host``. Database URLs are the common case in
 #: ML code, package index URLs (``https://__token__:pypi-...@upload.pypi.org``) the costly one.
-URL_CREDENTIALS = re.compile(r"\b([a-z][a-z0-9+.\-]{1,20})://([^\s:/@\"'<>]{1,100}):([^\s@/\"'<>]{3,200})@[\w.\-]{1,253}")
+URL_CREDENTIALS = re.compile(r"\b([a-z][a-z0-9+.\-]{1,20})://([^\s:/@\"'<>]{1,100}):([^\s@/\"'<>]{3,200})@([\w.\-]{1,253})")
+
+#: Hosts reserved for documentation (RFC 2606 / RFC 6761) and the words docs write for "your host".
+_EXAMPLE_HOST = re.compile(r"(?i)^(?:localhost|127(?:\.\d{1,3}){3}|(?:[\w\-]+\.)*example(?:\.(?:com|net|org))?|"
+                           r"(?:[\w\-]+\.)+(?:test|invalid|localhost)|(?:my|your|db)?host(?:name)?\d?|server|dsn)$")
+#: Passwords that documentation uses in connection-string examples: Oracle's demo schema (scott/tiger),
+#: "pass", and bracketed or angle-bracketed names of the field.
+_EXAMPLE_PASSWORD = re.compile(r"(?i)^(?:pass|pwd|pw|tiger|\[.*\]?|\(.*\)?)$")
 
 #: A variable or template reference, or a value that says it is not real.
 PLACEHOLDER = re.compile(
@@ -114,6 +121,13 @@ def entropy(text: str) -> float:
         return 0.0
     counts = {c: text.count(c) for c in set(text)}
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def is_example_credential(user: str, password: str, host: str) -> bool:
+    """URL credentials as documentation writes them: a reserved or placeholder host, a demo password,
+    or a password that repeats the user name (``postgres:postgres``, a default to change, not a leak
+    of a chosen secret)."""
+    return bool(_EXAMPLE_HOST.match(host) or _EXAMPLE_PASSWORD.match(password)) or password == user
 
 
 def is_placeholder(value: str) -> bool:

@@ -22,6 +22,7 @@ from secplan.platform.secret_rules import (
     SECRET_RULES,
     URL_CREDENTIALS,
     is_documented_example,
+    is_example_credential,
     is_placeholder,
     looks_like_password,
     looks_random,
@@ -112,7 +113,8 @@ def scan_text(text: str, path: str, *, line_offset: int = 0, member: str | None 
     if "://" in text:
         for match in URL_CREDENTIALS.finditer(text):
             scheme, password = match.group(1), match.group(3)
-            if is_placeholder(password) or is_documented_example(password, filler=context.example):
+            if is_placeholder(password) or is_documented_example(password, filler=context.example) \
+                    or is_example_credential(match.group(2), password, match.group(4)):
                 continue
             kind = "Database URL with password" if _DB_SCHEMES.match(scheme) else "Credentials in URL"
             hits.add(match.start(3), kind, Severity.HIGH, password)
