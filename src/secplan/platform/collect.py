@@ -50,6 +50,7 @@ def findings_as_results(ev: Evidence, probe_id: str, rules: set[str] | None = No
             continue
         subject = f.fingerprint or (f"{f.package}:{f.advisories[0]}" if f.advisories else f.message)
         yield negative(f"{f.message} ({f.rule})", Location(f.path, f.line, f.member), severity=f.severity,
+                       remediation=f.fix,
                        key=f"{f.rule}|{f.path}|{f.member or ''}|{subject}",
                        details={"rule": f.rule, "remediation": f.fix,
                                 **({"package": f.package, "version": f.version} if f.package else {}),
