@@ -45,9 +45,16 @@ def fixing_all(package: str, version: str, advisories: list[Advisory]) -> str | 
     versions the advisories name as fixed; None when no such version is known. Checked against every
     advisory's ranges, so a fix that another advisory's range still covers is not offered."""
     candidates = sorted({v for a in advisories for v in a.fixed_versions(package)}, key=sort_key)
+    pending = list(advisories)
     for candidate in candidates:
-        if sort_key(candidate) > sort_key(version) and not any(affects(a, package, candidate) for a in advisories):
+        if sort_key(candidate) <= sort_key(version):
+            continue
+        # Move-to-front: the advisory that rejected the last candidate usually rejects the next, so
+        # a package with hundreds of advisories costs about one check per candidate.
+        blocker = next((n for n, a in enumerate(pending) if affects(a, package, candidate)), None)
+        if blocker is None:
             return candidate
+        pending.insert(0, pending.pop(blocker))
     return None
 
 

@@ -97,20 +97,11 @@ def _before_limits(version: Any, events: Events, parse: Callable[[str], Any]) ->
 def _in_range(version: Any, events: Events, parse: Callable[[str], Any]) -> bool:
     if not _before_limits(version, events, parse):
         return False
-    parsed: list[tuple[Any, int, str]] = []
-    for kind, value in events:
-        if kind not in _ORDER:
-            continue
-        if kind == "introduced" and value == "0":
-            parsed.append((None, _ORDER[kind], kind))
-            continue
-        bound = parse(value)
-        if bound is None:  # cannot be ordered: report rather than call the version clean
-            return True
-        parsed.append((bound, _ORDER[kind], kind))
-    parsed.sort(key=functools.cmp_to_key(_compare_events))
+    ordered = _ordered(events, parse)
+    if ordered is None:  # a bound that cannot be ordered: report rather than call the version clean
+        return True
     affected = False
-    for bound, _, kind in parsed:
+    for bound, _, kind in ordered:
         if kind == "introduced":
             if bound is None or version >= bound:
                 affected = True
@@ -122,13 +113,30 @@ def _in_range(version: Any, events: Events, parse: Callable[[str], Any]) -> bool
     return affected
 
 
-def _compare_events(a: tuple[Any, int, str], b: tuple[Any, int, str]) -> int:
-    """Events in version order ("0" first), introduced before fixed and last_affected at one version."""
-    if (a[0] is None) != (b[0] is None):
-        return -1 if a[0] is None else 1
-    if a[0] is not None and a[0] != b[0]:
-        return -1 if a[0] < b[0] else 1
-    return a[1] - b[1]
+@functools.lru_cache(maxsize=65536)
+def _ordered(events: Events, parse: Callable[[str], Any]) -> tuple[tuple[Any, int, str], ...] | None:
+    """A range's events parsed and in version order ("0" first; introduced before fixed and
+    last_affected at one version); None when a bound cannot be parsed. Cached: one advisory's range
+    is evaluated for many installed versions."""
+    parsed: list[tuple[Any, int, str]] = []
+    for kind, value in events:
+        if kind not in _ORDER:
+            continue
+        if kind == "introduced" and value == "0":
+            parsed.append((None, _ORDER[kind], kind))
+            continue
+        bound = parse(value)
+        if bound is None:
+            return None
+        parsed.append((bound, _ORDER[kind], kind))
+    # (False, None, n) sorts before any (True, bound, n); None is only ever compared with None.
+    parsed.sort(key=lambda e: (e[0] is not None, e[0], e[1]))
+    return tuple(parsed)
+
+
+@functools.lru_cache(maxsize=65536)
+def _canonical(version: Version) -> str:
+    return canonicalize_version(version)
 
 
 def is_affected(version: str, affected: Affected) -> bool:
@@ -144,7 +152,7 @@ def is_affected(version: str, affected: Affected) -> bool:
     parsed = parse_version(version)
     if parsed is None:
         return False
-    if canonicalize_version(parsed) in _normalised(affected.versions):
+    if affected.versions and _canonical(parsed) in _normalised(affected.versions):
         return True
     return any(_in_range(parsed, events, parse_version) for events in affected.events)
 
