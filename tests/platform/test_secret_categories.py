@@ -68,6 +68,15 @@ URLS_QUIET = [
     "https://user:<password>@host/path",
     "redis://:@localhost:6379/0",
     "see https://docs.python.org/3/library/urllib.parse.html",
+    # Connection strings as library documentation writes them (SQLAlchemy, redis-py, Celery docs):
+    "engine = create_engine('postgresql+psycopg2://scott:tiger@localhost/test')",
+    "oracle+oracledb://scott:tiger@tnsalias",
+    "mysql://user:pass@dbhost/app",
+    "redis://guest:guest@mq.corp.internal:5672",
+    "mssql+pyodbc://sa:Zk29sX8qLm@myhost1/db",
+    "https://userid:Zk29sX8qLm@www.example.com/path",
+    "amqp://app:Zk29sX8qLm@broker.test:5672//",
+    "postgresql://[user]:[password]@localhost/db",
 ]
 
 
@@ -172,9 +181,55 @@ FAMILIES = {
     "Telegram bot token": "5723148907:AA" + R * 2 + "Q",
     "JSON web token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0." + R + "Ab3x9Qw1",
     "GitLab token": "glrt-" + R + "Ab3x",
+    "Shopify access token": "shpat_" + HEX[:32],
+    "Mailchimp API key": HEX[:32] + "-us12",
+    "age secret key": "AGE-SECRET-KEY-1" + "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L" * 1 + "QPZRY9X8GF2TVDW0S3JN54KHCE",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(FAMILIES))
 def test_token_families(kind):
     assert kind in kinds(f'value = "{FAMILIES[kind]}"\n', "client.py")
+
+
+def test_heroku_key_under_its_name():
+    key = HEX[:8] + "-" + HEX[8:12] + "-" + HEX[12:16] + "-" + HEX[16:20] + "-" + HEX[20:32]
+    assert kinds(f"HEROKU_API_KEY={key}\n", ".env") == ["Heroku API key"]
+    assert kinds(f'run_id = "{key}"\n', "train.py") == []  # a UUID under another name is an id
+
+
+# -- password assignments in each language's syntax (detect-secrets' keyword detector documents these forms) --
+PW = "hK8#vLq2!mZ9"
+PASSWORD_FORMS = [
+    ("app.py", f'db_password = "{PW}"\n'),
+    ("config.js", f'const config = {{ password: "{PW}" }};\n'),
+    ("main.go", f'func main() {{\n\tpassword := "{PW}"\n}}\n'),
+    ("Db.java", f'class Db {{ String dbPassword = "{PW}"; }}\n'),
+    ("db.php", f"<?php\n$password = '{PW}';\n"),
+    ("db.c", f'char password[] = "{PW}";\n'),
+    ("Db.m", f'NSString *password = @"{PW}";\n'),
+    ("db.rb", f'config.password = "{PW}"\n'),
+    ("settings.rb", f'{{ :password => "{PW}" }}\n'),
+    ("web.xml", f"<settings>\n  <password>{PW}</password>\n</settings>\n"),
+    ("Dockerfile", "FROM python:3.12\nENV API_TOKEN=" + R + "Qw1\n"),
+]
+PASSWORD_LOOKALIKES = [
+    ("app.py", 'password = "Password"\nlabel = "Enter password"\n'),
+    ("app.py", 'status = {"password": "FORCE_CHANGE_PASSWORD"}\n'),
+    ("app.py", 'password = "password"\npassword_field = "hK8#vLq2!mZ9"\n'),
+    ("app.py", 'password = "longpassphrase"\n'),  # a lowercase word: not judged a password
+    ("app.py", 'password = "${DB_PASSWORD}"\npwd = "%(pwd)s"\n'),
+    ("app.py", 'password = "<your-password>"\npassword = "********"\n'),
+    ("web.xml", "<password>${db.password}</password>\n<passwordPolicy>strong-123</passwordPolicy>\n"),
+    ("schema.json", '{"AWS::SecretsManager::Secret": "f6b785ff8e74d121"}\n'),
+]
+
+
+@pytest.mark.parametrize("path,text", PASSWORD_FORMS)
+def test_password_assignments_in_every_syntax(path, text):
+    assert kinds(text, path), text
+
+
+@pytest.mark.parametrize("path,text", PASSWORD_LOOKALIKES)
+def test_labels_constants_and_references_are_not_passwords(path, text):
+    assert kinds(text, path) == [], text

@@ -102,6 +102,9 @@ class Result:
     key: str | None = None
     """A stable subject for the finding id; defaults to the location and the message."""
     details: dict[str, Any] = field(default_factory=dict)
+    remediation: str | None = None
+    """What fixes this result, when the probe knows better than its definition's general advice (the
+    rule that fired, the version to upgrade to)."""
 
     def fingerprint(self, probe_id: str) -> str:
         """A stable id: same probe, same subject -> same id across runs (baselines and waivers use it)."""

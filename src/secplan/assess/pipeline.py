@@ -69,7 +69,7 @@ def _finding(probe: Probe, result: Result) -> FindingDoc:
         message=safe_text(result.message),
         location=location,
         state="open" if negative else None,
-        remediation=d.remediation if negative else None,
+        remediation=(result.remediation or d.remediation) if negative else None,
         details=result.details,
     )
 

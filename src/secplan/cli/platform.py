@@ -83,7 +83,9 @@ def scan(
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True, soft_wrap=True)
     if fmt == ScanFormat.SARIF:
-        write_sarif([f.to_finding() for f in result.findings], output, automation_id="secplan/platform-scan/")
+        database = {"osv_database": result.database.to_json()} if result.database else None
+        write_sarif([f.to_finding() for f in result.findings], output, automation_id="secplan/platform-scan/",
+                    properties=database)
     else:
         emit(result.to_json(), fmt, lambda: _findings_table(result), output)
     if any(f.severity.at_least(fail_on) for f in result.findings):
@@ -91,10 +93,28 @@ def scan(
 
 
 def _findings_table(result):
+    """Findings worst first; then vulnerable packages, one row each with the version that fixes all
+    their advisories; then what the advisory database is, so a clean table is never taken for more."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from secplan.platform.findings import RULES
+    from secplan.platform.osv.match import by_package
     from secplan.report.table import engine_findings_table
 
-    return engine_findings_table([f.to_finding() for f in result.findings],
-                          f"{len(result.findings)} finding(s) in {result.files} file(s)")
+    parts = [engine_findings_table([f.to_finding() for f in result.findings if f.rule != "vulnerable-dependency"],
+                                   f"{len(result.findings)} finding(s) in {result.files} file(s)")]
+    packages = by_package(result.findings)
+    if packages:
+        parts.append(simple_table(
+            f"{len(packages)} vulnerable package(s)",
+            ["severity", "control", "package", "version", "where", "advisories", "upgrade to"],
+            [(g["severity"], RULES["vulnerable-dependency"].control, g["package"], g["version"], f"{g['path']}:{g['line'] or ''}",
+              ", ".join(g["advisories"]), g["upgrade_to"] or "no single fixed version") for g in packages]))
+        parts.append(Text("advisory records: https://osv.dev/vulnerability/<id>\n"))
+    if result.database is not None:
+        parts.append(Text(f"advisory database: {result.database.describe()}\n"))
+    return Group(*parts) if len(parts) > 1 else parts[0]
 
 
 def _record(directory: Path, result, record: bool | None) -> None:

@@ -51,10 +51,12 @@ def findings_as_results(ev: Evidence, probe_id: str, rules: set[str] | None = No
         subject = f.fingerprint or (f"{f.package}:{f.advisories[0]}" if f.advisories else f.message)
         member = f"{f.member}, line {f.cell_line}" if f.member and f.cell_line else f.member
         yield negative(f"{f.message} ({f.rule})", Location(f.path, f.line, member), severity=f.severity,
+                       remediation=f.fix,
                        key=f"{f.rule}|{f.path}|{f.member or ''}|{subject}",
-                       details={"rule": f.rule, "remediation": RULES[f.rule].remediation,
+                       details={"rule": f.rule, "remediation": f.fix,
                                 **({"package": f.package, "version": f.version} if f.package else {}),
-                                **({"advisories": list(f.advisories)} if f.advisories else {})})
+                                **({"advisories": list(f.advisories), "fixed": f.extra.get("fixed", []),
+                                    "upgrade_to": f.extra.get("upgrade_to")} if f.advisories else {})})
 
 
 def rule_probe(ev: Evidence, probe_id: str, applies_to: list[str], what: str) -> Iterator[Result]:

@@ -61,12 +61,19 @@ class Finding:
     """For a notebook cell (``member`` ``cell N``): the line inside the cell; ``line`` is then the line
     of the ``.ipynb`` file, as code scanning shows it (two findings on one file line of a notebook
     written as one line of JSON stay two)."""
+    remediation: str | None = field(default=None, compare=False)
+    """What to do about this finding (the fix version of its package, say); else the rule's remediation."""
 
     @property
     def cell(self) -> int | None:
         """The 1-based index of the notebook cell the finding is in."""
         parts = (self.member or "").split()
         return int(parts[1]) if len(parts) > 1 and parts[0] == "cell" and parts[1].isdigit() else None
+
+    @property
+    def fix(self) -> str:
+        """This finding's remediation, or its rule's."""
+        return self.remediation or RULES[self.rule].remediation
 
     @property
     def control(self) -> str:
@@ -88,6 +95,7 @@ class Finding:
             "version": self.version,
             "advisories": list(self.advisories),
             "message": self.message,
+            "remediation": self.fix,
         }
         if self.member:
             data["member"] = self.member
@@ -117,8 +125,12 @@ class Finding:
             props["advisories"] = list(self.advisories)
         if self.package:
             props["package"] = self.package
+        if self.version:
+            props["version"] = self.version
+        if self.extra.get("advisory_urls"):
+            props["advisory_urls"] = list(self.extra["advisory_urls"])
         return common.Finding(rule=self.rule, control=r.control, severity=self.severity, message=self.message,
-                             location=location, remediation=r.remediation,
+                             location=location, remediation=self.remediation or r.remediation,
                              fingerprint=common.fingerprint(self.rule, self.path, self.subject(),
                                                            where=self.member or ""),
                              properties=props)

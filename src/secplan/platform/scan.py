@@ -16,14 +16,14 @@ from secplan.assess.discover import discover
 from secplan.documents import parse_yaml_all_with_nodes, yaml_line_index
 from secplan.errors import InputError
 from secplan.findings import normalise
-from secplan.platform import code, secrets
+from secplan.platform import archives, code, secrets
 from secplan.platform.config import dockerfile, kubernetes, mlservers, terraform
 from secplan.platform.config.locate import YamlLines
 from secplan.platform.findings import Category, Finding
 from secplan.platform.manifests import Dependency, ManifestError, read_manifest, reader_for
 from secplan.platform.notebook import file_line, located_texts, read_notebook
 from secplan.platform.osv.index import AdvisoryDatabase, DatabaseInfo, open_database
-from secplan.platform.osv.match import match
+from secplan.platform.osv.match import by_package, match
 from secplan.vocabulary import AssetKind
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -58,6 +58,7 @@ class ScanResult:
             "warnings": self.warnings,
             "files_scanned": self.files,
             "dependencies": len(self.dependencies),
+            "packages": by_package(self.findings),
             "osv_database": self.database.describe() if self.database else None,
             "osv_database_info": self.database.to_json() if self.database else None,
         }
@@ -102,6 +103,10 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
             continue
         known = bool(reader_for(name)) or lower.endswith((".py", ".ipynb", ".tf", ".yml", ".yaml")) \
             or lower.startswith("dockerfile")
+        if Scanner.SECRET in enabled and archives.kind_of(data) is not None:
+            result.files += 1
+            result.findings.extend(_archive_secrets(data, pf.path, result.warnings))
+            continue
         if _is_binary(data):
             if known:
                 result.warnings.append(f"{pf.path}: binary content where text was expected; skipped")
@@ -154,6 +159,26 @@ def scan_project(root: Path, *, scanners: Iterable[Scanner] = ALL_SCANNERS, osv_
     result.findings = sorted(set(result.findings), key=lambda f: (-f.severity.rank, f.path, f.line or 0, f.rule,
                                                                    f.message))
     return result
+
+
+def _archive_secrets(data: bytes, path: str, warnings: list[str]) -> list[Finding]:
+    """Secrets in the text files inside an archive, each found at its member and line; what the
+    archive's limits or format kept from being read is a warning."""
+    budget = archives.Budget()
+    found: list[Finding] = []
+    for member, content in archives.members(data, path, budget):
+        inner = member.rsplit("!/", 1)[-1]
+        if _is_binary(content):
+            continue
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if secrets.is_secrets_baseline(inner.rsplit("/", 1)[-1], text):
+            continue
+        found.extend(secrets.scan_text(text, inner, member=member.split("!/", 1)[1]))
+    warnings.extend(f"{note} (secrets scan)" for note in budget.skipped)
+    return [replace(f, path=path) for f in found]
 
 
 def _with_context(found: list[Finding], text: str) -> list[Finding]:

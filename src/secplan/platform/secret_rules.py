@@ -78,6 +78,12 @@ SECRET_RULES: tuple[SecretRule, ...] = (
     _r("SendGrid API key", r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})" + _END, H, 1, "sg."),
     _r("Twilio API key", r"\b(SK[0-9a-fA-F]{32})\b", M, 1, "sk"),
     _r("Mailgun API key", r"\b(key-[0-9a-f]{32})\b", M, 1, "key-"),
+    _r("Shopify access token", r"\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b", H, 1, "shpat_", "shpca_", "shppa_", "shpss_"),
+    _r("Mailchimp API key", r"\b([0-9a-f]{32}-us\d{1,2})\b", M, 1, "-us"),
+    _r("Heroku API key",
+       r"(?i)heroku\w{0,30}" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
+       H, 1, "heroku"),
+    _r("age secret key", r"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b", C, 1, "age-secret-key-1"),
     _r("JSON web token", r"\b(eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{10,4000}\.[A-Za-z0-9_\-]{20,1000})" + _END,
        M, 1, "eyj"),
     _r("Private key", r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)", C, 1,
@@ -86,7 +92,14 @@ SECRET_RULES: tuple[SecretRule, ...] = (
 
 #: Credentials inside any URL: ``scheme://user:password@host``. Database URLs are the common case in
 #: ML code, package index URLs (``https://__token__:pypi-...@upload.pypi.org``) the costly one.
-URL_CREDENTIALS = re.compile(r"\b([a-z][a-z0-9+.\-]{1,20})://([^\s:/@\"'<>]{1,100}):([^\s@/\"'<>]{3,200})@[\w.\-]{1,253}")
+URL_CREDENTIALS = re.compile(r"\b([a-z][a-z0-9+.\-]{1,20})://([^\s:/@\"'<>]{1,100}):([^\s@/\"'<>]{3,200})@([\w.\-]{1,253})")
+
+#: Hosts reserved for documentation (RFC 2606 / RFC 6761) and the words docs write for "your host".
+_EXAMPLE_HOST = re.compile(r"(?i)^(?:localhost|127(?:\.\d{1,3}){3}|(?:[\w\-]+\.)*example(?:\.(?:com|net|org))?|"
+                           r"(?:[\w\-]+\.)+(?:test|invalid|localhost)|(?:my|your|db)?host(?:name)?\d?|server|dsn)$")
+#: Passwords that documentation uses in connection-string examples: Oracle's demo schema (scott/tiger),
+#: "pass", and bracketed or angle-bracketed names of the field.
+_EXAMPLE_PASSWORD = re.compile(r"(?i)^(?:pass|pwd|pw|tiger|\[.*\]?|\(.*\)?)$")
 
 #: A variable or template reference, or a value that says it is not real.
 PLACEHOLDER = re.compile(
@@ -108,6 +121,13 @@ def entropy(text: str) -> float:
         return 0.0
     counts = {c: text.count(c) for c in set(text)}
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def is_example_credential(user: str, password: str, host: str) -> bool:
+    """URL credentials as documentation writes them: a reserved or placeholder host, a demo password,
+    or a password that repeats the user name (``postgres:postgres``, a default to change, not a leak
+    of a chosen secret)."""
+    return bool(_EXAMPLE_HOST.match(host) or _EXAMPLE_PASSWORD.match(password)) or password == user
 
 
 def is_placeholder(value: str) -> bool:
@@ -137,6 +157,9 @@ def looks_like_password(value: str) -> bool:
     value = value.strip()
     if len(value) < 6 or is_placeholder(value) or is_documented_example(value, filler=True):
         return False
-    if re.fullmatch(r"[a-z]+", value) and entropy(value) < 3.0:
-        return False  # a lowercase word
+    if re.fullmatch(r"[A-Za-z]+", value) and (entropy(value) < 3.0 or re.fullmatch(r"[A-Z]?[a-z]+", value)):
+        return False  # a word
+    if re.fullmatch(r"[A-Za-z]+(?:[ _\-][A-Za-z]+)+", value) and entropy(value) < 3.6 \
+            and not re.search(r"[A-Z]{2}|\d", value):
+        return False  # words joined: a label or an identifier, not a password
     return not re.fullmatch(r"[\w.\-]*(?:\(|\[).*", value)  # a call or an index: code, not a value

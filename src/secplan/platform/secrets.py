@@ -22,6 +22,7 @@ from secplan.platform.secret_rules import (
     SECRET_RULES,
     URL_CREDENTIALS,
     is_documented_example,
+    is_example_credential,
     is_placeholder,
     looks_like_password,
     looks_random,
@@ -30,10 +31,18 @@ from secplan.vocabulary import Severity
 
 # Generic assignments are found value-first (a quoted 16+ character value after `=` or `:`, a cheap
 # scan), then the name just before it is checked for a secret-like word.
-_ASSIGNED = re.compile(r"""[:=][ \t]*[rbf]?["']([^"'\s]{16,})["']""")
-_NAME_BEFORE = re.compile(r"""([\w.\-]{1,60})["']?[ \t]*$""")
+_ASSIGNED = re.compile(r"""[:=][ \t]*[rbfu@]?["']([^"'\s]{16,})["']""")
+_NAME_BEFORE = re.compile(r"""([\w.\-]{1,60})["']?(?:\[\])?[ \t]*:?[ \t]*$""")
+# A quoted password of any length, found keyword-first (a cheap scan): the keyword, the rest of the
+# name, then `=`, `:`, `:=` or `=>` in the forms of Python, JS, Go, Java, C, PHP, Ruby and Objective-C.
+_PASSWORD_ASSIGNED = re.compile(
+    r"""(?i:(passw(?:or)?d|pwd))([\w.\-]{0,40})["']?(?:\[\])?[ \t]*(?::=|=>|[:=])[ \t]*[rbfu@]?(["'])([^"'\s]{8,200})\3""")
+_WORD_BEFORE = re.compile(r"[\w.\-]{0,40}$")
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+#: ``<password>value</password>``: XML configuration (Maven settings, .NET config, Tomcat users).
+_XML_ELEMENT = re.compile(r"<([\w.\-]{1,60})>([^<>\s]{6,200})</\1>")
 # Unquoted values count only where a value is a value: .env, INI, YAML, shell, properties files.
-_UNQUOTED = re.compile(r"""(?m)^[ \t]*(?:export[ \t]+|set[ \t]+)?([\w.\-]{1,60})[ \t]*[:=][ \t]*([^\s"'#;&|`][^\s"';&|`]{5,199})(?:[ \t]+[#;].*)?[ \t]*$""")
+_UNQUOTED = re.compile(r"""(?m)^[ \t]*(?:export[ \t]+|set[ \t]+|ENV[ \t]+|ARG[ \t]+)?([\w.\-]{1,60})[ \t]*[:=][ \t]*([^\s"'#;&|`][^\s"';&|`]{5,199})(?:[ \t]+[#;].*)?[ \t]*$""")
 _SECRET_WORD = re.compile(r"(?i)secret|token|passw(?:or)?d|pwd|api_?key|apikey|access_?key|auth_?key|credential|private_?key")
 _PASSWORD_WORD = re.compile(r"(?i)passw(?:or)?d|pwd|secret")
 # Bounded repetitions keep every pattern linear on adversarial input (a 5 MiB dotted run, say).
@@ -104,12 +113,13 @@ def scan_text(text: str, path: str, *, line_offset: int = 0, member: str | None 
     if "://" in text:
         for match in URL_CREDENTIALS.finditer(text):
             scheme, password = match.group(1), match.group(3)
-            if is_placeholder(password) or is_documented_example(password, filler=context.example):
+            if is_placeholder(password) or is_documented_example(password, filler=context.example) \
+                    or is_example_credential(match.group(2), password, match.group(4)):
                 continue
             kind = "Database URL with password" if _DB_SCHEMES.match(scheme) else "Credentials in URL"
             hits.add(match.start(3), kind, Severity.HIGH, password)
     if not context.example:
-        _generic(text, context, hits)
+        _generic(text, lowered, context, hits)
     suppressed = _suppressed_lines(text) if ("allowlist" in lowered or "gitleaks:allow" in lowered) else set()
     for line, kind, severity, value in sorted(hits.found, key=lambda h: h[0]):
         if line not in suppressed:
@@ -144,7 +154,7 @@ def _secret_name(name: str) -> re.Match[str] | None:
     return word
 
 
-def _generic(text: str, context: FileContext, hits: _Hits) -> None:
+def _generic(text: str, lowered: str, context: FileContext, hits: _Hits) -> None:
     """Values under secret-like names: quoted anywhere, unquoted in configuration files, and the
     defaults of Terraform variables whose names say they are secrets."""
     for match in _ASSIGNED.finditer(text):
@@ -153,6 +163,22 @@ def _generic(text: str, context: FileContext, hits: _Hits) -> None:
         if before is not None and _secret_name(before.group(1)) and looks_random(value) \
                 and not is_documented_example(value):
             hits.add(match.start(1), "High-entropy secret assignment", Severity.MEDIUM, value, generic=True)
+    for match in _password_assignments(text, lowered):
+        prefix = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        name = (prefix.group(0) if prefix else "") + match.group(1) + match.group(2)
+        value = match.group(4)
+        if _secret_name(name) is None or _CONSTANT.fullmatch(value) or not _mixed(value) \
+                or not looks_like_password(value) or is_documented_example(value):
+            continue
+        hits.add(match.start(4), "Password in code or configuration", Severity.MEDIUM, value, generic=True)
+    if "</" in text:
+        for match in _XML_ELEMENT.finditer(text):
+            word = _secret_name(match.group(1))
+            value = match.group(2)
+            if word is None or is_placeholder(value) or is_documented_example(value, filler=True):
+                continue
+            if looks_random(value) or (_PASSWORD_WORD.search(word.group(0)) and looks_like_password(value)):
+                hits.add(match.start(2), "Secret in an XML element", Severity.MEDIUM, value, generic=True)
     if context.config:
         for match in _UNQUOTED.finditer(text):
             name, value = match.group(1), match.group(2)
@@ -172,6 +198,23 @@ def _generic(text: str, context: FileContext, hits: _Hits) -> None:
             if default and not is_placeholder(default.group(1)) and looks_like_password(default.group(1)):
                 hits.add(variable.end() + default.start(1), "Secret in a Terraform variable default", Severity.HIGH,
                          default.group(1), generic=True)
+
+
+def _password_assignments(text: str, lowered: str) -> Iterator[re.Match[str]]:
+    """Matches of :data:`_PASSWORD_ASSIGNED`, tried only where its keyword occurs (``str.find`` is far
+    faster than a case-insensitive regex scan of the whole text)."""
+    for keyword in ("passw", "pwd"):
+        index = lowered.find(keyword)
+        while index >= 0:
+            match = _PASSWORD_ASSIGNED.match(text, index)
+            if match:
+                yield match
+            index = lowered.find(keyword, index + len(keyword))
+
+
+def _mixed(value: str) -> bool:
+    """Letters with digits or symbols: what password rules ask for, and what words and labels lack."""
+    return bool(re.search(r"[A-Za-z]", value)) and bool(re.search(r"[^A-Za-z]", value))
 
 
 def _block_end(text: str, start: int, limit: int = 4000) -> int:
@@ -199,10 +242,30 @@ def _suppressed_lines(text: str) -> set[int]:
     return lines
 
 
+def remediation_for(kind: str) -> str:
+    """What to do about one kind of secret: a password is changed, a token revoked at its issuer, a
+    key pair replaced, a Terraform default removed; then the value comes from outside the code."""
+    load = "load it at run time from the environment or a secret manager, never from the repository"
+    if kind == "Private key" or kind == "GCP service-account private key":
+        return (f"Treat the key as compromised: replace the key pair (or the service-account key), remove the "
+                f"old one wherever it is trusted, purge the file from the history, and {load}.")
+    if kind == "Secret in a Terraform variable default":
+        return ("Delete the `default`, mark the variable `sensitive = true`, change the value, and pass it as "
+                "`TF_VAR_<name>` or from a secret store (Vault, AWS Secrets Manager, SOPS).")
+    if kind in ("Password in configuration", "Password in code or configuration", "Database URL with password",
+                "Credentials in URL", "High-entropy secret assignment", "Secret in an XML element"):
+        return (f"Change the password or key on the service it opens, then {load}; in URLs, leave the "
+                "credentials out (`${DB_PASSWORD}`, a `.netrc`, or the client's keyring).")
+    if kind.endswith("webhook"):
+        return f"Delete the webhook and create a new one (its URL is the credential); {load}."
+    return (f"Revoke the {kind} at its issuer (a new token does not invalidate the leaked one), check the "
+            f"issuer's audit log for its use, purge it from the history, and {load}.")
+
+
 def _secret(kind: str, severity: Severity, value: str, path: str, line: int, member: str | None) -> Finding:
     preview = redact(value) if kind != "Private key" else "-----BEGIN … PRIVATE KEY-----"
     return finding("secret-in-code", path, line, f"{kind}: {preview}", severity=severity, member=member,
-                   fingerprint=fingerprint(value), extra={"secret_type": kind})
+                   fingerprint=fingerprint(value), extra={"secret_type": kind}, remediation=remediation_for(kind))
 
 
 _BASELINE_NAMES = {".secrets.baseline", ".gitleaksignore", "gitleaks-baseline.json", ".gitleaks-baseline.json"}

@@ -23,7 +23,8 @@ from secplan.vocabulary import Severity
 DB_ENV = "SECPLAN_OSV_DB"
 MAX_AGE_ENV = "SECPLAN_OSV_MAX_AGE_DAYS"
 DEFAULT_MAX_AGE_DAYS = 30
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
+"""3: SEMVER ranges kept beside ECOSYSTEM ones (an older index lacks them and is rebuilt)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class DatabaseInfo:
         return out
 
 
-def _info(source: str, advisories: list[Advisory], *, bundled: bool = False) -> DatabaseInfo:
+def info_for(source: str, advisories: list[Advisory], *, bundled: bool = False) -> DatabaseInfo:
+    """What a database of these advisories is: its size and how current its newest record is."""
     newest = max((a.modified for a in advisories if a.modified), default=None)
     packages = len({a.package for adv in advisories for a in adv.affected})
     return DatabaseInfo(source, len(advisories), packages, newest, bundled)
@@ -101,7 +103,7 @@ class MemoryDatabase:
     @classmethod
     def from_source(cls, source: Path, warnings: list[str] | None = None) -> MemoryDatabase:
         advisories = [a for a in (parse_record(r) for r in read_records(source, warnings)) if a]
-        return cls(advisories, _info(str(source), advisories, bundled=source == bundled_fixture()))
+        return cls(advisories, info_for(str(source), advisories, bundled=source == bundled_fixture()))
 
     @property
     def description(self) -> str:
@@ -115,10 +117,14 @@ def _encode(adv: Advisory) -> str:
     return json.dumps(asdict(adv), separators=(",", ":"))
 
 
+def _events(ranges: list) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple(tuple((str(kind), str(value)) for kind, value in events) for events in ranges)
+
+
 def _decode(text: str) -> Advisory:
     raw = json.loads(text)
     affected = tuple(
-        Affected(a["package"], tuple(tuple(tuple(e) for e in events) for events in a["events"]), tuple(a["versions"]))
+        Affected(a["package"], _events(a["events"]), tuple(a["versions"]), _events(a.get("semver") or []))
         for a in raw["affected"]
     )
     return Advisory(raw["id"], tuple(raw["aliases"]), raw["summary"],

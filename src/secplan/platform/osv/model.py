@@ -1,7 +1,8 @@
 """OSV records reduced to what matching needs, and their severity.
 
-Only ``ECOSYSTEM`` ranges and explicit version lists of the PyPI ecosystem are kept: ``GIT`` ranges
-name commits, which cannot be compared with a release version offline.
+``ECOSYSTEM`` and ``SEMVER`` ranges and explicit version lists of the PyPI ecosystem are kept (each
+range type compared in its own order: PEP 440 and SemVer 2.0.0); ``GIT`` ranges name commits, which
+cannot be compared with a release version offline.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Affected:
     events: tuple[tuple[tuple[str, str], ...], ...]
     """One tuple of (kind, version) events per ECOSYSTEM range, kind in introduced/fixed/last_affected/limit."""
     versions: tuple[str, ...]
+    semver: tuple[tuple[tuple[str, str], ...], ...] = ()
+    """The same for SEMVER ranges, whose bounds are ordered by SemVer 2.0.0 precedence."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Advisory:
 
     def fixed_versions(self, package: str) -> list[str]:
         return sorted({v for a in self.affected if a.package == package
-                       for events in a.events for kind, v in events if kind == "fixed"})
+                       for events in (*a.events, *a.semver) for kind, v in events if kind == "fixed"})
 
 
 _LABELS = {"CRITICAL": Severity.CRITICAL, "HIGH": Severity.HIGH, "MODERATE": Severity.MEDIUM,
@@ -93,6 +96,19 @@ def _from_score(score: float) -> Severity:
     return Severity.INFO
 
 
+def _ranges(entry: dict[str, Any], kind: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple(
+        tuple((event_kind, str(value)) for event in rng.get("events") or [] if isinstance(event, dict)
+              for event_kind, value in event.items() if event_kind in ("introduced", "fixed", "last_affected", "limit"))
+        for rng in entry.get("ranges") or [] if isinstance(rng, dict) and rng.get("type") == kind
+    )
+
+
+def record_url(advisory_id: str) -> str:
+    """Where a user reads the advisory: osv.dev shows every id it aliases (PYSEC, GHSA, CVE)."""
+    return f"https://osv.dev/vulnerability/{advisory_id}"
+
+
 def parse_record(record: dict[str, Any]) -> Advisory | None:
     """The PyPI part of one OSV record; None for withdrawn records and records with no PyPI package."""
     if record.get("withdrawn") or not isinstance(record.get("id"), str):
@@ -102,14 +118,10 @@ def parse_record(record: dict[str, Any]) -> Advisory | None:
         package = entry.get("package") or {}
         if str(package.get("ecosystem", "")).split(":")[0] != "PyPI" or not package.get("name"):
             continue
-        ranges = tuple(
-            tuple((kind, str(value)) for event in rng.get("events") or [] for kind, value in event.items()
-                  if kind in ("introduced", "fixed", "last_affected", "limit"))
-            for rng in entry.get("ranges") or [] if rng.get("type") == "ECOSYSTEM"
-        )
+        ranges, semver = _ranges(entry, "ECOSYSTEM"), _ranges(entry, "SEMVER")
         versions = tuple(str(v) for v in entry.get("versions") or [])
-        if ranges or versions:
-            affected.append(Affected(canonical_name(package["name"]), ranges, versions))
+        if ranges or versions or semver:
+            affected.append(Affected(canonical_name(package["name"]), ranges, versions, semver))
     if not affected:
         return None
     severity, score = severity_of(record)

@@ -71,5 +71,8 @@ def groups(store: Store, projects: Sequence[Project], severities: Sequence[str] 
                 if rank.get(f.get("severity", "info"), 0) > rank.get(group.worst, 0):
                     group.worst = f["severity"]
     for group in found.values():
-        group.fix = one_fix([(f.get("details") or {}).get("fixed") or [] for f in group.findings])
+        exact = {(f.get("details") or {}).get("upgrade_to") for f in group.findings}
+        # The engine's own answer (checked against every advisory's ranges) when it gave one.
+        group.fix = exact.pop() if len(exact) == 1 and None not in exact else \
+            one_fix([(f.get("details") or {}).get("fixed") or [] for f in group.findings])
     return sorted(found.values(), key=lambda g: (-rank.get(g.worst, 0), -len(g.findings), g.project, g.package))
