@@ -75,7 +75,11 @@ def start_service(root: Path) -> ServiceProcess:
     """Start a monitor service for the project at ``root``; returns once it listens."""
     folder = tempfile.mkdtemp(prefix="secplan-monitor-")  # private (0700): only this user reaches the socket
     address, key = os.path.join(folder, "monitor.sock"), secrets.token_bytes(32)
-    env = {**os.environ, ADDRESS_ENV: address, KEY_ENV: key.hex()}
+    import secplan
+
+    source = str(Path(secplan.__file__).resolve().parent.parent)  # the service runs this very secplan
+    path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, ADDRESS_ENV: address, KEY_ENV: key.hex(), "PYTHONPATH": path}
     proc = subprocess.Popen([sys.executable, "-m", "secplan.model.serve.monitor_service", str(root)], env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                             start_new_session=True)  # a Ctrl-C stops the gateway, which then stops it
