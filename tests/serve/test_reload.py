@@ -66,3 +66,56 @@ def test_a_reload_withdraws_a_version_whose_file_changed(tmp_path: Path) -> None
         assert gw.proc.poll() is None  # withdrawn, not crashed: health endpoints keep answering
     finally:
         gw.stop()
+
+
+def test_a_reload_withdraws_a_stage_that_now_names_another_version(tmp_path: Path) -> None:
+    """``fraud@staging`` is served; another version is promoted to staging: the served one is no
+    longer the approved one, so the re-check withdraws it (503 naming both); ``fraud@1`` served by its
+    number from the same project is not affected by the stage."""
+    import joblib
+    from sklearn.ensemble import RandomForestClassifier
+
+    from secplan.model.registry.gates import promote
+    from secplan.model.registry.signatures import sign_version
+    from secplan.model.registry.versions import register_model
+    from tests.monitor.synthetic import FEATURES
+    from tests.serve.conftest import inside, manager
+
+    project = build_project(tmp_path / "project")
+    with inside(project.root, project.env) as store:
+        promote(store, project.root, manager(project), "fraud@1", "staging")
+    staged, pinned = Gateway(project, "fraud@staging"), Gateway(project, "fraud@1")
+    try:
+        staged.wait()
+        pinned.wait()
+        body, auth = v2_body(make_frame(2, 3)), bearer(project.tokens["mia"])
+        with httpx.Client(timeout=30) as client:
+            assert client.post(f"{staged.url}/v2/models/fraud/infer", json=body, headers=auth).status_code == 200
+
+            train = make_frame(2000, 21)
+            model = RandomForestClassifier(n_estimators=5, max_depth=3, random_state=1).fit(train[FEATURES], train["label"])
+            joblib.dump(model, project.root / "models" / "fraud-v2.joblib")
+            with inside(project.root, project.env) as store:
+                keys = manager(project)
+                register_model(store, project.root, project.root / "models" / "fraud-v2.joblib", "fraud",
+                               datasets=["data/train.csv"])
+                sign_version(store, project.root, keys, "fraud@2", "model-signing")
+                promote(store, project.root, keys, "fraud@2", "staging")
+
+            for gw in (staged, pinned):
+                os.kill(gw.proc.pid, signal.SIGHUP)
+            _wait_for(lambda: len(_rechecks(project)) == 2)
+            results = {r["requested"]: r for r in _rechecks(project)}
+            assert results["fraud@1"]["result"] == "ok"
+            moved = results["fraud@staging"]
+            assert moved["result"] == "withdrawn" and moved["outcome"] == "failure"
+            assert "fraud@staging now names fraud@2" in moved["problem"] and "fraud@1" in moved["problem"]
+
+            refused = client.post(f"{staged.url}/v2/models/fraud/infer", json=body, headers=auth)
+            assert refused.status_code == 503 and "fraud@1 is withdrawn" in refused.json()["error"]
+            assert "now names fraud@2" in refused.json()["error"]
+            assert client.get(f"{staged.url}/v2/health/ready").status_code == 503
+            assert client.post(f"{pinned.url}/v2/models/fraud/infer", json=body, headers=auth).status_code == 200
+    finally:
+        staged.stop()
+        pinned.stop()

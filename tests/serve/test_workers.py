@@ -82,3 +82,46 @@ def test_sigterm_stops_one_gateway_cleanly_and_records_it(tmp_path: Path) -> Non
         assert _running(project) == []
     finally:
         gw.stop()
+
+
+def test_two_workers_feed_one_monitor_that_sees_a_clients_whole_traffic(tmp_path: Path, redis_url: str) -> None:
+    """60 queries drawn from published statistics, each on a new connection (the kernel spreads them
+    over both workers): neither worker's share reaches the 50 queries a client needs before it is
+    judged, so only a monitor that sees the whole stream can raise the extraction alert."""
+    import numpy as np
+
+    from secplan.data.validate.profile import build_profile
+    from secplan.model.monitor.alerts import list_alerts
+    from tests.monitor.synthetic import FEATURES
+    from tests.serve.conftest import inside
+
+    project = build_project(tmp_path / "project")
+    gw = Gateway(project, "fraud@1", "--workers", "2", "--redis", redis_url, "--rate", "1000/second", "--budget", "0")
+    try:
+        gw.wait()
+        profile = build_profile(make_frame(4000, 7)[FEATURES], "published")
+        rng = np.random.default_rng(4)
+        auth = bearer(project.tokens["eve"])
+        for _ in range(60):
+            row = {f: float(np.interp(rng.uniform(0.01, 0.99), np.linspace(0, 1, len(q := profile.columns[f].quantiles)),
+                                      q)) for f in FEATURES}
+            body = {"inputs": [{"name": f, "shape": [1], "datatype": "FP64", "data": [row[f]]} for f in FEATURES]}
+            with httpx.Client(base_url=gw.url, timeout=30) as client:
+                assert client.post("/v2/models/fraud/infer", json=body, headers=auth).status_code == 200
+        deadline = time.monotonic() + 60
+        while True:
+            status = json.loads(run_cli(project, "monitor", "status", "--format", "json", "-C",
+                                        str(project.root)).stdout)["models"][0]
+            if status["requests"] >= 60:
+                break
+            assert time.monotonic() < deadline, status
+            time.sleep(0.3)
+        assert status["requests"] == 60 and status["workers"] == 2  # one count for both, not two halves
+        with inside(project.root, project.env) as store:
+            found = [a for a in list_alerts(store) if a["kind"] == "extraction" and a["client"] == "eve"]
+        assert found and found[0]["window"]["last"] <= 60
+        gw.proc.send_signal(signal.SIGTERM)
+        assert gw.proc.wait(timeout=60) == 0
+        assert _running(project) == []
+    finally:
+        gw.stop()

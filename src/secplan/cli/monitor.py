@@ -44,7 +44,9 @@ def status_command(fmt: Format = FormatOption, root: Path = RootOption) -> None:
         # every running worker of the model (--workers N: one run each), else its latest run
         shown = [r for r in model_runs if r["stopped_at"] is None] or model_runs[:1]
         run, statuses = shown[0], [r["status"] or {} for r in shown]
-        total = {key: sum(st.get(key, 0) for st in statuses) for key in ("requests", "ood_requests", "clients")}
+        # the workers of one `--workers N` share one monitor: its numbers count once
+        distinct = list({st.get("monitor") or id(st): st for st in statuses}.values())
+        total = {key: sum(st.get(key, 0) for st in distinct) for key in ("requests", "ood_requests", "clients")}
         models.append({"model": model, "digest": run["digest"], "running": run["stopped_at"] is None,
                        "workers": len(shown) if run["stopped_at"] is None else 0,
                        "host": run["host"], "port": run["port"], "auth": run["auth"], "tls": run["tls"],

@@ -57,7 +57,8 @@ class Monitor:
                 found += self.window.add(row, prediction, ood)
                 if patterns is not None:
                     label = category_key(prediction) if prediction is not None else ""
-                    found += patterns.add(encoded.vectors[i], label, float(encoded.joint_p[i]))
+                    found += patterns.add(encoded.vectors[i], label, float(encoded.joint_p[i]),
+                                          bool(encoded.unseen[i]))
                 i += 1
         return self._new(found)
 

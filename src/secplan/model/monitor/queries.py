@@ -3,9 +3,12 @@
 Each client's last ``client_window`` queries are kept in profile coordinates
 (:mod:`secplan.model.monitor.space`). For each new query:
 
-- *off-manifold*: its joint p-value under the training copula is below 1%. Real traffic is
-  off-manifold about 1% of the time; queries synthesised from the profile's marginals (the
-  cheapest extraction strategy with label-only answers) are off it most of the time.
+- *off-manifold*: its joint p-value under the training copula is below 1%, or it carries a value
+  no training row had (an unseen category or integer code, a fraction for an integer feature).
+  Real traffic is off-manifold about 1% of the time; queries synthesised from the profile's
+  marginals (the cheapest extraction strategy with label-only answers) are off it most of the
+  time: they break the joint shape, and interpolated statistics of discrete features give values
+  between the real ones.
 - *PRADA* (Juuti et al., 2019): the distance of each query to the client's nearest earlier query;
   benign streams give a smooth, near-log-normal set of distances, synthetic or perturbation-based
   streams do not; a Shapiro-Wilk W below ``prada_delta`` is the second extraction signal.
@@ -50,7 +53,7 @@ class ClientPatterns:
         self.flags: deque[tuple[bool, bool, bool]] = deque(maxlen=size)
         self.last: dict[str, Any] = {}
 
-    def add(self, vector: np.ndarray, label: str, joint_p: float) -> list[Detection]:
+    def add(self, vector: np.ndarray, label: str, joint_p: float, unseen: bool = False) -> list[Detection]:
         size = len(self.labels)
         held = min(self.count, size)
         code = self._codes.setdefault(label, len(self._codes))
@@ -67,7 +70,7 @@ class ClientPatterns:
         self.vectors[slot] = vector
         self.labels[slot] = code
         self.count += 1
-        self.flags.append((joint_p < OFF_MANIFOLD_P, duplicate, probe))
+        self.flags.append((joint_p < OFF_MANIFOLD_P or unseen, duplicate, probe))
         if self.count < self.policy.client_min_queries or self.count % JUDGE_EVERY:
             return []
         return self.judge()

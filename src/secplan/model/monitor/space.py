@@ -11,6 +11,13 @@ the training data is close to a Gaussian copula, so:
 - per-feature extremes, unseen categories, NaN/inf and unexpected missing values are marginal
   evidence, combined with the joint test by Bonferroni;
 - distances between requests are comparable across features (the query-pattern detectors).
+
+Integer features (ages, counts, terms, codes) are ordered values, so they are continuous
+coordinates too, even when the profile keeps their few values as categories. Discrete values tie in
+the quantile grid: a tied value gets the middle of its step of the CDF (its mid-rank, as the
+profile's copula correlation ranks ties), not whichever end of the step interpolation lands on.
+A value no training row had (an unseen category or integer code, a fraction for an integer
+feature, an unexpected NaN or missing value) is marked ``unseen``: no real query carries one.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ class Encoded:
     """(n,): p-value of each request under the profile's copula (1.0 without a correlation)."""
     score: np.ndarray
     """(n,): out-of-distribution score, -log10 of the combined p-value, capped at MAX_SCORE."""
+    unseen: np.ndarray
+    """(n,): the request has a value no training row had (see the module's docstring)."""
 
 
 class FeatureSpace:
@@ -48,8 +57,10 @@ class FeatureSpace:
         self.profile = profile
         cols = {n: c for n, c in profile.columns.items() if n != profile.label}
         self.features = list(cols)
-        self.numeric = [n for n, c in cols.items() if c.quantiles and not c.categories]
-        self.categorical = [n for n, c in cols.items() if c.categories]
+        self.numeric = [n for n, c in cols.items() if c.quantiles and (not c.categories or c.type == "integer")]
+        self.categorical = [n for n, c in cols.items() if c.categories and n not in self.numeric]
+        self._integer = {n for n in self.numeric if cols[n].type == "integer"}
+        self._codes = {n: frozenset(cols[n].categories or ()) for n in self._integer if cols[n].categories}
         eps = 0.5 / max(profile.rows, 2)
         self._eps = eps
         self._grids = {n: np.asarray(cols[n].quantiles, dtype="float64") for n in self.numeric}
@@ -78,9 +89,16 @@ class FeatureSpace:
         if bad.any() and self._nullable[name]:
             missing = np.fromiter((v is None for v in raw), dtype=bool, count=len(raw))
             flagged = bad & ~missing
+        if name in self._integer:
+            finite = np.where(bad, 0.0, values)
+            flagged = flagged | (finite != np.round(finite))
+            codes = self._codes.get(name)
+            if codes is not None:
+                flagged = flagged | np.fromiter((not b and category_key(v) not in codes for v, b in zip(values, bad, strict=True)),
+                                                dtype=bool, count=len(raw))
         grid, levels = self._grids[name], self._levels[name]
         x = np.where(bad, grid[len(grid) // 2], values)
-        u = np.clip(np.interp(x, grid, levels), self._eps, 1 - self._eps)
+        u = np.clip(_cdf(x, grid, levels), self._eps, 1 - self._eps)
         z = ndtri(u)
         scale = self._scale[name]
         z = z + np.where(x > grid[-1], (x - grid[-1]) / scale, 0.0) + np.where(x < grid[0], (x - grid[0]) / scale, 0.0)
@@ -126,7 +144,19 @@ class FeatureSpace:
         combined = np.clip(2 * np.minimum(marginal, joint), 0.0, 1.0)
         combined[flagged] = 0.0
         score = np.minimum(-np.log10(np.maximum(combined, 10 ** -MAX_SCORE)), MAX_SCORE)
-        return Encoded(vectors, joint, score)
+        return Encoded(vectors, joint, score, flagged)
+
+
+def _cdf(x: np.ndarray, grid: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The training CDF at ``x`` from its quantile grid; a value on a step (a tie: several quantiles
+    equal) gets the step's middle."""
+    u = np.interp(x, grid, levels)
+    first = np.searchsorted(grid, x, side="left")
+    after = np.searchsorted(grid, x, side="right")
+    tied = after - first > 1
+    if tied.any():
+        u = np.where(tied, (levels[np.minimum(first, len(levels) - 1)] + levels[np.maximum(after - 1, 0)]) / 2, u)
+    return u
 
 
 def _as_float(value: Any) -> float:

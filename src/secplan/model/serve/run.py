@@ -30,14 +30,13 @@ def _policy(store: Store) -> Any:
 
 def open_gateway(settings: Settings, store: Store) -> Gateway:
     """Everything but the socket: the checks, the worker, the guards and the monitor."""
-    from secplan.model.monitor.detect import Monitor
     from secplan.model.monitor.served import started
     from secplan.model.serve import inputs, preflight
     from secplan.model.serve.auth import Authenticator, Oidc
     from secplan.model.serve.gateway import Gateway
     from secplan.model.serve.metrics import Metrics
     from secplan.model.serve.ratelimit import Limiter
-    from secplan.model.serve.watch import Watch
+    from secplan.model.serve.watch import Watch, service_from_env, start_service
     from secplan.model.worker import EndpointModel, open_worker
     from secplan.projects import project_of
 
@@ -60,9 +59,17 @@ def open_gateway(settings: Settings, store: Store) -> Gateway:
         metrics = Metrics(version.ref)
         watch = None
         if settings.monitoring:
-            watch = Watch(store, Monitor(version.ref, served_inputs.profile, policy), served_id=served_id,
-                          cut_off=policy.cut_off_extraction, on_alert=lambda d: metrics.alert(d.kind),
-                          webhook=settings.webhook)
+            shared = service_from_env()  # a supervisor's worker: the one service of all workers
+            owned = start_service(settings.root) if shared is None else None
+            address, key = shared or (owned.address, owned.key)  # type: ignore[union-attr]
+            try:
+                watch = Watch(address, key, model=version.ref, digest=approved.digest, profile=served_inputs.profile,
+                              policy=policy, served_id=served_id, cut_off=policy.cut_off_extraction,
+                              on_alert=metrics.alert, webhook=settings.webhook, owned=owned)
+            except BaseException:
+                if owned is not None:
+                    owned.stop()
+                raise
         return Gateway(settings=settings, store=store, predictor=predictor, name=version.name,
                        version=version.version, digest=approved.digest, inputs=served_inputs,
                        authenticator=Authenticator(store, project_of(store), version.name, settings.auth, oidc),

@@ -1,12 +1,13 @@
 """Several gateway processes on one port (``--workers N``): each a whole gateway, sharing the port
 through SO_REUSEPORT (the kernel spreads connections over them) and rate limits through Redis.
 
-The supervisor checks nothing itself and holds no model: it starts N ``secplan serve`` processes
-that each run the preflight, their own model worker, ledger writer and monitor; it prints
+The supervisor checks nothing itself and holds no model: it starts one monitor service
+(:mod:`secplan.model.serve.monitor_service`) and N ``secplan serve`` processes that each run the
+preflight, their own model worker and ledger writer, and feed that one monitor; it prints
 ``listening on URL`` once all of them listen, passes SIGINT/SIGTERM/SIGHUP on, and stops them all
-when one fails, so that a half-started set never serves. Each process watches the share of a
-client's traffic that reaches it (see docs/serving.md: the extraction detector's per-client window
-then covers that share).
+when one fails, so that a half-started set never serves. The monitor sees every worker's share of
+a client's traffic, so a client's query patterns are judged over all of it and a client cut off
+is cut off by every worker.
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ def settings_from_env() -> Settings | None:
 
 def supervise(settings: Settings) -> int:
     """Start ``settings.workers`` gateways on one port; returns the exit code once they have stopped."""
+    from secplan.model.serve.watch import start_service
+
     payload = json.dumps(dataclasses.asdict(settings), default=str)
-    env = {**os.environ, SETTINGS_ENV: payload}
+    monitor = start_service(settings.root) if settings.monitoring else None
+    env = {**os.environ, SETTINGS_ENV: payload, **(monitor.env() if monitor else {})}
     procs = [subprocess.Popen([sys.executable, "-m", "secplan.model.serve.worker_main"], env=env,
                               stdout=subprocess.PIPE, text=True) for _ in range(settings.workers)]
     previous = {sig: signal.signal(sig, lambda s, _f: _forward(procs, s)) for sig in _FORWARDED}
@@ -81,6 +85,8 @@ def supervise(settings: Settings) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if monitor is not None:
+            monitor.stop()
 
 
 def _all_listening(procs: list[subprocess.Popen]) -> bool:

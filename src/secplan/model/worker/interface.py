@@ -13,7 +13,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 Features = Any
-"""A ``pandas.DataFrame`` (columns by name) or a 2-D ``numpy`` array."""
+"""A ``pandas.DataFrame`` (columns by name), a mapping of column names to 1-D ``numpy`` arrays, or a 2-D
+``numpy`` array."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,10 @@ class WorkerError(SecplanError):
 
 
 def columns_of(features: Features, names: list[str] | None) -> tuple[list[Any] | None, list[np.ndarray]]:
-    """Column names and arrays of a DataFrame or 2-D array (an array gets the model's names when widths match)."""
+    """Column names and arrays of a DataFrame, a mapping of names to 1-D arrays, or a 2-D array (an
+    array gets the model's names when widths match)."""
+    if isinstance(features, Mapping):
+        return [str(c) for c in features], [np.asarray(v) for v in features.values()]
     if hasattr(features, "columns"):
         return [str(c) for c in features.columns], [features[c].to_numpy() for c in features.columns]
     array = np.asarray(features)
