@@ -84,10 +84,10 @@ def _table(result: dict[str, Any], recorded: dict[str, Any] | None) -> Any:
     rows = [(name, verdict(suite.get("passed")), headline(name, suite)) for name, suite in result["suites"].items()]
     parts: list[Any] = [simple_table(f"evaluation of {result['model']} ({result['digest'] or 'endpoint'})",
                                      ("suite", "passed", "results"), rows)]
-    checks = [(name, c.get("feature", ""), c["threshold"], c["value"], c["limit"], verdict(c["passed"]))
+    checks = [(name, c.get("feature") or c.get("attack") or "", c["threshold"], c["value"], c["limit"], verdict(c["passed"]))
               for name, suite in result["suites"].items() for c in suite.get("checks", [])]
     if checks:
-        parts.append(simple_table("thresholds (policy.evaluation)", ("suite", "feature", "threshold", "value", "limit",
+        parts.append(simple_table("thresholds (policy.evaluation)", ("suite", "of", "threshold", "value", "limit",
                                                                      "passed"), checks))
     line = f"overall: {verdict(result['passed'])}; {result['queries']} queries in {result['seconds']} s"
     if recorded is not None:

@@ -60,7 +60,8 @@ def failed_checks(result: dict[str, Any]) -> list[str]:
     for name, suite in result.get("suites", {}).items():
         for check in suite.get("checks", []):
             if check.get("passed") is False:
-                feature = f" ({check['feature']})" if check.get("feature") else ""
+                subject = check.get("feature") or check.get("attack")
+                feature = f" ({subject})" if subject else ""
                 out.append(f"{name}: {check['threshold']}{feature} {_num(check['value'])} vs limit "
                            f"{_num(check['limit'])}")
     return out
