@@ -67,6 +67,10 @@ def failed_checks(result: dict[str, Any]) -> list[str]:
     return out
 
 
+GROUP_METRICS = ("selection_rate", "tpr", "fpr", "accuracy")
+"""The per-group rates a card shows (fairlearn's MetricFrame columns)."""
+
+
 def card_section(stored: dict[str, Any] | None) -> dict[str, Any] | None:
     """What a model card and ``model show`` print of a version's current evaluation (None: none).
 
@@ -87,10 +91,15 @@ def card_section(stored: dict[str, Any] | None) -> dict[str, Any] | None:
         "failed": failed_checks(result),
         "fairness": [{"feature": f["feature"], "parity_ratio": f["demographic_parity_ratio"],
                       "equalized_odds_difference": f["equalized_odds_difference"],
-                      "selection_rates": {g: m.get("selection_rate") for g, m in f.get("groups", {}).items()}}
+                      "selection_rates": {g: m.get("selection_rate") for g, m in f.get("groups", {}).items()},
+                      "groups": {g: {k: m.get(k) for k in GROUP_METRICS} for g, m in f.get("groups", {}).items()}}
                      for f in fairness.get("features", [])],
         "proxies": list(fairness.get("proxies", [])),
         "perturbation": dict(robustness.get("perturbation", {})),
+        "perturbation_curve": [(p["noise_std"], p["flip_rate"]) for p in robustness.get("perturbation_curve", [])],
+        "attacks": [{k: a.get(k) for k in ("name", "success_rate", "median_l2", "median_linf", "queries")}
+                    for a in robustness.get("attacks", [])],
+        "thresholds": {k: result.get("thresholds", {}).get(k) for k in ("max_flip_rate", "min_parity_ratio")},
         "importance": {i["feature"]: i["value"] for i in suites.get("explain", {}).get("importance", [])[:10]},
         "privacy": {k: suites["privacy"].get(k) for k in ("membership_auc", "tpr_at_1pct_fpr", "extraction_fidelity")}
         if "privacy" in suites else {},
