@@ -120,6 +120,7 @@ def test_show_and_card_print_the_current_evaluation(evaluated: Path, capsys) -> 
     card = json.loads(out)
     assert card["measured"]["digest"] == card["model"]["digest"] and set(card["measured"]["importance"]) == \
         {"income", "debt"}
+    _card_page_draws_the_evaluation_as_accessible_svg(capsys)
 
 
 def _svgs(page: str) -> list:
@@ -129,7 +130,8 @@ def _svgs(page: str) -> list:
     return [ET.fromstring(m) for m in re.findall(r'<svg class="plot".*?</svg>', page, flags=re.S)]
 
 
-def test_the_card_page_draws_the_evaluation_as_accessible_svg(evaluated: Path, capsys) -> None:
+def _card_page_draws_the_evaluation_as_accessible_svg(capsys) -> None:
+    """proxy@1's card page: one chart per kind, each named and described, reading out the recorded values."""
     import json
 
     code, page, _ = run(capsys, "model", "card", "proxy@1", "--format", "html")
