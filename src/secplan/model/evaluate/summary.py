@@ -32,7 +32,10 @@ def headline(name: str, suite: dict[str, Any]) -> str:
         parts = [f"flip rate {_num(suite.get('perturbation_flip_rate'))}"]
         parts += [f"{a['name']} success {_num(a.get('success_rate'))} in {a.get('queries')} queries"
                   for a in suite.get("attacks", [])]
-        parts += [f"{s['name']} skipped: {s['skipped']}" for s in suite.get("skipped", [])]
+        reasons: dict[str, list[str]] = {}
+        for skipped in suite.get("skipped", []):  # attacks skipped for one reason read as one phrase
+            reasons.setdefault(skipped["skipped"], []).append(skipped["name"])
+        parts += [f"{', '.join(names)} skipped: {why}" for why, names in reasons.items()]
         return "; ".join(parts)
     if name == "privacy":
         fidelity = suite.get("extraction_fidelity", {})
