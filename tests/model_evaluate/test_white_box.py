@@ -45,19 +45,26 @@ def _within(test: pd.DataFrame, columns: list[str], moves: np.ndarray) -> float:
     return float(np.mean(moves <= EPSILON))
 
 
-def test_fgsm_and_pgd_reach_exactly_the_rows_a_linear_margin_allows(evaluation_project: Path, capsys) -> None:
+@pytest.mark.parametrize("scaled", [False, True], ids=["bare", "scaler-pipeline"])
+def test_fgsm_and_pgd_reach_exactly_the_rows_a_linear_margin_allows(evaluation_project: Path, capsys,
+                                                                    scaled: bool) -> None:
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
     train = pd.read_csv("train.csv")
     test = pd.read_csv("test.csv").iloc[:150]
     test.to_csv("test.csv", index=False)
     columns = FEATURES[1:]
-    model = LogisticRegression(max_iter=500).fit(train[columns], train["label"])
+    model = (make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)) if scaled
+             else LogisticRegression(max_iter=500)).fit(train[columns], train["label"])
     _register(evaluation_project, "linear", model)
     std = test[columns].to_numpy().std(axis=0)
-    # smallest L-inf move (in std units) that crosses w.x + b = 0: |margin| / sum_i |w_i| std_i
+    # the weights on the raw inputs (a scaler divides each by its scale), and the smallest L-inf move
+    # (in std units) that crosses w.x + b = 0: |margin| / sum_i |w_i| std_i
+    weights = model[-1].coef_[0] / model[0].scale_ if scaled else model.coef_[0]
     margin = np.abs(model.decision_function(test[columns]))
-    expected = _within(test, columns, margin / np.sum(np.abs(model.coef_[0]) * std))
+    expected = _within(test, columns, margin / np.sum(np.abs(weights) * std))
     robustness = _robustness(capsys, "linear@1")
     attacks = {a["name"]: a for a in robustness["attacks"]}
     assert set(attacks) == {"hop_skip_jump", "fgsm", "pgd"}

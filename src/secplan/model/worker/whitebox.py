@@ -3,10 +3,12 @@
 Which attack a model gets is decided by what it honestly exposes:
 
 * gradients of the loss with respect to the input (FGSM, PGD): scikit-learn estimators for which
-  ART computes them exactly, the linear models (``LogisticRegression``, ``LinearSVC``) and ``SVC``;
+  ART computes them exactly, the linear models (``LogisticRegression``, ``LinearSVC``) and ``SVC``,
+  alone or after one ``StandardScaler`` or ``MinMaxScaler`` in a pipeline (an affine step, which
+  ART's ``preprocessing`` applies and differentiates);
 * its tree (ART's decision tree attack): a single ``DecisionTreeClassifier`` or ``ExtraTreeClassifier``.
 
-Everything else (pipelines, ensembles, MLPs, boosters, ONNX graphs) gets no white-box attack and
+Everything else (other pipelines, ensembles, MLPs, boosters, ONNX graphs) gets no white-box attack and
 says why: onnxruntime's inference sessions compute no gradients, scikit-learn's MLPs and pipelines
 have none that ART reads, and the tree attack is defined for one tree. Their robustness is still
 measured by the black-box attack, which any model gets.
@@ -27,11 +29,33 @@ TREE_MODELS = ("DecisionTreeClassifier", "ExtraTreeClassifier")
 ATTACKS = ("fgsm", "pgd", "decision_tree")
 
 
+SCALERS = ("StandardScaler", "MinMaxScaler")
+
+
+def _scaled(model: Any) -> tuple[Any, tuple[np.ndarray, np.ndarray] | None]:
+    """The final estimator and, for a pipeline of one scaler and it, the scaler as ART's
+    ``(subtrahend, divisor)``; a pipeline of other steps comes back whole, with None."""
+    steps = [step for _, step in getattr(model, "steps", [])]
+    if len(steps) != 2 or type(steps[0]).__name__ not in SCALERS:
+        return model, None
+    scaler, final = steps
+    if type(scaler).__name__ == "StandardScaler":
+        width = len(scaler.scale_ if scaler.scale_ is not None else scaler.mean_)
+        sub = scaler.mean_ if scaler.mean_ is not None else np.zeros(width)
+        div = scaler.scale_ if scaler.scale_ is not None else np.ones(width)
+    else:  # MinMaxScaler: x * scale_ + min_ = (x - (-min_ / scale_)) / (1 / scale_)
+        sub, div = -scaler.min_ / scaler.scale_, 1 / scaler.scale_
+    return final, (np.asarray(sub, dtype="float64"), np.asarray(div, dtype="float64"))
+
+
 def available(model: Any) -> tuple[list[str], str | None]:
     """The white-box attacks ``model`` (the library object) supports, and why the others are not run."""
-    name = type(model).__name__
-    if getattr(model, "classes_", None) is None or type(model).__module__.split(".")[0] != "sklearn":
-        return [], f"a {name} exposes neither input gradients nor a single tree to ART"
+    final, scaling = _scaled(model)
+    name = type(final).__name__ if scaling is not None else type(model).__name__
+    if getattr(model, "classes_", None) is None or type(final).__module__.split(".")[0] != "sklearn":
+        return [], f"a {type(model).__name__} exposes neither input gradients nor a single tree to ART"
+    if scaling is not None and name not in GRADIENT_MODELS:
+        return [], f"a pipeline ending in a {name} exposes neither input gradients nor a single tree to ART"
     if name in GRADIENT_MODELS:
         return ["fgsm", "pgd"], "the decision tree attack needs a single tree"
     if name in TREE_MODELS:
@@ -79,7 +103,8 @@ def run(model: Any, kind: str, x: np.ndarray, params: dict[str, Any]) -> tuple[n
             adversarial = DecisionTreeAttack(estimator, offset=float(params.get("offset", 1e-3)),
                                              verbose=False).generate(x)
             return np.clip(adversarial, *clip), counter.rows
-        estimator = SklearnClassifier(model, clip_values=clip)
+        final, scaling = _scaled(model)
+        estimator = SklearnClassifier(final, clip_values=clip, preprocessing=scaling or (0.0, 1.0))
         counter = _Counted(estimator)
         labels = np.eye(len(model.classes_))[np.searchsorted(model.classes_, model.predict(x))]
         counter.rows += len(x)
