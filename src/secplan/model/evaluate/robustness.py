@@ -24,6 +24,10 @@ from secplan.model.worker.interface import WhiteBox
 
 WHITE_BOX = ("fgsm", "pgd", "decision_tree")
 """The white-box attacks, in the order they run."""
+NO_WHITE_BOX = {"onnx": "onnxruntime's inference sessions compute no input gradients, and ART reads no ONNX tree",
+                "xgboost": "a boosted ensemble has no input gradients, and the decision tree attack needs one tree",
+                "lightgbm": "a boosted ensemble has no input gradients, and the decision tree attack needs one tree"}
+"""Why formats without a white-box adapter get no white-box attack."""
 
 SAMPLE = 500
 """Test rows the perturbation checks use."""
@@ -127,7 +131,8 @@ def white_box(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, str]]]
     rng = np.random.default_rng(int(ctx.rng.integers(1 << 31)))  # drawn always: the suites after see the same stream
     supported = ctx.model.white_box_attacks() if isinstance(ctx.model, WhiteBox) else []
     why = "a model behind an endpoint is a black box: no gradients, no tree" if not isinstance(ctx.model, WhiteBox) \
-        else (ctx.model.info.details.get("white_box") or {}).get("not_run") or "the model exposes neither"
+        else (ctx.model.info.details.get("white_box") or {}).get("not_run") or NO_WHITE_BOX.get(
+            ctx.model.info.format, f"a {ctx.model.info.format} model exposes neither input gradients nor a single tree")
     if ctx.task != "classification":
         supported, why = [], "a regression model has no label to flip"
     elif supported and len(ctx.numeric) != len(ctx.test.columns):
