@@ -111,11 +111,50 @@ def test_show_and_card_print_the_current_evaluation(evaluated: Path, capsys) -> 
     code, out, _ = run(capsys, "model", "card", "proxy@1", "--format", "markdown")
     assert "## Measured evaluation" in out and "| sex |" in out and "Proxies of a sensitive attribute" in out
     assert "zip_area" in out
-    code, out, _ = run(capsys, "model", "card", "fair@1", "--format", "html")
-    assert code == 0 and out.count("<svg") >= 2 and "Permutation importance" in out  # fairness and importance bars
+    code, out, err = run(capsys, "model", "card", "fair@1", "--format", "html")
+    assert code == 0, err
+    assert out.count("<svg") >= 2 and "Permutation importance" in out  # fairness and importance bars
     code, out, _ = run(capsys, "model", "card", "fair@1", "--format", "json")
     import json
 
     card = json.loads(out)
     assert card["measured"]["digest"] == card["model"]["digest"] and set(card["measured"]["importance"]) == \
         {"income", "debt"}
+    _card_page_draws_the_evaluation_as_accessible_svg(capsys)
+
+
+def _svgs(page: str) -> list:
+    import re
+    import xml.etree.ElementTree as ET
+
+    return [ET.fromstring(m) for m in re.findall(r'<svg class="plot".*?</svg>', page, flags=re.S)]
+
+
+def _card_page_draws_the_evaluation_as_accessible_svg(capsys) -> None:
+    """proxy@1's card page: one chart per kind, each named and described, reading out the recorded values."""
+    import json
+
+    code, page, _ = run(capsys, "model", "card", "proxy@1", "--format", "html")
+    assert code == 0
+    _, out, _ = run(capsys, "model", "card", "proxy@1", "--format", "json")
+    measured = json.loads(out)["measured"]
+    ns = "{http://www.w3.org/2000/svg}"
+    charts = {svg.find(f"{ns}title").text: svg for svg in _svgs(page)}
+    assert len(charts) == 3, list(charts)
+    for svg in charts.values():  # named and described for assistive technology; no script inside
+        assert svg.get("role") == "img" and not list(svg.iter(f"{ns}script"))
+        title_id, desc_id = svg.get("aria-labelledby").split()
+        assert svg.find(f"{ns}title").get("id") == title_id and svg.find(f"{ns}desc").get("id") == desc_id
+    [groups] = [svg for title, svg in charts.items() if title.startswith("Group rates by sex")]
+    rates = measured["fairness"][0]["selection_rates"]
+    desc = groups.find(f"{ns}desc").text
+    for group, rate in rates.items():  # every group's selection rate is read out, and the four-fifths floor
+        assert f"{group}: selection_rate {rate:.3g}" in desc
+    assert f"four-fifths floor (0.8 x the highest rate) at {0.8 * max(rates.values()):.3g}" in desc
+    curve = charts["Predictions that flip under Gaussian noise"]
+    points = [(x, y) for x, y in measured["perturbation_curve"]]
+    assert len(points) == 6 and len(list(curve.iter(f"{ns}circle"))) == 6
+    assert "max_flip_rate 0.1 at 0.1" in curve.find(f"{ns}desc").text
+    importance = charts["Permutation importance (top features)"]
+    labels = [t.text for t in importance.iter(f"{ns}text") if t.get("text-anchor") == "end"]
+    assert labels == list(measured["importance"])

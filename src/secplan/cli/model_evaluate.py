@@ -84,10 +84,10 @@ def _table(result: dict[str, Any], recorded: dict[str, Any] | None) -> Any:
     rows = [(name, verdict(suite.get("passed")), headline(name, suite)) for name, suite in result["suites"].items()]
     parts: list[Any] = [simple_table(f"evaluation of {result['model']} ({result['digest'] or 'endpoint'})",
                                      ("suite", "passed", "results"), rows)]
-    checks = [(name, c.get("feature", ""), c["threshold"], c["value"], c["limit"], verdict(c["passed"]))
+    checks = [(name, c.get("feature") or c.get("attack") or "", c["threshold"], c["value"], c["limit"], verdict(c["passed"]))
               for name, suite in result["suites"].items() for c in suite.get("checks", [])]
     if checks:
-        parts.append(simple_table("thresholds (policy.evaluation)", ("suite", "feature", "threshold", "value", "limit",
+        parts.append(simple_table("thresholds (policy.evaluation)", ("suite", "of", "threshold", "value", "limit",
                                                                      "passed"), checks))
     line = f"overall: {verdict(result['passed'])}; {result['queries']} queries in {result['seconds']} s"
     if recorded is not None:
@@ -113,8 +113,8 @@ def evaluate_command(
                                         f"token from ${TOKEN_ENV}."),
     fmt: Format = FormatOption,
     output: Path | None = output_option("Write the result to this file (atomically)."),
-    store_result: bool = typer.Option(True, "--store/--no-store", help="Store, attest and ledger the result "
-                                                                  "(local models only)."),
+    store_result: bool = typer.Option(True, "--store/--no-store", help="Store, attest and ledger the result (an "
+                                      "endpoint's only when it reports the digest of a registered version)."),
     root: Path = RootOption,
 ) -> None:
     """Test a model version for quality, robustness, privacy leaks and fairness, and explain it.
@@ -135,6 +135,7 @@ def evaluate_command(
     columns = _sensitive(sensitive, plan, data)
     policy = plan.policy.evaluation if plan is not None else None
     model, version, store = _open(ref, endpoint, root)
+    reported = model.metadata_digest() if endpoint is not None and store_result else None
     bar, step = _progress_bar()
     try:
         with bar:
@@ -142,6 +143,8 @@ def evaluate_command(
                               digest=f"sha256:{version.root_digest}" if version else None, data=data, target=target,
                               train=train, sensitive=columns, suites=chosen, budget=budget, seed=seed, policy=policy,
                               progress=step)
+        if endpoint is not None and store_result:
+            version, store, result = _bind(model, ref, endpoint, reported, root, result)
     finally:
         model.close()
     recorded = None
@@ -150,11 +153,29 @@ def evaluate_command(
 
         recorded = save(store, version, result, _keys(root))
         result = {**result, "evaluation_id": recorded["id"], "attestation": recorded["attestation"]}
-    elif endpoint is not None and store_result:
-        err_console.print("note: not recorded: an endpoint's answers cannot be bound to a registered digest",
-                          highlight=False, markup=False)
     emit(result, fmt, lambda: _table(result, recorded), output)
     raise typer.Exit(1 if result["passed"] is False else 0)
+
+
+def _bind(model: Any, ref: str, endpoint: str, reported: str | None, root: Path,
+          result: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
+    """Bind an endpoint's result to the registered version whose digest the endpoint reported, or say why not."""
+    from secplan.model.evaluate.binding import bind, public_url
+    from secplan.plan.loader import plan_path
+
+    store = None
+    if reported is not None and plan_path(root).exists():
+        from secplan.store.db import Store
+
+        store = Store.for_project(root)
+    binding = bind(store, ref, reported, model.metadata_digest() if reported else None, model.answered_digests)
+    source = {"url": public_url(endpoint), "label": ref, "reported_digest": binding.reported,
+              "bound_to": binding.version.ref if binding.version else None, "why": binding.why}
+    if binding.version is None:
+        err_console.print(f"note: not recorded: {binding.why}", highlight=False, markup=False)
+        return None, store, {**result, "endpoint": source}
+    v = binding.version
+    return v, store, {**result, "model": v.ref, "digest": f"sha256:{v.root_digest}", "endpoint": source}
 
 
 def _keys(root: Path) -> Any:

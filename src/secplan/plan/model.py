@@ -134,6 +134,7 @@ class EvaluationPolicy(Strict):
 
     min_accuracy: float | None = Field(None, ge=0, le=1)
     max_attack_success_rate: float = Field(0.5, ge=0, le=1, description="Share of rows a black-box evasion attack may flip within attack_epsilon.")
+    max_white_box_success_rate: float | None = Field(None, ge=0, le=1, description="Share of rows a white-box attack (FGSM, PGD, the decision tree attack) may flip within attack_epsilon (none: reported only).")
     attack_epsilon: float = Field(0.25, gt=0, description="Largest move per feature, in standard deviations, that counts as a successful evasion.")
     max_flip_rate: float = Field(0.1, ge=0, le=1, description="Share of predictions small perturbations may flip.")
     max_membership_advantage: float = Field(0.1, ge=0, le=1)

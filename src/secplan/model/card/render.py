@@ -94,7 +94,42 @@ def html_page(card: dict[str, Any]) -> str:
     template = environment().from_string(source)
     details = {k: v for k, v in card["model"].items() if v is not None}
     security = {"scan verdict": card["scan"]["verdict"], **card.get("status", {})}
-    return template.render(card=card, details=details, security=security, show=_show)
+    return template.render(card=card, details=details, security=security, show=_show,
+                           plots=evaluation_plots(card.get("measured")))
+
+
+def evaluation_plots(measured: dict[str, Any] | None) -> dict[str, Any]:
+    """The measured evaluation's charts as inline SVG: group rates per sensitive feature (with the
+    four-fifths line on selection rate), the perturbation curve against the flip-rate threshold, and
+    the permutation importance bars."""
+    from secplan.report.plots import Limit, grouped_bars, hbars, line
+
+    if not measured:
+        return {}
+    limits = measured.get("thresholds") or {}
+    out: dict[str, Any] = {"groups": []}
+    ratio = limits.get("min_parity_ratio")
+    for f in measured.get("fairness", []):
+        groups = list(f.get("groups") or {})
+        if not groups:
+            continue
+        series = {key: [f["groups"][g].get(key) for g in groups] for key in ("selection_rate", "tpr", "fpr", "accuracy")}
+        rates = [r for r in series["selection_rate"] if isinstance(r, int | float)]
+        floor = {"selection_rate": Limit(ratio * max(rates), f"four-fifths floor ({ratio:g} x the highest rate)")} \
+            if rates and isinstance(ratio, int | float) else None
+        out["groups"].append(grouped_bars(f"Group rates by {f['feature']} (parity ratio {f['parity_ratio']})", groups,
+                                          series, limits=floor))
+    curve = measured.get("perturbation_curve") or []
+    if curve:
+        flip = limits.get("max_flip_rate")
+        out["curve"] = line("Predictions that flip under Gaussian noise", curve,
+                            x_axis="noise (standard deviations of each numeric feature)", y_axis="flip rate",
+                            limit=Limit(flip, f"max_flip_rate {flip:g}") if isinstance(flip, int | float) else None)
+    importance = measured.get("importance") or {}
+    if importance:
+        out["importance"] = hbars("Permutation importance (top features)", list(importance.items()),
+                                  axis="drop in score when the feature is shuffled")
+    return out
 
 
 def render(card: dict[str, Any], fmt: str) -> str:

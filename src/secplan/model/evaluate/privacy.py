@@ -22,16 +22,45 @@ MEMBERS = 2000
 QUERIES = (50, 500, 5000)
 
 
+def _label_scores(proba: np.ndarray, labels: np.ndarray, classes: list[Any]) -> np.ndarray:
+    """Log-confidence in each row's true label (a label the model never saw scores as the first class)."""
+    index = {str(c): i for i, c in enumerate(classes)}
+    keys, inverse = np.unique(np.asarray(labels).astype(str), return_inverse=True)
+    cols = np.array([index.get(k, 0) for k in keys], dtype=np.int64)[inverse]
+    return np.log(np.clip(proba[np.arange(len(labels)), cols], 1e-12, 1))
+
+
 def _scores(ctx: Context, features: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
     if ctx.model.info.has_proba and ctx.classes:
         try:
             proba = np.asarray(ctx.model.predict_proba(features), dtype="float64")
-            index = {str(c): i for i, c in enumerate(ctx.classes)}
-            cols = np.array([index.get(str(v), 0) for v in labels])
-            return np.log(np.clip(proba[np.arange(len(labels)), cols], 1e-12, 1))
+            return _label_scores(proba, labels, ctx.classes)
         except Exception:
             pass
     return same_labels(ctx.model.predict(features), labels).astype("float64")
+
+
+def _test_scores(ctx: Context, rows: np.ndarray) -> np.ndarray | None:
+    """Scores of test rows from the answers the other suites already have (no new query), else None."""
+    if ctx.model.info.has_proba and ctx.classes and ctx._proba is not None:
+        return _label_scores(ctx._proba[rows], ctx.y_test[rows], ctx.classes)
+    if not ctx.model.info.has_proba and ctx._pred is not None:
+        return same_labels(ctx._pred[rows], ctx.y_test[rows]).astype("float64")
+    return None
+
+
+def roc(truth: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """False- and true-positive rates at every distinct threshold (one sort) and the area under them.
+
+    Tied scores move together, so the area equals the Mann-Whitney statistic with ties counted half.
+    """
+    order = np.argsort(-scores, kind="mergesort")
+    ranked, hits = scores[order], truth[order].astype("float64")
+    last = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]  # the end of each run of equal scores
+    tp = np.r_[0.0, np.cumsum(hits)[last]]
+    fp = np.r_[0.0, (last + 1) - tp[1:]]
+    tpr, fpr = tp / max(tp[-1], 1.0), fp / max(fp[-1], 1.0)
+    return fpr, tpr, float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
 
 
 def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, target: float) -> float:
@@ -40,17 +69,21 @@ def _tpr_at(fpr: np.ndarray, tpr: np.ndarray, target: float) -> float:
 
 
 def membership(ctx: Context) -> dict[str, Any]:
-    from sklearn.metrics import roc_auc_score, roc_curve
-
+    """The loss-threshold attack on up to ``MEMBERS`` rows per side; only the members are new queries
+    when the quality suite already asked for the test rows' probabilities."""
     assert ctx.train is not None and ctx.y_train is not None
     n = min(MEMBERS, len(ctx.train), len(ctx.test))
     members = ctx.rng.choice(len(ctx.train), n, replace=False)
     others = ctx.rng.choice(len(ctx.test), n, replace=False)
-    rows = pd.concat([ctx.train.iloc[members], ctx.test.iloc[others]], ignore_index=True)  # one query batch
-    scores = _scores(ctx, rows, np.concatenate([ctx.y_train[members], ctx.y_test[others]]))
+    known = _test_scores(ctx, others)
+    if known is None:  # one query batch for both sides
+        rows = pd.concat([ctx.train.iloc[members], ctx.test.iloc[others]], ignore_index=True)
+        scores = _scores(ctx, rows, np.concatenate([ctx.y_train[members], ctx.y_test[others]]))
+    else:
+        scores = np.concatenate([_scores(ctx, ctx.train.iloc[members], ctx.y_train[members]), known])
     truth = np.concatenate([np.ones(n), np.zeros(n)])
-    fpr, tpr, _ = roc_curve(truth, scores)
-    return {"membership_auc": float(roc_auc_score(truth, scores)), "membership_advantage": float(np.max(tpr - fpr)),
+    fpr, tpr, auc = roc(truth, scores)
+    return {"membership_auc": auc, "membership_advantage": float(np.max(tpr - fpr)),
             "tpr_at_1pct_fpr": _tpr_at(fpr, tpr, 0.01), "tpr_at_0.1pct_fpr": _tpr_at(fpr, tpr, 0.001),
             "rows_per_side": n}
 

@@ -1,12 +1,14 @@
-"""Robustness: perturbation stability and a budgeted black-box evasion attack.
+"""Robustness: perturbation stability, a budgeted black-box evasion attack and white-box attacks.
 
 Perturbations: 1% relative noise and Gaussian noise of 5% of a column's spread on numeric features,
 and a swap of one categorical value; each reports the share of predictions that flip, and
-``perturbation_flip_rate`` is the worst of them. The attack is ART's HopSkipJump through a
-label-only ``BlackBoxClassifier`` on numeric features: an attack succeeds on a row when it flips
-the label with every feature moved by at most ``attack_epsilon`` of that feature's standard
-deviation. Gradient attacks (FGSM/PGD) need the model's gradients and the decision-tree attack its
-tree; the worker never hands the model's objects out, so both are left out of this black-box suite.
+``perturbation_flip_rate`` is the worst of them. A curve of the Gaussian flip rate at growing noise
+shows how fast the model degrades. The black-box attack is ART's HopSkipJump through a label-only
+``BlackBoxClassifier`` on numeric features, for any model. White-box attacks (FGSM and PGD where the
+model exposes input gradients, ART's decision tree attack for a single tree) run inside the worker
+next to the model (:mod:`secplan.model.worker.whitebox`), never here. Every attack succeeds on a row
+when it flips the label with every feature moved by at most ``attack_epsilon`` of that feature's
+standard deviation.
 """
 
 from __future__ import annotations
@@ -18,11 +20,24 @@ import numpy as np
 import pandas as pd
 
 from secplan.model.evaluate.context import Context, rounded, same_labels
+from secplan.model.worker.interface import WhiteBox
+
+WHITE_BOX = ("fgsm", "pgd", "decision_tree")
+"""The white-box attacks, in the order they run."""
+NO_WHITE_BOX = {"onnx": "onnxruntime's inference sessions compute no input gradients, and ART reads no ONNX tree",
+                "xgboost": "a boosted ensemble has no input gradients, and the decision tree attack needs one tree",
+                "lightgbm": "a boosted ensemble has no input gradients, and the decision tree attack needs one tree"}
+"""Why formats without a white-box adapter get no white-box attack."""
 
 SAMPLE = 500
 """Test rows the perturbation checks use."""
 ATTACK_ROWS = 10
 """Rows HopSkipJump attacks at most; the budget is shared among them."""
+WHITE_BOX_ROWS = 200
+"""Test rows each white-box attack attacks (a gradient or a tree walk per row is cheap)."""
+PGD_STEPS = 10
+NOISE_LEVELS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+"""Gaussian noise, in standard deviations of each numeric feature, of the perturbation curve."""
 INIT_EVAL, MAX_EVAL, SEARCH = 10, 50, 35
 """HopSkipJump's gradient samples (first iteration, at most) and the queries of one step's searches."""
 
@@ -43,9 +58,14 @@ def _flip(ctx: Context, rows: pd.DataFrame, base: np.ndarray, changed: pd.DataFr
     return float(1 - same_labels(ctx.model.predict(changed), base).mean())
 
 
+def _sample(ctx: Context) -> tuple[pd.DataFrame, np.ndarray]:
+    """Up to ``SAMPLE`` test rows and their labels (from the predictions every suite shares)."""
+    take = np.sort(ctx.rng.choice(len(ctx.test), min(SAMPLE, len(ctx.test)), replace=False))
+    return ctx.test.iloc[take], ctx.predictions()[take]
+
+
 def perturbations(ctx: Context) -> dict[str, float]:
-    rows = ctx.test.sample(min(SAMPLE, len(ctx.test)), random_state=int(ctx.rng.integers(1 << 31)))
-    base = np.asarray(ctx.model.predict(rows))
+    rows, base = _sample(ctx)
     out: dict[str, float] = {}
     numeric = ctx.numeric
     if numeric:
@@ -70,6 +90,71 @@ def perturbations(ctx: Context) -> dict[str, float]:
                 swapped.iat[i, swapped.columns.get_loc(column)] = others[int(ctx.rng.integers(len(others)))]
         out["category_swap"] = _flip(ctx, rows, base, swapped)
     return out
+
+
+def curve(ctx: Context) -> list[dict[str, float]]:
+    """Share of predictions that flip under Gaussian noise of each level in ``NOISE_LEVELS`` (one query batch)."""
+    numeric = ctx.numeric
+    if not numeric:
+        return []
+    rows, base = _sample(ctx)
+    std = ctx.test[numeric].to_numpy(dtype="float64").std(axis=0)
+    noise = ctx.rng.normal(0, 1, (len(rows), len(numeric))) * std
+    variants = []
+    for level in NOISE_LEVELS:
+        moved = rows.copy()
+        moved[numeric] = moved[numeric].to_numpy(dtype="float64") + noise * level
+        variants.append(moved)
+    labels = np.asarray(ctx.model.predict(pd.concat(variants, ignore_index=True))).reshape(len(NOISE_LEVELS), -1)
+    return [{"noise_std": level, "flip_rate": rounded(float(1 - same_labels(labels[i], base).mean()))}
+            for i, level in enumerate(NOISE_LEVELS)]
+
+
+def _outcome(ctx: Context, name: str, rows: np.ndarray, adversarial: np.ndarray, original: np.ndarray,
+             std: np.ndarray, queries: int) -> dict[str, Any]:
+    """Success rate (label flipped within ``attack_epsilon``), flip rate and median L2 / L-inf moves."""
+    columns = list(ctx.test.columns)
+    epsilon = float(ctx.thresholds.get("attack_epsilon", 0.25))
+    after = ctx.model.predict(pd.DataFrame(adversarial, columns=columns))
+    scaled = np.abs(adversarial - rows) / std
+    flipped = ~same_labels(after, original)
+    success = flipped & (scaled.max(axis=1) <= epsilon * (1 + 1e-4))  # ART computes some steps in float32
+    l2 = np.linalg.norm(scaled[flipped], axis=1) if flipped.any() else np.array([np.nan])
+    linf = scaled[flipped].max(axis=1) if flipped.any() else np.array([np.nan])
+    return {"name": name, "success_rate": float(success.mean()), "queries": int(queries), "rows": len(rows),
+            "label_flip_rate": rounded(flipped.mean()), "median_l2": rounded(float(np.median(l2))),
+            "median_linf": rounded(float(np.median(linf))), "epsilon": epsilon, "units": "standard deviations"}
+
+
+def white_box(ctx: Context) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """FGSM, PGD and the decision tree attack, each where the model supports it (run in its worker)."""
+    rng = np.random.default_rng(int(ctx.rng.integers(1 << 31)))  # drawn always: the suites after see the same stream
+    supported = ctx.model.white_box_attacks() if isinstance(ctx.model, WhiteBox) else []
+    why = "a model behind an endpoint is a black box: no gradients, no tree" if not isinstance(ctx.model, WhiteBox) \
+        else (ctx.model.info.details.get("white_box") or {}).get("not_run") or NO_WHITE_BOX.get(
+            ctx.model.info.format, f"a {ctx.model.info.format} model exposes neither input gradients nor a single tree")
+    if ctx.task != "classification":
+        supported, why = [], "a regression model has no label to flip"
+    elif supported and len(ctx.numeric) != len(ctx.test.columns):
+        supported, why = [], "the attacks move numeric features only; the model reads text columns"
+    skipped = [{"name": n, "skipped": why} for n in WHITE_BOX if n not in supported]
+    if not supported:
+        return [], skipped
+    x_all = ctx.test.to_numpy(dtype="float64")
+    std = np.where(x_all.std(axis=0) > 0, x_all.std(axis=0), 1.0)
+    epsilon = float(ctx.thresholds.get("attack_epsilon", 0.25))
+    low, high = x_all.min(axis=0), x_all.max(axis=0)
+    take = np.sort(rng.choice(len(x_all), min(WHITE_BOX_ROWS, len(x_all)), replace=False))
+    rows, original = x_all[take], ctx.predictions()[take]
+    params = {"eps": (epsilon * std).tolist(), "eps_step": (epsilon * std / 4).tolist(), "max_iter": PGD_STEPS,
+              "low": low.tolist(), "high": np.maximum(high, low + 1e-9).tolist(),
+              "seed": int(rng.integers(1 << 31))}
+    attacks = []
+    for name in [n for n in WHITE_BOX if n in supported]:
+        ctx.progress(f"robustness: {name}")
+        adversarial, queries = ctx.model.attack(name, pd.DataFrame(rows, columns=ctx.test.columns), params)
+        attacks.append(_outcome(ctx, name, rows, np.asarray(adversarial, dtype="float64"), original, std, queries))
+    return attacks, skipped
 
 
 def _starting_points(ctx: Context, x_all: np.ndarray, rows: np.ndarray, original: np.ndarray,
@@ -133,36 +218,26 @@ def hop_skip_jump(ctx: Context) -> dict[str, Any]:
             adversarial = attack.generate(x=(rows - mean) / std, x_adv_init=(start - mean) / std) * std + mean
     finally:
         np.random.set_state(state)
-    after = ctx.model.predict(pd.DataFrame(adversarial, columns=columns))
-    delta = adversarial - rows
-    flipped = ~same_labels(after, original)
-    scaled = np.abs(delta) / std
-    within = scaled.max(axis=1) <= float(ctx.thresholds.get("attack_epsilon", 0.25))
-    success = flipped & within
-    l2 = np.linalg.norm(delta[flipped] / std, axis=1) if flipped.any() else np.array([np.nan])
-    linf = scaled[flipped].max(axis=1) if flipped.any() else np.array([np.nan])
-    return {"name": name, "success_rate": float(success.mean()), "queries": int(ctx.model.queries - before),
-            "rows": n_rows, "label_flip_rate": rounded(flipped.mean()),
-            "median_l2": rounded(float(np.median(l2))), "median_linf": rounded(float(np.median(linf))),
-            "epsilon": float(ctx.thresholds.get("attack_epsilon", 0.25)), "units": "standard deviations"}
+    return _outcome(ctx, name, rows, adversarial, original, std, ctx.model.queries - before)
 
 
 def run(ctx: Context) -> dict[str, Any]:
     ctx.progress("robustness")
     kinds = perturbations(ctx)
     flip_rate = max(kinds.values()) if kinds else 0.0
-    attack = hop_skip_jump(ctx)
+    hsj = hop_skip_jump(ctx)
+    noise_curve = curve(ctx)
+    gradient, skipped = white_box(ctx)
     checks = [{"threshold": "max_flip_rate", "limit": ctx.thresholds["max_flip_rate"], "value": rounded(flip_rate),
                "passed": flip_rate <= ctx.thresholds["max_flip_rate"]}]
-    if "success_rate" in attack:
-        limit = ctx.thresholds["max_attack_success_rate"]
-        checks.append({"threshold": "max_attack_success_rate", "limit": limit,
-                       "value": rounded(attack["success_rate"]), "passed": attack["success_rate"] <= limit})
+    attacks = ([hsj] if "success_rate" in hsj else []) + gradient
+    for attack in attacks:
+        key = "max_attack_success_rate" if attack["name"] == "hop_skip_jump" else "max_white_box_success_rate"
+        limit = ctx.thresholds.get(key)
+        if limit is not None:
+            checks.append({"threshold": key, "attack": attack["name"], "limit": limit,
+                           "value": rounded(attack["success_rate"]), "passed": attack["success_rate"] <= limit})
         attack["success_rate"] = rounded(attack["success_rate"])
-    attacks = [attack] if "success_rate" in attack else []
     return {"passed": all(c["passed"] for c in checks), "perturbation_flip_rate": rounded(flip_rate),
-            "perturbation": {k: rounded(v) for k, v in kinds.items()}, "attacks": attacks,
-            "skipped": [attack] if "skipped" in attack else [],
-            "not_run": {"fgsm_pgd": "needs the model's gradients, which a black-box worker does not expose",
-                        "decision_tree_attack": "needs the tree object, which stays inside the worker"},
-            "checks": checks}
+            "perturbation": {k: rounded(v) for k, v in kinds.items()}, "perturbation_curve": noise_curve,
+            "attacks": attacks, "skipped": ([hsj] if "skipped" in hsj else []) + skipped, "checks": checks}

@@ -32,7 +32,10 @@ def headline(name: str, suite: dict[str, Any]) -> str:
         parts = [f"flip rate {_num(suite.get('perturbation_flip_rate'))}"]
         parts += [f"{a['name']} success {_num(a.get('success_rate'))} in {a.get('queries')} queries"
                   for a in suite.get("attacks", [])]
-        parts += [f"{s['name']} skipped: {s['skipped']}" for s in suite.get("skipped", [])]
+        reasons: dict[str, list[str]] = {}
+        for skipped in suite.get("skipped", []):  # attacks skipped for one reason read as one phrase
+            reasons.setdefault(skipped["skipped"], []).append(skipped["name"])
+        parts += [f"{', '.join(names)} skipped: {why}" for why, names in reasons.items()]
         return "; ".join(parts)
     if name == "privacy":
         fidelity = suite.get("extraction_fidelity", {})
@@ -60,10 +63,15 @@ def failed_checks(result: dict[str, Any]) -> list[str]:
     for name, suite in result.get("suites", {}).items():
         for check in suite.get("checks", []):
             if check.get("passed") is False:
-                feature = f" ({check['feature']})" if check.get("feature") else ""
+                subject = check.get("feature") or check.get("attack")
+                feature = f" ({subject})" if subject else ""
                 out.append(f"{name}: {check['threshold']}{feature} {_num(check['value'])} vs limit "
                            f"{_num(check['limit'])}")
     return out
+
+
+GROUP_METRICS = ("selection_rate", "tpr", "fpr", "accuracy")
+"""The per-group rates a card shows (fairlearn's MetricFrame columns)."""
 
 
 def card_section(stored: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -86,10 +94,15 @@ def card_section(stored: dict[str, Any] | None) -> dict[str, Any] | None:
         "failed": failed_checks(result),
         "fairness": [{"feature": f["feature"], "parity_ratio": f["demographic_parity_ratio"],
                       "equalized_odds_difference": f["equalized_odds_difference"],
-                      "selection_rates": {g: m.get("selection_rate") for g, m in f.get("groups", {}).items()}}
+                      "selection_rates": {g: m.get("selection_rate") for g, m in f.get("groups", {}).items()},
+                      "groups": {g: {k: m.get(k) for k in GROUP_METRICS} for g, m in f.get("groups", {}).items()}}
                      for f in fairness.get("features", [])],
         "proxies": list(fairness.get("proxies", [])),
         "perturbation": dict(robustness.get("perturbation", {})),
+        "perturbation_curve": [(p["noise_std"], p["flip_rate"]) for p in robustness.get("perturbation_curve", [])],
+        "attacks": [{k: a.get(k) for k in ("name", "success_rate", "median_l2", "median_linf", "queries")}
+                    for a in robustness.get("attacks", [])],
+        "thresholds": {k: result.get("thresholds", {}).get(k) for k in ("max_flip_rate", "min_parity_ratio")},
         "importance": {i["feature"]: i["value"] for i in suites.get("explain", {}).get("importance", [])[:10]},
         "privacy": {k: suites["privacy"].get(k) for k in ("membership_auc", "tpr_at_1pct_fpr", "extraction_fidelity")}
         if "privacy" in suites else {},

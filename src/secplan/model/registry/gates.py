@@ -73,7 +73,8 @@ def _recheck(result: dict[str, Any], policy: dict[str, Any]) -> list[str]:
                 continue
             ok = value >= limit if str(check["threshold"]).startswith("min_") else value <= limit
             if not ok:
-                feature = f" ({check['feature']})" if check.get("feature") else ""
+                subject = check.get("feature") or check.get("attack")
+                feature = f" ({subject})" if subject else ""
                 problems.append(f"{name}: {check['threshold']}{feature} {value} vs the plan's limit {limit}")
     return problems
 

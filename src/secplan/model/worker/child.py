@@ -51,6 +51,10 @@ def _answer(model: Any, header: dict[str, Any], arrays: list[Any]) -> tuple[dict
         return {"ok": True}, [model.predict(_frame(header, arrays))]
     if op == "predict_proba":
         return {"ok": True}, [model.predict_proba(_frame(header, arrays))]
+    if op == "attack":
+        adversarial, queries = model.attack(str(header.get("kind")), _frame(header, arrays),
+                                            dict(header.get("params") or {}))
+        return {"ok": True, "queries": int(queries)}, [adversarial]
     return {"error": f"unknown call {op!r}"}, []
 
 

@@ -11,11 +11,16 @@ Two request forms:
   ``{"predictions": [...]}`` and, when the service gives them, ``"probabilities": [[...]]``.
 
 Bearer tokens come from the environment (never a command-line argument) and are never printed.
+
+The digest a V2 endpoint reports (``parameters.digest`` of its model metadata, as secplan's gateway
+gives it, and of each inference answer) is read so that an evaluation can be bound to a registered
+version; it is the endpoint's own claim, and answers that report another digest mid-run say so.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -26,6 +31,13 @@ from secplan.model.worker.process import WorkerError, columns_of
 
 _DATATYPES = {"f": "FP64", "i": "INT64", "u": "INT64", "b": "BOOL"}
 MAX_RESPONSE = 256 * 1024 * 1024
+_DIGEST = re.compile(r"(?:sha256:)?([0-9a-f]{64})")
+
+
+def normal_digest(value: Any) -> str | None:
+    """``sha256:<hex>`` for a reported SHA-256 digest (with or without the prefix), else None."""
+    found = _DIGEST.fullmatch(value.strip().lower()) if isinstance(value, str) else None
+    return f"sha256:{found.group(1)}" if found else None
 
 
 def _plain(value: Any) -> Any:
@@ -51,6 +63,8 @@ class EndpointModel:
             self.url += "/infer"
         self.queries = 0
         self.batch_rows = batch_rows
+        self.answered_digests: set[str | None] = set()
+        """Digests the inference answers reported (None: an answer without one)."""
         self.info = ModelInfo(format="endpoint", task=task, classes=None, features=None, has_proba=True,
                               details={"protocol": "open-inference-v2" if self.v2 else "json"})
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -74,6 +88,27 @@ class EndpointModel:
         if not isinstance(doc, dict):
             raise WorkerError(f"endpoint {self.url}: the answer is not a JSON object")
         return doc
+
+    def metadata_digest(self) -> str | None:
+        """The digest the V2 model metadata (``GET /v2/models/NAME``) reports, None when it reports none.
+
+        Metadata that cannot be read is an error only when the endpoint is V2 and answers but not JSON."""
+        import httpx
+
+        if not self.v2:
+            return None
+        try:
+            response = self._client.get(self.url.removesuffix("/infer"))
+        except httpx.HTTPError as exc:
+            raise WorkerError(f"endpoint {self.url}: model metadata: {type(exc).__name__}: {exc}") from None
+        if response.status_code >= 400 or len(response.content) > MAX_RESPONSE:
+            return None
+        try:
+            doc = response.json()
+        except ValueError:
+            return None
+        parameters = doc.get("parameters") if isinstance(doc, dict) else None
+        return normal_digest(parameters.get("digest")) if isinstance(parameters, dict) else None
 
     def _v2_body(self, columns: list[Any] | None, arrays: list[np.ndarray], output: str) -> dict[str, Any]:
         names = columns or [f"input-{i}" for i in range(len(arrays))]
@@ -111,6 +146,9 @@ class EndpointModel:
             self.queries += len(chunk[0])
             if self.v2:
                 doc = self._post(self._v2_body(columns, chunk, wanted))
+                parameters = doc.get("parameters")
+                self.answered_digests.add(normal_digest(parameters.get("digest"))
+                                          if isinstance(parameters, dict) else None)
                 out = self._v2_output(doc, wanted)
             else:
                 names = columns or [f"x{i}" for i in range(len(chunk))]

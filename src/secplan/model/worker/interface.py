@@ -66,3 +66,16 @@ class Predictor(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class WhiteBox(Protocol):
+    """A model whose worker also runs white-box attacks next to it (gradients or its tree, never handed out)."""
+
+    def white_box_attacks(self) -> list[str]:
+        """Names of the attacks this model supports (``fgsm``, ``pgd``, ``decision_tree``)."""
+        ...
+
+    def attack(self, kind: str, features: Features, params: dict[str, Any]) -> tuple[np.ndarray, int]:
+        """Adversarial rows for ``features`` and the rows of model calls the attack spent."""
+        ...

@@ -31,6 +31,10 @@ class Loaded:
     def predict_proba(self, frame: Any) -> np.ndarray:
         raise NotImplementedError
 
+    def attack(self, kind: str, frame: Any, params: dict[str, Any]) -> tuple[np.ndarray, int]:
+        """A white-box attack next to the model (:mod:`.whitebox`); most formats expose none."""
+        raise ValueError(f"a {self.format} model offers no white-box attack")
+
 
 def _numeric(frame: Any, dtype: str = "float64") -> np.ndarray:
     try:
@@ -54,7 +58,21 @@ class SklearnModel(Loaded):
                 "classes": [c.item() if isinstance(c, np.generic) else c for c in classes] if classes is not None
                 else None, "features": [str(n) for n in names] if names is not None else None,
                 "has_proba": classes is not None and hasattr(m, "predict_proba"),
-                "details": {"estimator": type(m).__name__}}
+                "details": {"estimator": type(m).__name__, "white_box": self._white_box()}}
+
+    def _white_box(self) -> dict[str, Any]:
+        from secplan.model.worker import whitebox
+
+        attacks, reason = whitebox.available(self.model)
+        return {"attacks": attacks, "not_run": reason}
+
+    def attack(self, kind: str, frame: Any, params: dict[str, Any]) -> tuple[np.ndarray, int]:
+        from secplan.model.worker import whitebox
+
+        names = getattr(self.model, "feature_names_in_", None)
+        if names is not None and [str(n) for n in names] != [str(c) for c in frame.columns]:
+            raise ValueError("the attack needs the model's feature columns in the model's order")
+        return whitebox.run(self.model, kind, _numeric(frame), params)
 
     def _input(self, frame: Any) -> Any:
         return frame if getattr(self.model, "feature_names_in_", None) is not None else _numeric(frame)

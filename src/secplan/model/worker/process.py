@@ -124,7 +124,8 @@ class ModelWorker:
             raise WorkerError(f"{self.ref}: {header['error']}")
         return header, arrays
 
-    def _call(self, op: str, features: Features) -> np.ndarray:
+    def _call(self, op: str, features: Features, extra: dict[str, Any] | None = None,
+              count: bool = True) -> tuple[dict[str, Any], np.ndarray]:
         if self._proc.poll() is not None:
             raise self._died("is not running")
         columns, arrays = columns_of(features, self.info.features)
@@ -133,21 +134,34 @@ class ModelWorker:
             raise InputError(f"{rows} rows in one call; the worker accepts at most {self.limits.max_rows}")
         assert self._proc.stdin is not None
         try:
-            write_message(self._proc.stdin.write, {"op": op, "columns": columns}, arrays)
+            write_message(self._proc.stdin.write, {"op": op, "columns": columns, **(extra or {})}, arrays)
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._died("stopped") from None
-        self.queries += rows
-        _, out = self._receive()
-        return out[0]
+        if count:
+            self.queries += rows
+        header, out = self._receive()
+        return header, out[0]
 
     def predict(self, features: Features) -> np.ndarray:
-        return self._call("predict", features)
+        return self._call("predict", features)[1]
 
     def predict_proba(self, features: Features) -> np.ndarray:
         if not self.info.has_proba:
             raise InputError(f"{self.ref}: the model gives no class probabilities")
-        return self._call("predict_proba", features)
+        return self._call("predict_proba", features)[1]
+
+    def white_box_attacks(self) -> list[str]:
+        return list((self.info.details.get("white_box") or {}).get("attacks") or [])
+
+    def attack(self, kind: str, features: Features, params: dict[str, Any]) -> tuple[np.ndarray, int]:
+        """Run a white-box attack next to the model; the rows of calls it made count as queries."""
+        if kind not in self.white_box_attacks():
+            raise InputError(f"{self.ref}: the {kind} attack does not apply to this model")
+        header, adversarial = self._call("attack", features, {"kind": kind, "params": params}, count=False)
+        queries = int(header.get("queries", 0))
+        self.queries += queries
+        return adversarial, queries
 
     def _kill(self) -> None:
         if self._proc.poll() is None:
