@@ -85,11 +85,13 @@ def phone_number(value: str) -> bool:
 
 
 def phone_number_hinted(value: str) -> bool:
-    """Lenient, when a column name or nearby word says "phone": national numbers of common regions too."""
-    return _phone(value, PHONE_REGIONS)
+    """Lenient, when a column name or nearby word says "phone": national numbers of common regions
+    too, and numbers that are *possible* for their region (right length) though not valid (a range
+    not yet allocated, a made-up test number): what a person typed as their phone is still theirs."""
+    return _phone(value, PHONE_REGIONS, possible=True)
 
 
-def _phone(value: str, national_regions: tuple[str, ...]) -> bool:
+def _phone(value: str, national_regions: tuple[str, ...], possible: bool = False) -> bool:
     digits = _digits(value)
     if not 7 <= len(digits) <= 15 or _NOT_PHONE.match(value):
         return False
@@ -107,6 +109,9 @@ def _phone(value: str, national_regions: tuple[str, ...]) -> bool:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):
+            return True
+        if possible and phonenumbers.is_possible_number_with_reason(number) == \
+                phonenumbers.ValidationResult.IS_POSSIBLE:
             return True
     return False
 
