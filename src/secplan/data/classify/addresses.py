@@ -73,7 +73,7 @@ def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(w.replace(".", r"\.") for w in sorted(words, key=len, reverse=True))
 
 
-_NOT_YEAR = r"(?:\d{1,3}|[03-9]\d{3}|1[0-8]\d{2}|2[1-9]\d{2})\b"
+_NOT_YEAR = r"(?:\d{1,3}|[03-9]\d{3}|1[0-8]\d{2}|2[1-9]\d{2})"
 """A house number of up to four digits that is not a year (``Spring 2024`` is no street)."""
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
 _UNIT = r"(?:,?\s+(?i:apt|apartment|suite|ste|unit|flat|room|floor|fl|puerta|piso|interior|appartamento|ap|bl)\.?\s*#?\d{1,5}[A-Za-z]?)?"

@@ -33,7 +33,7 @@ from secplan.data.classify.entities import (
 )
 from secplan.data.classify.levels import Levels
 from secplan.data.classify.text import ORGANISATION_WORDS
-from secplan.data.io.nested import flatten_batch
+from secplan.data.io.nested import leaf_arrays
 from secplan.vocabulary import Classification
 
 SHORT_CHARS = 40
@@ -240,7 +240,14 @@ def _person_matches(values: pa.Array, hint: bool) -> pa.Array:
     return shaped.take(pc.filter(per_row["row"], ok).combine_chunks())
 
 
-_ORGANISATION = pa.array(sorted(ORGANISATION_WORDS), pa.string())
+#: Words of holidays and calendars: ``Labour Day``, ``Christmas Eve`` are no people, though Day and
+#: Eve are names.
+CALENDAR_WORDS = frozenset({"day", "eve", "christmas", "easter", "year", "year's", "new", "holiday", "festival",
+                            "week", "month", "national", "independence", "memorial", "labour", "labor", "boxing",
+                            "whit", "whitsun", "pentecost", "ascension", "assumption", "saints", "good",
+                            "thanksgiving", "veterans", "remembrance", "mother's", "father's", "monday", "tuesday",
+                            "wednesday", "thursday", "friday", "saturday", "sunday", "tag", "jour", "día", "giorno"})
+_ORGANISATION = pa.array(sorted(ORGANISATION_WORDS | CALENDAR_WORDS), pa.string())
 
 
 def _location_matches(values: pa.Array, hint: bool) -> pa.Array:
@@ -307,11 +314,10 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) 
 
 def count_batch(batch: pa.RecordBatch, one_in: int = 1) -> pa.RecordBatch:
     """The engine-neutral unit of work: counts for every column of ``batch``."""
-    batch = flatten_batch(batch)
     columns, entities, matches = [], [], []
-    for field, array in zip(batch.schema, batch.columns, strict=True):
-        for entity, count in count_column(field.name, array, one_in).items():
-            columns.append(field.name)
+    for name, array in leaf_arrays(batch):
+        for entity, count in count_column(name, array, one_in).items():
+            columns.append(name)
             entities.append(entity)
             matches.append(count)
     return pa.record_batch([pa.array(columns, pa.string()), pa.array(entities, pa.string()),
@@ -398,7 +404,7 @@ def decide(name: str, counts: Mapping[str, int], levels: Levels) -> ColumnResult
         if free_text and (entity.checksum or hint):
             minimum = MIN_RATIO_FREE_TEXT
         neg = negative and not hint
-        if entity.pattern is None and not hint and _categorical(counts, entity_name, candidates):
+        if entity_name == "LOCATION" and not hint and _categorical(counts, entity_name, candidates):
             continue
         confidence = _confidence(entity, ratio, hint, neg)
         if ratio >= minimum and confidence >= MIN_CONFIDENCE:
