@@ -71,7 +71,9 @@ def _entity_findings(entity: Entity, texts: pa.Array, lines: list[str | None], o
         line = lines[row] or ""
         for match in entity.regex.finditer(line):
             value = match.group()
-            context = bool(entity.context) and _in_context(entity, line, match.start())
+            # the context matters only where it changes the verdict: a needed hint or a lenient validator
+            context = bool(entity.context) and (entity.needs_hint or entity.lenient is not None) \
+                and _in_context(entity, line, match.start())
             if entity.needs_hint and not context:
                 continue
             validate = entity.validator(context)
@@ -92,7 +94,13 @@ def _people_and_places(texts: pa.Array, lines: list[str | None],
     for row in _candidate_rows(texts, _CAPITALISED_RE2):
         line = lines[row] or ""
         for run in _RUN.finditer(line):
-            words = list(_WORD_RE.finditer(run.group()))
+            text = run.group()
+            if " " not in text and "\t" not in text:  # one word (most runs: a sentence's first word)
+                place = _single_place(text, line, run.start(), places, major)
+                if place and not _followed_by_organisation(line, run.end()):
+                    yield "LOCATION", offsets[row] + run.start(), offsets[row] + run.start() + len(place), place
+                continue
+            words = list(_WORD_RE.finditer(text))
             base = offsets[row] + run.start()
             taken: set[int] = set()
             for kind, start, end in _people(words, first, last, line, run.end(), places):
@@ -112,6 +120,32 @@ def _people_and_places(texts: pa.Array, lines: list[str | None],
             for start, end in _places(words, places, major, before[-1].lower() if before else "", taken):
                 yield "LOCATION", base + words[start].start(), base + _end(words[end]), \
                     line[run.start() + words[start].start() : run.start() + _end(words[end])]
+
+
+_RESIDENCE_ENDS = frozenset({"in", "to", "of", "à", "a", "en", "w"})
+
+
+def _single_place(word: str, line: str, start: int, places: frozenset[str], major: frozenset[str]) -> str | None:
+    """The place a lone capitalised word is, if it is one (the rules of :func:`_places` and
+    :data:`_RESIDENCE` for a run of one word, without building match objects)."""
+    bare = word[:-1] if word.endswith(".") and word[:-1] not in _TITLES else word
+    lowered = bare.lower()
+    if lowered in major:
+        return bare
+    before = line[max(0, start - 32) : start].split()
+    previous = before[-1].lower() if before else ""
+    if previous in _PLACE_WORDS and lowered in places:
+        return bare
+    if previous in _RESIDENCE_ENDS and bare not in _NOT_SURNAMES and _RESIDENCE.search(line[max(0, start - 32) : start]):
+        return bare
+    return None
+
+
+def _followed_by_organisation(line: str, end: int) -> bool:
+    after = line[end : end + 24].lower().replace(",", " ").split()
+    if after and after[0] in ORGANISATION_WORDS:
+        return True
+    return len(after) > 1 and after[0] in _AND and after[1] in ORGANISATION_WORDS
 
 
 def _people(words: list[re.Match[str]], first: frozenset[str], last: frozenset[str], line: str,
@@ -157,10 +191,7 @@ ORGANISATION_WORDS = frozenset({
 def _organisation(words: list[re.Match[str]], end: int, line: str, run_end: int) -> bool:
     if end + 1 < len(words) and words[end + 1].group().lower().rstrip(",") in ORGANISATION_WORDS:
         return True
-    after = line[run_end : run_end + 24].lower().replace(",", " ").split()
-    if after and after[0] in ORGANISATION_WORDS:
-        return True
-    return len(after) > 1 and after[0] in _AND and after[1] in ORGANISATION_WORDS
+    return _followed_by_organisation(line, run_end)
 
 
 _AND = frozenset({"and", "und", "et", "y", "e", "en", "i", "og", "och", "ja"})
@@ -239,6 +270,9 @@ def _resolve(found: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int
     return sorted(kept, key=lambda f: (f[1], f[2], f[0]))
 
 
+_ANY_ENTITY = "|".join(f"(?:{e.pattern})" for e in ENTITIES if e.pattern is not None)
+
+
 def find_in_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Findings of every entity in a batch of text lines (columns ``text`` and ``offset``)."""
     texts = batch.column("text")
@@ -246,9 +280,17 @@ def find_in_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     offsets = batch.column("offset").to_pylist()
     valid: dict[tuple[str, bool, str], bool] = {}
     found: list[tuple[str, int, int, str]] = []
-    for entity in ENTITIES:
-        if entity.pattern is not None:
-            found.extend(_entity_findings(entity, texts, lines, offsets, valid))
+    # one RE2 pass over the batch for every pattern, then each entity's own pass on those lines only
+    mask = pc.fill_null(pc.match_substring_regex(texts, _ANY_ENTITY), False)
+    rows = pc.indices_nonzero(mask)
+    if len(rows):
+        subset = pc.take(texts, rows)
+        picked = rows.to_pylist()
+        sub_lines = [lines[n] for n in picked]
+        sub_offsets = [offsets[n] for n in picked]
+        for entity in ENTITIES:
+            if entity.pattern is not None:
+                found.extend(_entity_findings(entity, subset, sub_lines, sub_offsets, valid))
     found.extend(_addresses(texts, lines, offsets))
     found.extend(_people_and_places(texts, lines, offsets))
     kept = _resolve(found)
