@@ -224,20 +224,17 @@ def _person_matches(values: pa.Array, hint: bool) -> pa.Array:
         return shaped
     tokens = pc.split_pattern_regex(pc.utf8_lower(shaped), r"[\s,]+")
     flat = pc.utf8_trim(pc.list_flatten(tokens), ".'")
-    parents = pc.list_parent_indices(tokens)
-    known = pc.is_in(flat, value_set=lexicon.array("names"))
-    organisation = pc.is_in(flat, value_set=_ORGANISATION)
-    table = pa.table({"row": parents, "known": pc.cast(known, pa.int64()), "org": pc.cast(organisation, pa.int64())})
-    per_row = table.group_by("row", use_threads=False).aggregate([("known", "sum"), ("known", "count"),
-                                                                  ("org", "sum")])
-    per_row = per_row.sort_by("row")
-    sums, counts = per_row["known_sum"], per_row["known_count"]
-    ok = pc.and_(pc.and_(pc.greater_equal(sums, 1), pc.less_equal(counts, 5)),
-                 pc.greater_equal(pc.multiply(sums, 2), counts))
-    ok = pc.and_(ok, pc.equal(per_row["org_sum"], 0))
+    parents = pc.list_parent_indices(tokens).to_numpy(zero_copy_only=False)
+    rows = len(shaped)
+    known = np.bincount(parents, weights=pc.is_in(flat, value_set=lexicon.array("names"))
+                        .to_numpy(zero_copy_only=False), minlength=rows)
+    words = np.bincount(parents, minlength=rows)
+    organisation = np.bincount(parents, weights=pc.is_in(flat, value_set=_ORGANISATION)
+                               .to_numpy(zero_copy_only=False), minlength=rows)
+    ok = (known >= 1) & (words <= 5) & (known * 2 >= words) & (organisation == 0)
     if not hint:
-        ok = pc.and_(ok, pc.greater_equal(counts, 2))
-    return shaped.take(pc.filter(per_row["row"], ok).combine_chunks())
+        ok &= words >= 2
+    return shaped.filter(pa.array(ok))
 
 
 #: Words of holidays and calendars: ``Labour Day``, ``Christmas Eve`` are no people, though Day and
