@@ -92,6 +92,9 @@ def test_people_with_particles_titles_and_compound_names(line: str, person: str)
     "The invoice from Fischer GmbH arrived.",
     "We signed with Martin & Sons Ltd today.",
     "Payment to Dubois et Fils was late.",
+    "The audit by Walker, Jarvis and Davies is done.",
+    "We renewed with Kowalski Group this week.",
+    "Invoice from Brunner Hofer GbR attached.",
 ])
 def test_organisations_are_not_people(line: str) -> None:
     assert [f for f in found_in(line) if f[0] == "PERSON"] == []

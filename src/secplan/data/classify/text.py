@@ -141,7 +141,13 @@ def _single_place(word: str, line: str, start: int, places: frozenset[str], majo
     return None
 
 
+_PARTNERSHIP = re.compile(rf",\s+{_WORD},?\s+(?:and|und|et|y|e|&)\s+{_WORD}")
+"""``Martin, Moore and Norris``: the names of a firm's partners."""
+
+
 def _followed_by_organisation(line: str, end: int) -> bool:
+    if _PARTNERSHIP.match(line, end):
+        return True
     after = line[end : end + 24].lower().replace(",", " ").split()
     if after and after[0] in ORGANISATION_WORDS:
         return True
@@ -184,12 +190,12 @@ ORGANISATION_WORDS = frozenset({
     "inc", "inc.", "llc", "llp", "ltd", "ltd.", "limited", "plc", "corp", "corp.", "corporation", "company", "co",
     "co.", "group", "holdings", "partners", "associates", "sons", "brothers", "bros", "gmbh", "ag", "kg", "ohg", "ug",
     "se", "sa", "s.a.", "sas", "sarl", "srl", "s.r.l.", "spa", "s.p.a.", "bv", "b.v.", "nv", "n.v.", "oy", "ab", "as",
-    "a/s", "aps", "sp.", "z", "söhne", "fils", "hijos", "figli", "zonen", "consulting", "solutions", "services",
+    "a/s", "aps", "sp.", "z", "gbr", "e.g.", "eg", "e.v.", "kgaa", "mbh", "s.a.r.l.", "s.a.s.", "söhne", "fils", "hijos", "figli", "zonen", "consulting", "solutions", "services",
     "systems", "technologies", "foundation", "university", "bank", "hospital", "institute", "&"})
 
 
 def _organisation(words: list[re.Match[str]], end: int, line: str, run_end: int) -> bool:
-    if end + 1 < len(words) and words[end + 1].group().lower().rstrip(",") in ORGANISATION_WORDS:
+    if any(w.group().lower().rstrip(",") in ORGANISATION_WORDS for w in words[max(0, end - 2) : end + 2]):
         return True
     return _followed_by_organisation(line, run_end)
 
