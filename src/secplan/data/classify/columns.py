@@ -249,15 +249,24 @@ _ORGANISATION = pa.array(sorted(ORGANISATION_WORDS | CALENDAR_WORDS), pa.string(
 
 def _location_matches(values: pa.Array, hint: bool) -> pa.Array:
     """Known places, street addresses, and, in a column whose name says it holds places, any
-    capitalised value shaped like a place name (no lexicon knows every village)."""
-    lowered = pc.utf8_lower(values)
-    found = pc.or_(pc.is_in(lowered, value_set=lexicon.array("locations")),
-                   pc.match_substring_regex(values, _STREET))
-    found = pc.or_(found, pc.match_substring_regex(values, _ADDRESS_ANY))
+    capitalised value shaped like a place name (no lexicon knows every village). Place names have
+    no digits and addresses have one: each value meets only the tests that can pass."""
+    has_digit = pc.match_substring_regex(values, r"\d")
+    words, numbered = values.filter(pc.invert(has_digit)), values.filter(has_digit)
+    found = pc.is_in(pc.utf8_lower(words), value_set=lexicon.array("locations"))
     if hint:
-        found = pc.or_(found, pc.match_substring_regex(values, _PLACE_SHAPE))
-        found = pc.or_(found, pc.match_substring_regex(values, _ADDRESS_SHAPE))
-    return values.filter(found)
+        found = pc.or_(found, pc.match_substring_regex(words, _PLACE_SHAPE))
+    parts = [words.filter(found)]
+    if len(numbered):
+        street = pc.match_substring_regex(numbered, _STREET)
+        if hint:
+            street = pc.or_(street, pc.match_substring_regex(numbered, _ADDRESS_SHAPE))
+        parts.append(numbered.filter(street))
+        rest = numbered.filter(pc.invert(street))
+        rest = rest.filter(pc.match_substring_regex(rest, r"\s"))
+        if len(rest):
+            parts.append(rest.filter(pc.match_substring_regex(rest, _ADDRESS_ANY)))
+    return pa.concat_arrays(parts)
 
 
 DISTINCT_BUCKETS = 64
