@@ -19,6 +19,9 @@ from stdnum import luhn
 
 HELD_OUT_PEOPLE = ("en_AU", "en_CA", "en_IE", "de_AT", "de_CH", "fr_CH", "en_NZ")
 HELD_OUT_PLACES = ("de_AT", "de_CH", "ro_RO", "hr_HR", "en_IN")
+#: Street addresses as each locale writes them (house number first or last, street type before or after).
+ADDRESS_LOCALES = ("en_US", "en_GB", "en_IE", "en_AU", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_CH", "es_ES", "it_IT",
+                   "nl_NL", "pt_PT", "pl_PL", "sv_SE", "fi_FI")
 PHONE_LOCALES = {"en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "it_IT": "IT", "nl_NL": "NL"}
 IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "es_ES", "it_IT", "nl_NL")
 BITCOIN = ("1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
@@ -50,6 +53,25 @@ class Synth:
     def location(self) -> str:
         return self.faker(self.pick(HELD_OUT_PLACES)).city()
 
+    def place_in_text(self) -> str:
+        """A street address, a city of a held-out locale, or a country (in that locale's language)."""
+        kind = self.rng.random()
+        if kind < 0.5:
+            return self.faker(self.pick(ADDRESS_LOCALES)).street_address().replace("\n", " ")
+        if kind < 0.8:
+            return self.location()
+        return self.faker(self.pick(("en_US", "de_DE", "fr_FR", "es_ES"))).country()
+
+    def personal_date(self) -> str:
+        day = self.faker("en_US").date_between("-80y", "today")
+        return self.pick((day.isoformat(), f"{day.day:02d}.{day.month:02d}.{day.year}", f"{day.month}/{day.day}/{day.year}"))
+
+    def organisation(self) -> str:
+        return self.faker(self.pick(("en_US", "de_DE", "fr_FR", "it_IT", "en_GB"))).company()
+
+    def timestamp(self) -> str:
+        return self.faker("en_US").date_time_between("-5y", "now").isoformat(timespec="seconds") + "Z"
+
     def known_location(self) -> str:
         """A real place from a locale the lexicon *was* built from (tests the lexicon path)."""
         return self.faker(self.pick(("de_DE", "it_IT", "pl_PL", "nl_NL"))).city()
@@ -58,6 +80,8 @@ class Synth:
         return self.faker(self.pick(("en_US", "de_DE", "fr_FR", "es_ES"))).email()
 
     def phone(self) -> str:
+        if self.rng.random() < 0.25:
+            return self.possible_phone()
         while True:
             locale = self.pick(list(PHONE_LOCALES))
             value = self.faker(locale).phone_number()
@@ -66,6 +90,22 @@ class Synth:
                     return value
             except phonenumbers.NumberParseException:
                 continue
+
+    def possible_phone(self) -> str:
+        """A number of the right length for its country that no operator was allocated
+        (phonenumbers: possible, not valid): a valid one with its subscriber part changed."""
+        while True:
+            region = self.pick(list(PHONE_LOCALES.values()))
+            example = phonenumbers.example_number(region)
+            national = str(example.national_number)
+            digits = national[:1] + "".join(self.rng.choice("0123456789") for _ in national[1:])
+            number = phonenumbers.parse(f"+{example.country_code}{digits}")
+            if phonenumbers.is_possible_number(number) and not phonenumbers.is_valid_number(number):
+                cut = [digits[i : i + 3] for i in range(0, len(digits), 3)]
+                if len(cut) > 1 and len(cut[-1]) == 1:
+                    cut[-2:] = [cut[-2] + cut[-1]]
+                groups = " ".join(cut)
+                return f"+{example.country_code} {groups}"
 
     def credit_card(self) -> str:
         kind = self.pick(("visa16", "mastercard", "amex", "discover", "mastercard2"))
@@ -157,7 +197,8 @@ POSITIVES: dict[str, Callable[[Synth], str]] = {
     "ES_NIF": Synth.es_nif,
     "CRYPTO": Synth.crypto,
     "SECRET": Synth.secret,
-    "DATE_TIME": Synth.date,
+    "DATE_TIME": Synth.personal_date,
+    "LOCATION": Synth.place_in_text,
 }
 NEGATIVES: dict[str, Callable[[Synth], str]] = {
     "order_id": Synth.order_id,
@@ -168,10 +209,14 @@ NEGATIVES: dict[str, Callable[[Synth], str]] = {
     "bad_iban": Synth.bad_iban,
     "product": Synth.product,
     "amount": Synth.amount,
+    "organisation": Synth.organisation,
+    "order_date": Synth.date,
+    "log_timestamp": Synth.timestamp,
 }
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
-    "PERSON": ("Yesterday {} called about the invoice.", "The ticket was assigned to {} this morning."),
+    "PERSON": ("Yesterday {} called about the invoice.", "The ticket was assigned to {} this morning.",
+               "Gestern hat {} wegen der Rechnung angerufen.", "Le dossier a été confié à {} ce matin."),
     "EMAIL_ADDRESS": ("Please reply to {} before Friday.", "Contact: {}"),
     "PHONE_NUMBER": ("You can reach the office on {} during the day.", "Phone: {}"),
     "CREDIT_CARD": ("The card on file is {} and it expires soon.", "Paid with card {}."),
@@ -183,7 +228,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "ES_NIF": ("Su NIF es {} según el contrato.", "NIF del cliente: {}"),
     "CRYPTO": ("Send the refund to wallet {} today.", "BTC address {}"),
     "SECRET": ("Rotate the key {} immediately.", "token={} was committed"),
-    "DATE_TIME": ("The contract started on {}.", "Born {}."),
+    "DATE_TIME": ("Born {}.", "Date of birth: {}", "The patient was admitted on {} with chest pain.",
+                  "She was hired on {} as an engineer.", "Geboren am {} in einer Kleinstadt."),
+    "LOCATION": ("She moved to {} last spring.", "Please ship the parcel to {} by Monday.",
+                 "Er wohnt jetzt in {}.", "Il habite à {} depuis trois ans."),
 }
 NEGATIVE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "order_id": ("Order {} has shipped.", "Reference {} was closed."),
@@ -194,6 +242,9 @@ NEGATIVE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "bad_iban": ("Draft code {} was rejected.", "Batch {}"),
     "product": ("We sold a {} last week.", "The {} is back in stock."),
     "amount": ("The total came to {} dollars.", "Balance {}."),
+    "organisation": ("The invoice from {} arrived late.", "We signed the contract with {} today."),
+    "order_date": ("The order was placed on {} and shipped.", "Version 2 was released on {}."),
+    "log_timestamp": ("{} INFO worker started", "{} WARN retrying request 3"),
 }
 
 

@@ -27,6 +27,7 @@ TEXT_FLOORS = {  # (precision, recall); measured values are at or near 1.0, see 
     "DATE_TIME": (0.95, 0.95),
     "PHONE_NUMBER": (0.95, 0.9),
     "PERSON": (0.9, 0.7),
+    "LOCATION": (0.9, 0.75),
 }
 
 
@@ -76,7 +77,7 @@ POSITIVE_NAMES = {
     "IT_FISCAL_CODE": ("codice_fiscale", "col_h"),
     "ES_NIF": ("nif", "col_i"),
     "SECRET": ("api_token", "col_j"),
-    "DATE_TIME": ("date_of_birth", "col_k"),
+    "DATE_TIME": ("date_of_birth", "admission_date"),
 }
 
 

@@ -22,7 +22,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.fixture
 def files(tmp_path: Path) -> Path:
     (tmp_path / "people.csv").write_text(
-        "full_name,email,signup\n" + "".join(f"Anna Schmidt,anna{i}@example.org,2024-01-{i % 28 + 1:02d}\n"
+        "full_name,email,birth_date\n" + "".join(f"Anna Schmidt,anna{i}@example.org,1984-01-{i % 28 + 1:02d}\n"
                                               for i in range(50)), encoding="utf-8")
     (tmp_path / "notes.txt").write_text(f"héllo\nPaid with card {CARD} by anna@example.org\n", encoding="utf-8")
     return tmp_path
@@ -40,7 +40,7 @@ def test_json_document_shape_and_masking(files: Path, capsys: pytest.CaptureFixt
     assert set(columns["email"]) == {"name", "entities", "classification"}
     assert columns["email"]["entities"][0]["type"] == "EMAIL_ADDRESS"
     assert set(columns["email"]["entities"][0]) == {"type", "match_ratio", "confidence"}
-    assert columns["signup"]["classification"] == "internal"
+    assert columns["birth_date"]["classification"] == "internal"
     assert notes["classification"] == "restricted"
     card = next(f for f in notes["text_findings"] if f["type"] == "CREDIT_CARD")
     text = (files / "notes.txt").read_text(encoding="utf-8")

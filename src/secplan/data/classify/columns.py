@@ -13,6 +13,7 @@ match), longer ones are free text searched for it. Candidates come from RE2 over
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from secplan.data.classify import lexicon
+from secplan.data.classify import addresses, lexicon
 from secplan.data.classify.entities import (
     BY_NAME,
     DIGITS,
@@ -31,7 +32,8 @@ from secplan.data.classify.entities import (
     negatively_hinted,
 )
 from secplan.data.classify.levels import Levels
-from secplan.data.io.nested import flatten_batch
+from secplan.data.classify.text import ORGANISATION_WORDS
+from secplan.data.io.nested import leaf_arrays
 from secplan.vocabulary import Classification
 
 SHORT_CHARS = 40
@@ -39,6 +41,7 @@ NON_EMPTY = "__values__"
 """Pseudo-entity: how many non-empty values the column had (the ratio's denominator)."""
 CHECKED = "#checked"
 VALID = "#valid"
+BUCKET = "#b"
 LONG = "__long__"
 """Pseudo-entity: how many of them were longer than ``SHORT_CHARS`` (free text)."""
 COUNTS_SCHEMA = pa.schema([("column", pa.string()), ("entity", pa.string()), ("matches", pa.int64())])
@@ -52,6 +55,7 @@ _PLACE_SHAPE = r"^[A-ZÀ-Þ][^\d@/\\:;|_=+<>\[\]{}()#$%&*!?]{1,60}$"
 #: words and a house number (``Hauptstraße 5``).
 _ADDRESS_SHAPE = (r"^(?:\d{1,6}[A-Za-z]?,?\s+[A-ZÀ-Þ][^@|;=<>{}\[\]]{1,80}"
                   r"|[A-ZÀ-Þ][^\d@|;=<>{}\[\]]{2,60}\s\d{1,5}[A-Za-z]?(?:[,\s].{0,40})?)$")
+_ADDRESS_ANY = rf"^(?:{addresses.ANY})"
 _NAME_SHAPE = r"^[^\d@/\\:;|_=+<>\[\]{}()#$%&*!?]{2,64}$"
 
 
@@ -211,33 +215,68 @@ def _long_matches(values: pa.Array, active: list[tuple[Entity, bool]], one_in: i
             _tally(tally, entity.name, len(hits), checked, valid)
 
 
-def _person_matches(values: pa.Array, hint: bool) -> int:
-    """Values of one to five words, no digits or symbols, at least half of them known names."""
+def _person_matches(values: pa.Array, hint: bool) -> pa.Array:
+    """Values of one to five words, no digits or symbols, at least half of them known names, and
+    no word of an organisation (``Meyer GmbH``, ``Smith & Sons``). Without a column name that says
+    "name", a single word is not enough: category labels (``Gold``, ``Rose``) are single words."""
     shaped = values.filter(pc.match_substring_regex(values, _NAME_SHAPE))
     if len(shaped) == 0:
-        return 0
+        return shaped
     tokens = pc.split_pattern_regex(pc.utf8_lower(shaped), r"[\s,]+")
-    flat = pc.list_flatten(tokens)
-    parents = pc.list_parent_indices(tokens)
-    known = pc.is_in(pc.utf8_trim(flat, ".'"), value_set=lexicon.array("names"))
-    table = pa.table({"row": parents, "known": pc.cast(known, pa.int64())})
-    per_row = table.group_by("row").aggregate([("known", "sum"), ("known", "count")])
-    sums, counts = per_row["known_sum"], per_row["known_count"]
-    ok = pc.and_(pc.and_(pc.greater_equal(sums, 1), pc.less_equal(counts, 5)),
-                 pc.greater_equal(pc.multiply(sums, 2), counts))
-    return int(pc.sum(pc.cast(ok, pa.int64())).as_py() or 0)
+    flat = pc.utf8_trim(pc.list_flatten(tokens), ".'")
+    parents = pc.list_parent_indices(tokens).to_numpy(zero_copy_only=False)
+    rows = len(shaped)
+    known = np.bincount(parents, weights=pc.is_in(flat, value_set=lexicon.array("names"))
+                        .to_numpy(zero_copy_only=False), minlength=rows)
+    words = np.bincount(parents, minlength=rows)
+    organisation = np.bincount(parents, weights=pc.is_in(flat, value_set=_ORGANISATION)
+                               .to_numpy(zero_copy_only=False), minlength=rows)
+    ok = (known >= 1) & (words <= 5) & (known * 2 >= words) & (organisation == 0)
+    if not hint:
+        ok &= words >= 2
+    return shaped.filter(pa.array(ok))
 
 
-def _location_matches(values: pa.Array, hint: bool) -> int:
+#: Words of holidays and calendars: ``Labour Day``, ``Christmas Eve`` are no people, though Day and
+#: Eve are names.
+CALENDAR_WORDS = frozenset({"day", "eve", "christmas", "easter", "year", "year's", "new", "holiday", "festival",
+                            "week", "month", "national", "independence", "memorial", "labour", "labor", "boxing",
+                            "whit", "whitsun", "pentecost", "ascension", "assumption", "saints", "good",
+                            "thanksgiving", "veterans", "remembrance", "mother's", "father's", "monday", "tuesday",
+                            "wednesday", "thursday", "friday", "saturday", "sunday", "tag", "jour", "día", "giorno"})
+_ORGANISATION = pa.array(sorted(ORGANISATION_WORDS | CALENDAR_WORDS), pa.string())
+
+
+def _location_matches(values: pa.Array, hint: bool) -> pa.Array:
     """Known places, street addresses, and, in a column whose name says it holds places, any
-    capitalised value shaped like a place name (no lexicon knows every village)."""
-    lowered = pc.utf8_lower(values)
-    found = pc.or_(pc.is_in(lowered, value_set=lexicon.array("locations")),
-                   pc.match_substring_regex(values, _STREET))
+    capitalised value shaped like a place name (no lexicon knows every village). Place names have
+    no digits and addresses have one: each value meets only the tests that can pass."""
+    has_digit = pc.match_substring_regex(values, r"\d")
+    words, numbered = values.filter(pc.invert(has_digit)), values.filter(has_digit)
+    found = pc.is_in(pc.utf8_lower(words), value_set=lexicon.array("locations"))
     if hint:
-        found = pc.or_(found, pc.match_substring_regex(values, _PLACE_SHAPE))
-        found = pc.or_(found, pc.match_substring_regex(values, _ADDRESS_SHAPE))
-    return int(pc.sum(pc.cast(found, pa.int64())).as_py() or 0)
+        found = pc.or_(found, pc.match_substring_regex(words, _PLACE_SHAPE))
+    parts = [words.filter(found)]
+    if len(numbered):
+        street = pc.match_substring_regex(numbered, _STREET)
+        if hint:
+            street = pc.or_(street, pc.match_substring_regex(numbered, _ADDRESS_SHAPE))
+        parts.append(numbered.filter(street))
+        rest = numbered.filter(pc.invert(street))
+        rest = rest.filter(pc.match_substring_regex(rest, r"\s"))
+        if len(rest):
+            parts.append(rest.filter(pc.match_substring_regex(rest, _ADDRESS_ANY)))
+    return pa.concat_arrays(parts)
+
+
+DISTINCT_BUCKETS = 64
+"""Matched values are hashed into this many buckets; a bucket that any batch saw is reported once
+(``E#b<n>``), so the number of occupied buckets is the same for every split of the data (local,
+pooled, Spark) and estimates how many distinct values matched (linear counting)."""
+
+
+def _buckets(values: pa.Array) -> list[int]:
+    return sorted({int(b) for b in np.unique(value_hash(values) % np.uint64(DISTINCT_BUCKETS))})
 
 
 def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) -> dict[str, int]:
@@ -249,8 +288,9 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) 
     if values is None or len(values) == 0:
         return {}
     counts = {NON_EMPTY: len(values)}
-    if is_temporal:
-        counts["DATE_TIME"] = len(values)
+    if is_temporal:  # a date column is personal data only when its name says whose date it is
+        if hinted(BY_NAME["DATE_TIME"], name_tokens(name)):
+            counts["DATE_TIME"] = len(values)
         return counts
     lengths = pc.utf8_length(values)
     is_short = pc.less_equal(lengths, SHORT_CHARS)
@@ -269,19 +309,21 @@ def count_column(name: str, array: pa.Array | pa.ChunkedArray, one_in: int = 1) 
             counts[entity_name + VALID] = valid
     if len(plain):
         for entity_name, func in (("PERSON", _person_matches), ("LOCATION", _location_matches)):
-            found = func(plain, hinted(BY_NAME[entity_name], tokens))
-            if found:
-                counts[entity_name] = found
+            hint = hinted(BY_NAME[entity_name], tokens)
+            found = func(plain, hint)
+            if len(found):
+                counts[entity_name] = len(found)
+                if not hint:
+                    counts.update({f"{entity_name}{BUCKET}{b}": 1 for b in _buckets(found)})
     return counts
 
 
 def count_batch(batch: pa.RecordBatch, one_in: int = 1) -> pa.RecordBatch:
     """The engine-neutral unit of work: counts for every column of ``batch``."""
-    batch = flatten_batch(batch)
     columns, entities, matches = [], [], []
-    for field, array in zip(batch.schema, batch.columns, strict=True):
-        for entity, count in count_column(field.name, array, one_in).items():
-            columns.append(field.name)
+    for name, array in leaf_arrays(batch):
+        for entity, count in count_column(name, array, one_in).items():
+            columns.append(name)
             entities.append(entity)
             matches.append(count)
     return pa.record_batch([pa.array(columns, pa.string()), pa.array(entities, pa.string()),
@@ -298,10 +340,29 @@ Totals = dict[tuple[str, str], int]
 
 
 def add_counts(totals: Totals, counts: pa.RecordBatch | pa.Table) -> Totals:
+    """Sum counts; bucket pseudo-entities (``E#b<n>``) are a set: present or not."""
     for column, entity, matches in zip(counts.column("column").to_pylist(), counts.column("entity").to_pylist(),
                                        counts.column("matches").to_pylist(), strict=True):
-        totals[(column, entity)] = totals.get((column, entity), 0) + int(matches)
+        if BUCKET in entity:
+            totals[(column, entity)] = 1
+        else:
+            totals[(column, entity)] = totals.get((column, entity), 0) + int(matches)
     return totals
+
+
+def distinct_estimate(counts: Mapping[str, int], entity: str) -> float | None:
+    """Distinct matched values of ``entity``, estimated from the occupied buckets (``None``: no buckets)."""
+    occupied = sum(1 for key in counts if key.startswith(entity + BUCKET))
+    if not occupied:
+        return None
+    if occupied >= DISTINCT_BUCKETS:
+        return float("inf")
+    return -DISTINCT_BUCKETS * math.log(1 - occupied / DISTINCT_BUCKETS)
+
+
+CATEGORICAL_MAX_DISTINCT = 8
+"""A column whose name/place matches take at most this many distinct values, each repeated many
+times, holds category labels (``Male``/``Female``, ``Gold``/``Silver``), not people or places."""
 
 
 @dataclass(frozen=True)
@@ -338,7 +399,7 @@ def decide(name: str, counts: Mapping[str, int], levels: Levels) -> ColumnResult
     hits: list[tuple[bool, EntityHit, Entity]] = []
     for entity_name, candidates in counts.items():
         entity = BY_NAME.get(entity_name)
-        if entity is None or not total:
+        if entity is None or not total or "#" in entity_name:
             continue
         checked = counts.get(entity_name + CHECKED, candidates)
         valid = counts.get(entity_name + VALID, candidates)
@@ -349,6 +410,8 @@ def decide(name: str, counts: Mapping[str, int], levels: Levels) -> ColumnResult
         if free_text and (entity.checksum or hint):
             minimum = MIN_RATIO_FREE_TEXT
         neg = negative and not hint
+        if entity_name == "LOCATION" and not hint and _categorical(counts, entity_name, candidates):
+            continue
         confidence = _confidence(entity, ratio, hint, neg)
         if ratio >= minimum and confidence >= MIN_CONFIDENCE:
             hits.append((hint, EntityHit(entity_name, round(ratio, 4), confidence), entity))
@@ -357,6 +420,11 @@ def decide(name: str, counts: Mapping[str, int], levels: Levels) -> ColumnResult
     hits.sort(key=lambda h: (-h[1].confidence, -h[1].match_ratio, h[1].type))
     entities = tuple(h[1] for h in hits)
     return ColumnResult(name, entities, levels.highest(e.type for e in entities))
+
+
+def _categorical(counts: Mapping[str, int], entity: str, matches: int) -> bool:
+    distinct = distinct_estimate(counts, entity)
+    return distinct is not None and distinct <= CATEGORICAL_MAX_DISTINCT and matches >= 10 * max(1.0, distinct)
 
 
 def _one_per_group(hits: list[tuple[bool, EntityHit, Entity]]) -> list[tuple[bool, EntityHit, Entity]]:

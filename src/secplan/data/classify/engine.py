@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -50,14 +50,18 @@ def classify_dataset(path: Path, options: ClassifyOptions, scanner: Scanner | No
             TextFinding(t, s, e, v if options.show_values else mask(t, v))
             for t, s, e, v in zip(*(table.column(c).to_pylist() for c in ("type", "start", "end", "text")), strict=True)
         )
-        return DatasetResult(name, dataset.format.value, levels.highest(f.type for f in findings),
+        types = {f.type for f in findings}
+        return DatasetResult(name, dataset.format.value, levels.in_dataset(types, types),
                              text_findings=findings, rows_scanned=rows, sampled=options.sample_rows is not None)
     totals, rows = scanner.column_totals(dataset, options.sample_rows)
     per_column: dict[str, dict[str, int]] = {}
     for (column, entity), matches in totals.items():
         per_column.setdefault(column, {})[entity] = matches
     columns = tuple(decide(c, per_column.get(c, {}), levels) for c in _column_order(dataset, per_column))
-    return DatasetResult(name, dataset.format.value, levels.highest(e.type for c in columns for e in c.entities),
+    types = {e.type for c in columns for e in c.entities}
+    columns = tuple(replace(c, classification=levels.in_dataset((e.type for e in c.entities), types))
+                    for c in columns)
+    return DatasetResult(name, dataset.format.value, levels.in_dataset(types, types),
                          columns=columns, rows_scanned=rows, sampled=options.sample_rows is not None)
 
 

@@ -54,6 +54,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return _CACHE[pattern]
 
 
+def _hint(*words: str) -> frozenset[str]:
+    return frozenset(words)
+
+
 def _date(value: str) -> bool:
     digits = re.findall(r"\d+", value)
     try:
@@ -70,9 +74,20 @@ def _date(value: str) -> bool:
     return 1900 <= year <= 2100
 
 
-def _hint(*words: str) -> frozenset[str]:
-    return frozenset(words)
-
+#: A date is personal data when it is a date in a person's life (GDPR recital 26: what identifies
+#: someone with other data): birth, death, admission to a hospital, hiring. Order, release and log
+#: dates are not: DATE_TIME needs a column name or a word nearby that says which kind it is.
+PERSONAL_DATE_HINTS = _hint("dob", "birth", "birthday", "birthdate", "born", "dateofbirth", "death", "died",
+                            "deceased", "admission", "admitted", "admit", "discharge", "discharged", "hire",
+                            "hired", "hiredate", "joined", "termination", "visit", "appointment", "diagnosis",
+                            "diagnosed", "surgery", "treatment", "marriage", "married", "wedding", "enrollment",
+                            "enrolment", "graduation", "geburtsdatum", "geboren", "naissance", "nacimiento",
+                            "nascita", "geboortedatum", "fecha_nacimiento")
+PERSONAL_DATE_CONTEXT = ("born", "birth", "dob", "d.o.b", "died", "death", "deceased", "admitted", "admission",
+                         "discharged", "discharge", "hired", "hire date", "joined the company", "employed since",
+                         "married", "wedding", "diagnosed", "appointment", "surgery", "visit on", "geboren", "geb.",
+                         "gestorben", "né le", "née le", "né ", "née ", "naissance", "nacid", "nacimiento", "falleci",
+                         "nato il", "nata il", "nascita", "geboortedatum", "urodzon")
 
 _SEP = r"[ -]?"
 DIGITS = "digits"
@@ -139,8 +154,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("DATE_TIME",
            r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
            r"|\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b",
-           _date, _hint("date", "dob", "birth", "birthday", "born", "time", "timestamp", "created", "updated"),
-           base=0.8),
+           _date, PERSONAL_DATE_HINTS, PERSONAL_DATE_CONTEXT, needs_hint=True, base=0.8),
     Entity("PERSON", None, None,
            _hint("name", "firstname", "lastname", "surname", "fullname", "forename", "givenname", "first", "last",
                  "customer", "patient", "employee", "person", "contact"), base=0.6, group="name_place"),
@@ -155,7 +169,10 @@ BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
 NEGATIVE_HINTS = frozenset({"id", "order", "sku", "version", "hash", "sha", "sha1", "sha256", "md5", "uuid",
                             "checksum", "invoice", "tracking", "serial", "product", "item", "file", "model",
                             "build", "release", "commit", "digest", "sequence", "seq", "batch", "count",
-                            "amount", "price", "total", "username", "company", "job", "title"})
+                            "amount", "price", "total", "username", "company", "job", "title", "organisation",
+                            "organization", "org", "employer", "vendor", "supplier", "manufacturer", "brand",
+                            "firm", "merchant", "publisher", "department", "team", "category", "tier", "segment",
+                            "status", "label", "gender", "sex"})
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")

@@ -4,7 +4,9 @@ The rule (docs/data-classification.md): government identifiers, payment card and
 health identifiers and credentials are **restricted**; direct identifiers of a person (name, e-mail,
 phone, IP address, crypto wallet) are **confidential**; quasi-identifiers and context (dates,
 places, URLs) are **internal**; a dataset or column where nothing is found is **public**, which
-means "nothing sensitive detected", not "approved for publication".
+means "nothing sensitive detected", not "approved for publication". Places are personal data only
+beside something about a person: a dataset whose only finding is places (a list of cities, shop
+addresses) is **public** (:meth:`Levels.in_dataset`).
 """
 
 from __future__ import annotations
@@ -41,13 +43,19 @@ DEFAULT_LEVELS: dict[str, Classification] = {
 }
 
 
+#: Entities that say something about a person only when the dataset also holds a person's data.
+CONTEXT_ONLY = frozenset({"LOCATION"})
+
+
 class Levels:
     """Entity -> classification, with the plan's ``policy.classification.entity_overrides`` applied."""
 
     def __init__(self, overrides: Mapping[str, Classification | str] | None = None) -> None:
         self._levels = dict(DEFAULT_LEVELS)
+        self._overridden: set[str] = set()
         for entity, level in (overrides or {}).items():
             self._levels[entity.upper()] = Classification(level)
+            self._overridden.add(entity.upper())
 
     def of(self, entity: str) -> Classification:
         return self._levels.get(entity, Classification.INTERNAL)
@@ -55,3 +63,11 @@ class Levels:
     def highest(self, entities: Iterable[str]) -> Classification:
         found = [self.of(e) for e in entities]
         return max(found, key=lambda level: level.rank, default=Classification.PUBLIC)
+
+    def in_dataset(self, entities: Iterable[str], dataset_entities: Iterable[str]) -> Classification:
+        """The level of ``entities`` (a column's, or a text file's) within a dataset that holds
+        ``dataset_entities``: places alone are public (unless the plan sets their level)."""
+        context = CONTEXT_ONLY - self._overridden
+        if set(dataset_entities) <= context:
+            return Classification.PUBLIC
+        return self.highest(entities)

@@ -95,7 +95,7 @@ class ClassifyReport:
             for f in d.text_findings:
                 by_type.setdefault(f.type, []).append(f)
             for kind, hits in sorted(by_type.items()):
-                level = levels.of(kind)
+                level = levels.in_dataset([kind], by_type)
                 if SEVERITY[level] is Severity.INFO:
                     continue
                 first = hits[0]

