@@ -21,9 +21,6 @@ _cache: TtlCache[dict[str, int]] = TtlCache(TTL, 1024)
 def forget() -> None:
     """Drop the cached answers (after this process stored or indexed an assessment)."""
     _cache.clear()
-    from secplan.server import answers
-
-    answers.forget()
 
 
 def latest_ids(store: Store, project_ids: Sequence[str], branch: str | None = None) -> dict[str, int]:
