@@ -24,7 +24,8 @@ from secplan.web.ttl import TtlCache
 T = TypeVar("T")
 MAX_AGE = 300.0
 """Seconds an answer is kept at most (a bound on memory held by answers nobody asks for again)."""
-_kept: TtlCache[object] = TtlCache(MAX_AGE, 512)
+_kept: TtlCache[object] = TtlCache(MAX_AGE, 256)
+"""At most 256 answers: past that, all are dropped and kept again as they are asked for."""
 
 
 def forget() -> None:
