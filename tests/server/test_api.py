@@ -213,3 +213,65 @@ def test_an_invalid_report_is_a_precise_422(org: Org) -> None:
     with org.client("ci") as c:
         r = c.post("/api/v1/assessments", json={"report": {"version": "1.0"}})
     assert r.status_code == 422 and r.json()["error"]["message"].startswith("report.")
+
+
+def _current_findings(org: Org, who: str) -> dict:
+    with org.client(who) as c:
+        r = c.get("/api/v1/findings", params={"page_size": 500})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_kept_answers_follow_the_caller_and_every_upload(org: Org, uploaded: dict[str, int]) -> None:
+    """Answers kept by the server are per caller's projects, checked for access first, and an upload
+    shows at once. Runs last in this module: it stores a newer alpha assessment."""
+    lead, vera, bob = (_current_findings(org, who) for who in ("lead", "vera", "bob"))
+    assert {f["project"] for f in vera["items"]} == {"alpha"}
+    assert {f["project"] for f in bob["items"]} == {"beta"}
+    assert {f["project"] for f in lead["items"]} == {"alpha", "beta"}
+    assert vera["total"] + bob["total"] == lead["total"]
+    assert _current_findings(org, "vera") == vera  # the kept answer, the same as the first
+    with org.client("bob") as c:  # vera's kept answer for alpha never reaches bob
+        refused = c.get("/api/v1/findings", params={"project": "alpha", "page_size": 500})
+    assert refused.status_code == 403 and "items" not in refused.json()
+    assert any(d["project_id"] == org.projects["alpha"] for d in denials(org, "bob"))
+    with org.client("ci") as c:  # alpha's first report again, as its newest assessment
+        r = c.post("/api/v1/assessments", json={"report": org.reports["alpha-1"], "project": org.projects["alpha"],
+                                                "branch": "main", "commit": "b" * 40})
+    assert r.status_code == 201, r.text
+    newest = r.json()["id"]
+    expected = sum(1 for c in org.reports["alpha-1"]["controls"] for f in c["findings"] if f["outcome"] == "negative")
+    after = _current_findings(org, "vera")
+    assert {f["assessment"] for f in after["items"]} == {newest} and after["total"] == expected
+    with org.client("lead") as c:
+        portfolio = {p["name"]: p for p in c.get("/api/v1/projects").json()["items"]}
+    assert portfolio["alpha"]["assessment"] == newest
+    assert portfolio["alpha"]["score"] == org.reports["alpha-1"]["score"]
+    assert portfolio["alpha"]["trend"][-1] == org.reports["alpha-1"]["score"]
+
+
+def test_a_kept_answer_is_refused_once_its_token_is_revoked(org: Org, uploaded: dict[str, int]) -> None:
+    from secplan.human import accounts
+    from secplan.store.db import Store
+    from tests.server.conftest import environment, wait_until
+
+    with environment(org.env):
+        store = Store.for_project(org.root / "alpha")
+        try:
+            token = accounts.create_token(store, "vera", scope="read").token
+        finally:
+            store.dispose()
+    org.tokens["vera-soon-revoked"] = token
+    assert _current_findings(org, "vera-soon-revoked")["items"]
+    with environment(org.env):
+        store = Store.for_project(org.root / "alpha")
+        try:
+            accounts.revoke_token(store, token)
+        finally:
+            store.dispose()
+
+    def refused() -> bool:
+        with org.client("vera-soon-revoked") as c:
+            return c.get("/api/v1/findings", params={"page_size": 500}).status_code == 401
+
+    wait_until(refused)  # the process rereads a token's row at least once a second

@@ -9,8 +9,6 @@ who may not see a project gets a 403 naming the missing permission, never an emp
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 from typing import TYPE_CHECKING
 
 from fastapi import Depends, Request
@@ -19,6 +17,7 @@ from secplan.errors import PermissionDenied
 from secplan.server.context import Context, context
 from secplan.server.errors import ApiError, unauthenticated
 from secplan.web.oidc import looks_like_jwt
+from secplan.web.ttl import TtlCache
 
 if TYPE_CHECKING:
     from secplan.access import Identity
@@ -37,35 +36,29 @@ class Authenticator:
             from secplan.web.oidc import JwtVerifier
 
             self._verifier = JwtVerifier(oidc)
-        self._cache: dict[str, tuple[float, Identity]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[Identity] = TtlCache(TTL)
 
     def identify(self, authorization: str | None) -> Identity:
         """The caller of a request from its ``Authorization`` header; 401 when there is none that holds."""
         from secplan.access import identity_from_token
 
-        scheme, _, token = (authorization or "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        token = _bearer(authorization)
+        if token is None:
             raise unauthenticated("send Authorization: Bearer TOKEN (a token from `secplan tokens create`)")
-        key = hashlib.sha256(token.encode()).hexdigest()
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and now - hit[0] < TTL:
-            return hit[1]
-        try:
-            if self._verifier is not None and looks_like_jwt(token):
-                identity = self._oidc_identity(token)
-            else:
-                identity = identity_from_token(self.store, token)
-        except PermissionDenied as exc:
-            raise unauthenticated(exc.message) from None
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (now, identity)
-        return identity
+        def verified() -> Identity:
+            try:
+                if self._verifier is not None and looks_like_jwt(token):
+                    return self._oidc_identity(token)
+                return identity_from_token(self.store, token)
+            except PermissionDenied as exc:
+                raise unauthenticated(exc.message) from None
+
+        return self._cache.get(hashlib.sha256(token.encode()).hexdigest(), verified)
+
+    def verified_lately(self, authorization: str | None) -> Identity | None:
+        """The caller of a bearer token verified within ``TTL`` seconds, else None (verify it)."""
+        token = _bearer(authorization)
+        return None if token is None else self._cache.peek(hashlib.sha256(token.encode()).hexdigest())
 
 
     def _oidc_identity(self, token: str) -> Identity:
@@ -97,9 +90,25 @@ class Authenticator:
         return Identity(user, self.home, policy(self.store).roles_of(user, self.home.id), "oidc")
 
 
-def caller(request: Request, ctx: Context = Depends(context)) -> Identity:
+def _bearer(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def caller(request: Request, ctx: Context = Depends(context)) -> Identity:
     """The dependency every ``/api/v1`` route declares: the authenticated caller, from a bearer token
-    or, without one, from a login session (whose writes must carry the CSRF header)."""
+    or, without one, from a login session (whose writes must carry the CSRF header). A token verified
+    within the last second is answered on the event loop; anything that reads the store runs on a
+    worker thread."""
+    from starlette.concurrency import run_in_threadpool
+
+    known = ctx.auth.verified_lately(request.headers.get("authorization"))
+    if known is not None:
+        return known
+    return await run_in_threadpool(_caller, request, ctx)
+
+
+def _caller(request: Request, ctx: Context) -> Identity:
     from secplan.server import sessions
 
     authorization = request.headers.get("authorization")
@@ -147,25 +156,14 @@ def allow(ctx: Context, identity: Identity, action: str, resource: str, project:
     return acting
 
 
-_visible: dict[tuple, tuple[float, list[Project]]] = {}
-_visible_lock = threading.Lock()
+_visible: TtlCache[list[Project]] = TtlCache(TTL)
 
 
 def visible(ctx: Context, identity: Identity, action: str, kind: str) -> list[Project]:
     """The projects in which ``identity`` may do ``action`` on ``kind``; 403 (recorded) when none.
     Kept for ``TTL`` seconds per caller, the time the access layer's policy cache may lag anyway."""
-    key = (ctx.store.url, identity.name, identity.token_id, identity.project.id, action, kind)
-    now = time.monotonic()
-    with _visible_lock:
-        hit = _visible.get(key)
-    if hit is not None and now - hit[0] < TTL:
-        return hit[1]
-    seen = _visible_now(ctx, identity, action, kind)
-    with _visible_lock:
-        if len(_visible) > 10_000:
-            _visible.clear()
-        _visible[key] = (now, seen)
-    return seen
+    key = (ctx.store.url, identity, action, kind)
+    return _visible.get(key, lambda: _visible_now(ctx, identity, action, kind))
 
 
 def _visible_now(ctx: Context, identity: Identity, action: str, kind: str) -> list[Project]:

@@ -34,6 +34,6 @@ class Context:
     """Sessions, login states and CSRF tokens."""
 
 
-def context(request: Request) -> Context:
-    """The dependency routers declare to reach the server's context."""
+async def context(request: Request) -> Context:
+    """The dependency routers declare to reach the server's context (async: no worker thread for it)."""
     return request.app.state.ctx

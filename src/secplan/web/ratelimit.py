@@ -4,7 +4,9 @@ several processes (workers, replicas) must share one count per client."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,11 +80,56 @@ class RateLimiter:
             raise InputError(f"{option} {rate!r}: give N/second, N/minute or N/hour (for example 100/second)") from None
         self._limiter = MovingWindowRateLimiter(storage)
         self._namespace = namespace
+        self._local = _LocalWindow(self.rate.amount, self.rate.get_expiry()) if _in_memory(storage) else None
 
     def hit(self, key: str) -> RateState:
         """Count one request for ``key``."""
+        if self._local is not None:
+            allowed, remaining, reset = self._local.hit(key)
+            reset += 0 if allowed else 1
+            return RateState(allowed, self.rate.amount, remaining, reset,
+                             self.rate.get_expiry())
         allowed = self._limiter.hit(self.rate, self._namespace, key)
         stats = self._limiter.get_window_stats(self.rate, self._namespace, key)
         reset = max(0, int(stats.reset_time - time.time()) + (0 if allowed else 1))
         return RateState(allowed, self.rate.amount, max(0, stats.remaining), max(reset, 0 if allowed else 1),
                          self.rate.get_expiry())
+
+
+def _in_memory(storage: Any) -> bool:
+    from limits.storage import MemoryStorage
+
+    return isinstance(storage, MemoryStorage)
+
+
+class _LocalWindow:
+    """The moving window of ``limits`` for a count kept in this process's memory: the same decisions
+    and headers, without the storage's expiry timer (a new thread every 10 ms under load, a
+    quarter of a busy server's time) and with each hit O(1) however high the rate."""
+
+    def __init__(self, amount: int, seconds: int) -> None:
+        self.amount, self.seconds = amount, seconds
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self._hits = 0
+
+    def hit(self, key: str) -> tuple[bool, int, int]:
+        """(allowed, remaining, seconds until the window frees a request) after one request."""
+        now = time.time()
+        start = now - self.seconds
+        with self._lock:
+            self._hits += 1
+            if self._hits % 10_000 == 0:
+                self._prune(start)
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= start:
+                events.popleft()
+            allowed = len(events) < self.amount
+            if allowed:
+                events.append(now)
+            oldest = events[0] if events else now
+        return allowed, self.amount - len(events), max(0, int(oldest + self.seconds - now))
+
+    def _prune(self, start: float) -> None:
+        for key in [k for k, events in self._events.items() if not events or events[-1] <= start]:
+            del self._events[key]

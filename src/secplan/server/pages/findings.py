@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
+from secplan.server import answers
 from secplan.server.errors import ApiError
 from secplan.server.pages.web import PageRoute, person, render
 from secplan.vocabulary import Pillar, Severity
@@ -71,7 +72,7 @@ def findings_page(request: Request, project: str = "", pillar: str = "", control
 
     from secplan.server.auth import visible
     from secplan.server.queries import findings as queries
-    from secplan.server.routers.findings import _projects
+    from secplan.server.routers.findings import _projects, keep_for
 
     ctx, who, csrf = person(request)
     chosen = _form(project, pillar, control, severity, state, min_age, max_age)
@@ -94,11 +95,21 @@ def findings_page(request: Request, project: str = "", pillar: str = "", control
     scope = {**params.filter.as_dict(), "projects": sorted(p.id for p in projects), "size": n}
     position = ctx.pager.decode("page-findings", scope, page or None)
     after = (int(position[0]), int(position[1])) if position else None
-    rows, total, following = queries.page(ctx.store, projects, params.filter, after, n)
-    token = ctx.pager.encode("page-findings", scope, list(following)) if following else None
-    return render(request, "findings.html.j2", grouped=None, rows=[asdict(r) for r in rows], total=total,
-                  next_href=("/ui/findings?" + chosen.query(size=str(n), page=token)) if token else None,
-                  first_href="/ui/findings?" + chosen.query(size=str(n)) if page else None, **values)
+
+    def build() -> tuple[bytes, float]:
+        rows, total, following = queries.page(ctx.store, projects, params.filter, after, n)
+        token = ctx.pager.encode("page-findings", scope, list(following)) if following else None
+        html = render(request, "findings.html.j2", grouped=None, rows=[asdict(r) for r in rows], total=total,
+                      next_href=("/ui/findings?" + chosen.query(size=str(n), page=token)) if token else None,
+                      first_href="/ui/findings?" + chosen.query(size=str(n)) if page else None, **values).body
+        return bytes(html), keep_for(params.filter, rows)
+
+    # the key holds what the page shows beside its rows: the person, their CSRF value, the projects
+    # they may choose from, and the form as typed
+    key = ("page-findings", answers.current(ctx, projects, None), who, csrf, tuple(choices), chosen.query(),
+           params.filter, after, n, bool(page))
+    body, _ = answers.kept(key, build, lambda answer: answer[1])
+    return HTMLResponse(body)
 
 
 @router.get("/findings/export")

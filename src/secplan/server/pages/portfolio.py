@@ -4,8 +4,9 @@ first, with its pillar scores and a sparkline of its stored scores."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from secplan.server import answers
 from secplan.server.pages import session
 from secplan.server.pages.web import PageRoute, checked_form, form, person, render, sparkline
 from secplan.vocabulary import Pillar
@@ -74,11 +75,19 @@ def portfolio(request: Request, branch: str | None = None) -> Response:
     from secplan.server.queries.projects import summaries
 
     ctx, who, csrf = person(request)
-    rows = summaries(ctx.store, visible(ctx, who, "read", "assessment"), branch or None)
-    pillars = [p.value for p in Pillar]
-    projects = [{"row": r, "spark": sparkline(r.trend), "open_total": sum(r.open.values()), "score": badge(r.score),
-                 "pillars": [(p, *badge(r.pillars.get(p))) for p in pillars]} for r in rows]
-    return render(request, "portfolio.html.j2", who=who, csrf=csrf, projects=projects, branch=branch or "")
+    seen = visible(ctx, who, "read", "assessment")  # authorized before any kept page is looked up
+
+    def build() -> bytes:
+        rows = summaries(ctx.store, seen, branch or None)
+        pillars = [p.value for p in Pillar]
+        projects = [{"row": r, "spark": sparkline(r.trend), "open_total": sum(r.open.values()),
+                     "score": badge(r.score), "pillars": [(p, *badge(r.pillars.get(p))) for p in pillars]}
+                    for r in rows]
+        return bytes(render(request, "portfolio.html.j2", who=who, csrf=csrf, projects=projects,
+                            branch=branch or "").body)
+
+    key = ("page-portfolio", answers.current(ctx, seen, branch or None), who, csrf)
+    return HTMLResponse(answers.kept(key, build))
 
 
 def badge(score: float | None) -> tuple[str, str]:

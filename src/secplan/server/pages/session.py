@@ -15,11 +15,11 @@ derived from a short-lived pre-login cookie, so a third site cannot log a browse
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from typing import TYPE_CHECKING
 
 from secplan.errors import PermissionDenied
+from secplan.web.ttl import TtlCache
 
 if TYPE_CHECKING:
     from fastapi import Request
@@ -34,8 +34,7 @@ LIFETIME = 8 * 3600
 PRE_LOGIN_LIFETIME = 900
 TTL = 1.0
 """Seconds a process reuses a session's token check: a revocation ends sessions within this time."""
-_cache: dict[tuple[str, str], tuple[float, Identity]] = {}
-_lock = threading.Lock()
+_cache: TtlCache[Identity] = TtlCache(TTL)
 
 
 class NotLoggedIn(Exception):
@@ -114,18 +113,7 @@ def _from_token_id(ctx: Context, token_id: str) -> Identity:
     """The identity of a stored token, checked as on every API request (kept for ``TTL`` seconds,
     as the API's authenticator keeps a verified token): not revoked, not expired, its user enabled;
     with its user's roles in its project, limited by the token's roles."""
-    key = (ctx.store.url, token_id)
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-    if hit is not None and now - hit[0] < TTL:
-        return hit[1]
-    found = _read_token(ctx, token_id)
-    with _lock:
-        if len(_cache) > 10_000:
-            _cache.clear()
-        _cache[key] = (now, found)
-    return found
+    return _cache.get((ctx.store.url, token_id), lambda: _read_token(ctx, token_id))
 
 
 def _read_token(ctx: Context, token_id: str) -> Identity:

@@ -14,7 +14,7 @@ from secplan.assess.changes import open_findings
 from secplan.assess.history import AssessmentRecord, save_assessment
 from secplan.assess.result import AssessmentDoc, FindingChangeDoc
 from secplan.projects import Project
-from secplan.server import index
+from secplan.server import answers, index
 from secplan.server.queries.latest import forget
 from secplan.server.records import IndexedAssessment
 from secplan.store.base import as_utc
@@ -56,6 +56,7 @@ def store_upload(store: Store, project: Project, doc: AssessmentDoc, *, branch: 
     assessment_id = save_assessment(store, kept, branch, project_id=project.id)
     index.index(store, assessment_id, index.CiMeta(commit, pipeline, uploaded_by))
     forget()  # this process shows the upload at once; other replicas within latest.TTL
+    answers.forget()  # and no answer kept from before it
     return assessment_id
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
@@ -12,36 +10,24 @@ from secplan.assess.history import AssessmentRecord
 from secplan.server import index
 from secplan.server.records import IndexedAssessment
 from secplan.store.db import Store
+from secplan.web.ttl import TtlCache
 
 TTL = 1.0
 """Seconds a process reuses its answer: an upload to another replica shows within this time (an
 upload to this process shows at once), as a grant change does through the access layer's cache."""
-_cache: dict[tuple, tuple[float, dict[str, int]]] = {}
-_lock = threading.Lock()
+_cache: TtlCache[dict[str, int]] = TtlCache(TTL, 1024)
 
 
 def forget() -> None:
     """Drop the cached answers (after this process stored or indexed an assessment)."""
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def latest_ids(store: Store, project_ids: Sequence[str], branch: str | None = None) -> dict[str, int]:
     """``{project_id: newest assessment id}`` for the projects that have one (indexed on the way)."""
     if not project_ids:
         return {}
-    key = (store.url, tuple(project_ids), branch)
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-    if hit is not None and now - hit[0] < TTL:
-        return hit[1]
-    found = _query(store, project_ids, branch)
-    with _lock:
-        if len(_cache) > 1024:
-            _cache.clear()
-        _cache[key] = (now, found)
-    return found
+    return _cache.get((store.url, tuple(project_ids), branch), lambda: _query(store, project_ids, branch))
 
 
 def _query(store: Store, project_ids: Sequence[str], branch: str | None) -> dict[str, int]:

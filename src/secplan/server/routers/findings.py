@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from secplan.access import Identity
 from secplan.projects import Project
+from secplan.server import answers
 from secplan.server.auth import allow, caller, project_by_ref, visible
 from secplan.server.context import Context, context
 from secplan.server.errors import COMMON, ApiError
@@ -66,17 +67,34 @@ class _Params:
 @router.get("/findings", response_model=Page[FindingOut], summary="Current findings, worst first, one page")
 def list_findings(params: _Params = Depends(), page_token: str | None = None,
                   size: int | None = Query(None, alias="page_size"), ctx: Context = Depends(context),
-                  who: Identity = Depends(caller)) -> JSONResponse:
+                  who: Identity = Depends(caller)) -> Response:
     n = page_size(size)
-    projects = _projects(ctx, who, params.project)
+    projects = _projects(ctx, who, params.project)  # authorized before any kept answer is looked up
     scope = {**params.filter.as_dict(), "projects": sorted(p.id for p in projects)}
     position = ctx.pager.decode("findings", scope, page_token)
     after = (int(position[0]), int(position[1])) if position else None
-    rows, total, following = queries.page(ctx.store, projects, params.filter, after, n)
-    token = ctx.pager.encode("findings", scope, list(following)) if following else None
-    # typed by construction (FindingRow): built as plain JSON, since validating each row again costs
-    # more than the page's SQL
-    return JSONResponse({"items": [_doc(r) for r in rows], "next_page_token": token, "total": total})
+
+    def build() -> tuple[bytes, float]:
+        rows, total, following = queries.page(ctx.store, projects, params.filter, after, n)
+        token = ctx.pager.encode("findings", scope, list(following)) if following else None
+        # typed by construction (FindingRow): built as plain JSON, since validating each row again
+        # costs more than the page's SQL
+        body = JSONResponse({"items": [_doc(r) for r in rows], "next_page_token": token, "total": total}).body
+        return bytes(body), keep_for(params.filter, rows)
+
+    key = ("api-findings", answers.current(ctx, projects, params.filter.branch), params.filter, after, n)
+    body, _ = answers.kept(key, build, lambda answer: answer[1])
+    return Response(body, media_type="application/json")
+
+
+def keep_for(f: queries.FindingFilter, rows: list[queries.FindingRow]) -> float:
+    """How long a page of ``rows`` stays true: until a row's age changes; not at all under an age
+    filter (which rows match moves with the clock)."""
+    from secplan.store.base import utcnow
+
+    if f.min_age_days is not None or f.max_age_days is not None:
+        return 0.0
+    return answers.until_older((r.first_seen for r in rows), (r.age_days for r in rows), utcnow())
 
 
 _FIELDS = tuple(FindingOut.model_fields)
