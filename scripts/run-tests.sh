@@ -17,5 +17,7 @@ if [ ! -x .bench/mlflow-venv/bin/mlflow ]; then
     || echo "warning: could not install MLflow for the live probe test" >&2
 fi
 export SECPLAN_SHARED_DIR="${SECPLAN_SHARED_DIR:-$(cd .. && pwd)/shared}"
-# loadgroup: modules marked xdist_group (one shared server and its traffic) stay on one worker.
-exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${SECPLAN_TEST_WORKERS:-2}" --dist loadgroup "$@"
+# loadfile: a module's tests stay on one worker, so the server, gateway or browser a module starts
+# once (a module-scoped fixture) and the traffic its tests send to it are shared by all of them.
+# (Not loadgroup: pytest 9.2 ignores the node ids pytest-xdist 3.8 rewrites for xdist_group marks.)
+exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${SECPLAN_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -15,9 +15,6 @@ from tests.monitor.synthetic import FEATURES, make_frame
 from tests.serve import v2schema
 from tests.serve.traffic import bearer, v2_body
 
-# Its tests share one gateway and the traffic sent to it: they run on one test worker.
-pytestmark = pytest.mark.xdist_group("test_gateway")
-
 HELD_OUT = make_frame(200, 8)
 
 

@@ -15,9 +15,6 @@ from secplan.plan.model import MonitoringPolicy
 from tests.monitor.synthetic import FEATURES, make_frame, rows_of
 from tests.serve.conftest import build_project, inside
 
-# Its tests share one started service.
-pytestmark = pytest.mark.xdist_group("test_monitor_service")
-
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory):

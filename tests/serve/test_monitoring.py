@@ -19,9 +19,6 @@ from tests.monitor.synthetic import FEATURES, make_frame
 from tests.serve.conftest import Gateway, inside, run_cli
 from tests.serve.traffic import bearer, v2_body
 
-# Its tests share one gateway and the traffic sent to it: they run on one test worker.
-pytestmark = pytest.mark.xdist_group("test_monitoring")
-
 ATTACKERS = ("mallory", "trudy", "oscar")
 
 

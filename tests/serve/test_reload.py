@@ -10,14 +10,11 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from secplan.ledger.query import find
 from tests.monitor.synthetic import make_frame
 from tests.serve.conftest import Gateway, build_project
 from tests.serve.traffic import bearer, v2_body
-
-pytestmark = pytest.mark.xdist_group("test_reload")
 
 
 def _rechecks(project) -> list[dict]:

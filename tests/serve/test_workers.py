@@ -18,8 +18,6 @@ from tests.monitor.synthetic import make_frame
 from tests.serve.conftest import Gateway, build_project, free_port, run_cli
 from tests.serve.traffic import bearer, v2_body
 
-pytestmark = pytest.mark.xdist_group("test_workers")
-
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -7,12 +7,8 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from tests.server.conftest import Org
 from tests.server.pages.conftest import csrf_of, login, new_request
-
-pytestmark = pytest.mark.xdist_group("dashboard-approvals")
 
 
 def row(page: str, request_id: int) -> str:

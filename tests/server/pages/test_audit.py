@@ -8,12 +8,8 @@ import html
 import json
 import re
 
-import pytest
-
 from tests.server.conftest import Org
 from tests.server.pages.conftest import login
-
-pytestmark = pytest.mark.xdist_group("dashboard-audit")
 
 
 def test_entries_are_the_apis(site: Org) -> None:

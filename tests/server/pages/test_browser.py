@@ -15,8 +15,7 @@ from tests.server.conftest import Org, Server, database, seed, server_env
 from tests.server.pages.conftest import new_request
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.xdist_group("dashboard-browser"),
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")]
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")]
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,9 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from tests.server.conftest import Org
 from tests.server.pages.conftest import login
 
-pytestmark = pytest.mark.xdist_group("dashboard-findings")
 ROW = re.compile(r'<tr class="finding-row" data-severity="([a-z]+)">')
 
 

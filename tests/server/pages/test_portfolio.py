@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 
 from tests.server.conftest import Org, wait_until
 from tests.server.pages.conftest import csrf_of, login
-
-pytestmark = pytest.mark.xdist_group("dashboard-portfolio")
 
 
 def test_pages_need_a_session(site: Org) -> None:

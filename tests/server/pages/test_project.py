@@ -7,12 +7,8 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from tests.server.conftest import Org
 from tests.server.pages.conftest import login
-
-pytestmark = pytest.mark.xdist_group("dashboard-project")
 
 
 def test_project_page_matches_the_api(site: Org) -> None:

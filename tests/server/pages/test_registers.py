@@ -7,12 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
 from tests.server.conftest import Org
 from tests.server.pages.conftest import login
-
-pytestmark = pytest.mark.xdist_group("dashboard-registers")
 
 
 def test_models_page_lists_the_apis_versions(site: Org) -> None:
