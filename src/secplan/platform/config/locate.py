@@ -188,15 +188,21 @@ class HclBlock:
 
 
 def _bracket_span(text: str, open_at: int) -> tuple[int, int]:
+    return open_at, balanced_end(text, open_at, "[", "]")
+
+
+def balanced_end(text: str, open_at: int, opener: str, closer: str) -> int:
+    """The index just past the ``closer`` that matches the ``opener`` at ``open_at`` (the text's end
+    when it never closes). Brackets inside strings count too: good enough to bound a value."""
     depth = 0
     for i in range(open_at, len(text)):
-        if text[i] == "[":
+        if text[i] == opener:
             depth += 1
-        elif text[i] == "]":
+        elif text[i] == closer:
             depth -= 1
             if depth == 0:
-                return open_at, i + 1
-    return open_at, len(text)
+                return i + 1
+    return len(text)
 
 
 def hcl_resource(text: str, rtype: str, name: str) -> HclBlock | None:

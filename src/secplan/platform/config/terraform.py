@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from secplan.platform.config.locate import HclBlock, hcl_data, hcl_resource
+from secplan.platform.config.locate import HclBlock, balanced_end, hcl_data, hcl_resource
 from secplan.platform.findings import Finding, finding
 from secplan.vocabulary import Severity
 
@@ -95,15 +95,7 @@ def _enclosing_object(text: str, index: int) -> str:
                 start = i
                 break
             depth -= 1
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start:i + 1]
-    return text[start:]
+    return text[start:balanced_end(text, start, "{", "}")]
 
 
 def policy_document_is_public(block: HclBlock) -> bool:
