@@ -234,7 +234,7 @@ def tools() -> list[tuple[str, object]]:
 def suite_cases(seed: int) -> None:
     """Every tool on the cases of bench/secret_cases.py: recall over the positives, files falsely
     flagged among the negatives, per family."""
-    sys.path.insert(0, str(Path(__file__).parent))
+    sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1])]  # its cases; the test corpus helpers
     from secret_cases import cases
 
     with tempfile.TemporaryDirectory(prefix="secplan-bench-cases-") as tmp:

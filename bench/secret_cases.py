@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import base64
 import gzip
-import io
 import json
 import random
 import string
-import tarfile
 import zipfile
 
 AN = string.ascii_letters + string.digits
@@ -153,19 +151,12 @@ def cases(seed: int = 11) -> list[tuple[str, bytes, str | None]]:
 
 
 def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
+    from tests.model_scan.corpus import zip_bytes
+
+    return zip_bytes({name: text.encode() for name, text in files.items()}, zipfile.ZIP_DEFLATED)
 
 
 def _tar(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, text in files.items():
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+    from tests.model_scan.corpus import tar_bytes
+
+    return tar_bytes({name: text.encode() for name, text in files.items()})

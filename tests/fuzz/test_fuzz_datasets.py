@@ -30,9 +30,14 @@ SEEDS = {
     "data.tsv": [b"name\tphone\nAna\t+44 20 7946 0958\n"],
     "data.jsonl": [b"\n".join(json.dumps(r).encode() for r in (
         {"email": "ana@example.org", "user": {"ip": "10.0.0.1", "tags": ["a"]}},
-        {"email": None, "user": {"ip": "2001:db8::1"}}))],
+        {"email": None, "user": {"ip": "2001:db8::1"}})),
+                   # lists of objects, looked into by path (sessions.client.addr)
+                   b"\n".join(json.dumps(r).encode() for r in (
+                       {"sessions": [{"client": {"addr": "10.0.0.2"}}, {"client": {"addr": "10.0.0.3"}}]},
+                       {"sessions": [], "ips": ["192.0.2.1", "2001:db8::2"]}))],
     "data.parquet": [_parquet()],
-    "notes.txt": [b"Call Ana Lopez on +44 20 7946 0958 or mail ana@example.org\n"],
+    "notes.txt": [b"Call Ana Lopez on +44 20 7946 0958 or mail ana@example.org\n",
+                  b"Hans Meier wohnt in der Hauptstrasse 12, 10115 Berlin; geboren am 03.04.1981\n"],
 }
 OPTIONS = ClassifyOptions(sample_rows=1000)
 

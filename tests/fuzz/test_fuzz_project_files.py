@@ -6,14 +6,19 @@ that names it, and no exception other than secplan's own clear errors escapes.
 
 from __future__ import annotations
 
+import gzip
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 from hypothesis import given
 
 from secplan.platform.scan import scan_project
 from tests.fuzz.mutate import FUZZ, mutated
+from tests.model_scan.corpus import tar_bytes, zip_bytes
+
+_ENV = b"GITHUB_TOKEN=ghp_Zq8mTr2LpX4vN7kWZq8mTr2LpX4vN7kWaB9c\n"
 
 SEEDS: dict[str, list[bytes]] = {
     "requirements.txt": [b"numpy==1.26.4\n-r other.txt\nrequests>=2 ; python_version > '3.8'\n--hash=sha256:ab\n"],
@@ -42,6 +47,9 @@ SEEDS: dict[str, list[bytes]] = {
         {"cell_type": "markdown", "source": "notes"}], "nbformat": 4}).encode()],
     "serve.sh": [b"#!/bin/sh\nmlflow server --host 0.0.0.0\njupyter lab --NotebookApp.token=''\n"],
     "config.properties": [b"inference_address=http://0.0.0.0:8080\nallowed_urls=.*\n"],
+    # archives the secrets scan reads in memory (nested, too)
+    "bundle.zip": [zip_bytes({"app/.env": _ENV, "inner.zip": zip_bytes({"k.env": _ENV})}, zipfile.ZIP_DEFLATED)],
+    "logs.tar.gz": [gzip.compress(tar_bytes({"logs/run.log": b"token " + _ENV, "x/.env": _ENV}))],
 }
 
 

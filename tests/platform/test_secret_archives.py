@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import io
 import lzma
-import tarfile
 import zipfile
 from pathlib import Path
+
+from tests.model_scan.corpus import tar_bytes, zip_bytes
 
 from secplan.platform import archives
 from secplan.platform.scan import Scanner, scan_project
@@ -20,21 +20,7 @@ ENV = f"# deploy settings\nGITHUB_TOKEN={TOKEN}\n".encode()
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def tar_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+    return zip_bytes(files, zipfile.ZIP_DEFLATED)
 
 
 def scan(root: Path):
@@ -44,11 +30,11 @@ def scan(root: Path):
 
 def test_secrets_in_every_archive_format_point_at_member_and_line(tmp_path: Path) -> None:
     (tmp_path / "export.zip").write_bytes(zip_of({"conf/.env": ENV, "README.md": b"nothing here\n"}))
-    (tmp_path / "bundle.tar.gz").write_bytes(gzip.compress(tar_of({"app/.env": ENV})))
+    (tmp_path / "bundle.tar.gz").write_bytes(gzip.compress(tar_bytes({"app/.env": ENV})))
     (tmp_path / "settings.env.gz").write_bytes(gzip.compress(ENV))
     (tmp_path / "old.env.bz2").write_bytes(bz2.compress(ENV))
     (tmp_path / "old.env.xz").write_bytes(lzma.compress(ENV))
-    (tmp_path / "nested.zip").write_bytes(zip_of({"inner.tar": tar_of({"deep/.env": ENV})}))
+    (tmp_path / "nested.zip").write_bytes(zip_of({"inner.tar": tar_bytes({"deep/.env": ENV})}))
     found, warnings = scan(tmp_path)
     assert found == [
         ("bundle.tar.gz", "bundle.tar!/app/.env", 2),

@@ -71,6 +71,17 @@ def environment(env: dict[str, str]) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def project_store(env: dict[str, str], root: Path) -> Iterator[Store]:
+    """The store of the project at ``root``, opened as the CLI would there with ``env``'s settings."""
+    with environment(env):
+        store = Store.for_project(root)
+        try:
+            yield store
+        finally:
+            store.dispose()
+
+
 def assess_json(root: Path) -> dict:
     """A real assessment of ``root`` by the pipeline, as `secplan assess --format json` prints it."""
     from secplan.assess.pipeline import assess

@@ -252,23 +252,14 @@ def test_kept_answers_follow_the_caller_and_every_upload(org: Org, uploaded: dic
 
 def test_a_kept_answer_is_refused_once_its_token_is_revoked(org: Org, uploaded: dict[str, int]) -> None:
     from secplan.human import accounts
-    from secplan.store.db import Store
-    from tests.server.conftest import environment, wait_until
+    from tests.server.conftest import project_store, wait_until
 
-    with environment(org.env):
-        store = Store.for_project(org.root / "alpha")
-        try:
-            token = accounts.create_token(store, "vera", scope="read").token
-        finally:
-            store.dispose()
+    with project_store(org.env, org.root / "alpha") as store:
+        token = accounts.create_token(store, "vera", scope="read").token
     org.tokens["vera-soon-revoked"] = token
     assert _current_findings(org, "vera-soon-revoked")["items"]
-    with environment(org.env):
-        store = Store.for_project(org.root / "alpha")
-        try:
-            accounts.revoke_token(store, token)
-        finally:
-            store.dispose()
+    with project_store(org.env, org.root / "alpha") as store:
+        accounts.revoke_token(store, token)
 
     def refused() -> bool:
         with org.client("vera-soon-revoked") as c:

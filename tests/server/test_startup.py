@@ -14,9 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from secplan.store.db import Store
 from tests.probes.helpers import make_project
-from tests.server.conftest import Org, Server, environment, server_env
+from tests.server.conftest import Org, Server, project_store, server_env
 
 
 def _org(root: Path, *, token: bool) -> Org:
@@ -24,18 +23,14 @@ def _org(root: Path, *, token: bool) -> Org:
     org = Org(root, db_url, server_env(root, db_url))
     (root / "solo").mkdir(parents=True)
     project = make_project(root / "solo", project={"name": "solo", "id": str(uuid.uuid4())})
-    with environment(org.env):
-        store = Store.for_project(project)
-        try:
-            if token:
-                from secplan.human import accounts
+    with project_store(org.env, project) as store:
+        if token:
+            from secplan.human import accounts
 
-                accounts.add_user(store, "ann")
-                accounts.grant_role(store, "ann", "viewer")
-                org.tokens["ann"] = accounts.create_token(store, "ann", scope="read",
-                                                          expires=dt.date.today() + dt.timedelta(days=2)).token
-        finally:
-            store.dispose()
+            accounts.add_user(store, "ann")
+            accounts.grant_role(store, "ann", "viewer")
+            org.tokens["ann"] = accounts.create_token(store, "ann", scope="read",
+                                                      expires=dt.date.today() + dt.timedelta(days=2)).token
     return org
 
 

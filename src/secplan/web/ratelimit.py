@@ -104,8 +104,9 @@ def _in_memory(storage: Any) -> bool:
 
 class _LocalWindow:
     """The moving window of ``limits`` for a count kept in this process's memory: the same decisions
-    and headers, without the storage's expiry timer (a new thread every 10 ms under load, a
-    quarter of a busy server's time) and with each hit O(1) however high the rate."""
+    and headers from one look-up under one lock (the storage takes two, a hit and its window's
+    stats), each O(1) however high the rate. The storage still counts what else uses it (the
+    gateway's daily budget, a fixed window)."""
 
     def __init__(self, amount: int, seconds: int) -> None:
         self.amount, self.seconds = amount, seconds

@@ -86,24 +86,15 @@ def test_the_api_does_not_take_the_dashboard_cookie(site: Org) -> None:
 
 def test_a_revoked_token_ends_its_session(site: Org) -> None:
     from secplan.human import accounts
-    from secplan.store.db import Store
-    from tests.server.conftest import environment
+    from tests.server.conftest import project_store
 
-    with environment(site.env):
-        store = Store.for_project(site.root / "alpha")
-        try:
-            extra = accounts.create_token(store, "vera", scope="read").token
-        finally:
-            store.dispose()
+    with project_store(site.env, site.root / "alpha") as store:
+        extra = accounts.create_token(store, "vera", scope="read").token
     site.tokens["vera-extra"] = extra
     with login(site, "vera-extra") as c:
         assert c.get("/ui/").status_code == 200
-        with environment(site.env):
-            store = Store.for_project(site.root / "alpha")
-            try:
-                accounts.revoke_token(store, extra)
-            finally:
-                store.dispose()
+        with project_store(site.env, site.root / "alpha") as store:
+            accounts.revoke_token(store, extra)
         wait_until(lambda: c.get("/ui/").status_code == 303)  # within the session check's second
         after = c.get("/ui/")
     assert after.status_code == 303 and "revoked" in after.headers["location"]
