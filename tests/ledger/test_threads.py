@@ -102,3 +102,58 @@ def test_a_failed_batch_fails_every_caller_in_it_and_the_next_batch_goes_on() ->
     assert outcomes == {"first": [1], "a": "disk full", "boom": "disk full", "b": "disk full"}
     assert seq.submit(["after"]) == [2]
     assert written == [["first"], ["after"]]
+
+
+class _Interrupted(BaseException):
+    """Stands in for KeyboardInterrupt arriving while a caller waits for its batch."""
+
+
+def test_a_caller_interrupted_while_waiting_does_not_stop_the_others() -> None:
+    gate, written = threading.Event(), []
+
+    def write(items: list[str]) -> list[int]:
+        if items == ["first"]:
+            gate.wait(5)
+        written.extend(items)
+        return list(range(len(written) - len(items) + 1, len(written) + 1))
+
+    seq = Sequencer(write)
+    results: dict[str, object] = {}
+
+    def call(name: str) -> None:
+        try:
+            results[name] = seq.submit([name])
+        except _Interrupted:
+            results[name] = "interrupted"
+
+    first = threading.Thread(target=call, args=("first",))
+    first.start()
+    while not seq._busy:
+        time.sleep(0.001)
+    # the next in line is interrupted just as the turn reaches it: its wait raises once woken
+    original = threading.Event.wait
+
+    def interrupted_wait(self, timeout=None):
+        original(self, timeout)
+        if threading.current_thread().name == "gone":
+            raise _Interrupted
+        return True
+
+    threading.Event.wait = interrupted_wait
+    try:
+        gone = threading.Thread(target=call, args=("gone",), name="gone")
+        gone.start()
+        while len(seq._queue) < 1:
+            time.sleep(0.001)
+        # "gone" waits; the writer finishes "first" and hands the turn to "gone", which is interrupted
+        later = threading.Thread(target=call, args=("later",))
+        gate.set()
+        first.join(5)
+        gone.join(5)
+        later.start()
+        later.join(5)
+    finally:
+        threading.Event.wait = original
+    assert not later.is_alive() and results["later"] == [len(written)]
+    assert results["gone"] == "interrupted" and "gone" not in written
+    assert not seq._busy and seq._queue == []

@@ -56,7 +56,11 @@ class Sequencer(Generic[Item]):
             lead = not self._busy
             self._busy = True
         if not lead:
-            request.wake.wait()
+            try:
+                request.wake.wait()
+            except BaseException:  # interrupted while waiting: the turn must not stop with this caller
+                self._abandon(request)
+                raise
             if request.done:
                 return _outcome(request)
         # This caller's turn: its request is the oldest queued, so it is in the batch it writes.
@@ -71,6 +75,18 @@ class Sequencer(Generic[Item]):
                 else:
                     self._busy = False
         return _outcome(request)
+
+    def _abandon(self, request: _Request[Item]) -> None:
+        """Drop a request whose caller stopped waiting; pass the turn on if it had just been given it."""
+        with self._lock:
+            if request not in self._queue:
+                return  # already in a batch being written: it is written, nobody waits for it
+            self._queue.remove(request)
+            if request.wake.is_set():  # its turn: hand it to the next caller, or end the busy spell
+                if self._queue:
+                    self._queue[0].wake.set()
+                else:
+                    self._busy = False
 
     def _take(self) -> list[_Request[Item]]:
         """The queued requests to write now, oldest first, up to ``MAX_BATCH`` entries (at least one)."""
