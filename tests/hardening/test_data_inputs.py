@@ -90,3 +90,15 @@ def test_a_ragged_row_that_is_not_utf8_is_one_line_naming_its_place(tmp_path, su
                             capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "default"})
     assert result.returncode == 2
     assert result.stderr.strip() == f"error: {path.name}: line 3 (byte 12): bytes that are not valid UTF-8 (wrong encoding?)"
+
+
+@pytest.mark.parametrize("record", [b'{"\x80a": 1}', b'{"sessions": [{"\x80lient": {"addr": "10.0.0.2"}}]}',
+                                    b'{"user": {"geo": {"\xffcity": "Lyon"}}}'])
+def test_a_json_key_that_is_not_utf8_is_one_line_naming_its_place(tmp_path, record):
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b'{"ok": 1}\n' + record + b"\n")
+    result = subprocess.run([sys.executable, "-m", "secplan", "data", "classify", path.name], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {path.name}: line 2 (byte ") and result.stderr.count("\n") == 1
+    assert "not valid UTF-8" in result.stderr

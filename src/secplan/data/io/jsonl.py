@@ -69,6 +69,7 @@ class JsonlDataset(Dataset):
         try:
             reader = pajson.open_json(source, read_options=pajson.ReadOptions(block_size=_BLOCK, use_threads=True))
             for batch in reader:
+                self._check_names(batch.schema)
                 batch = flatten_batch(batch)
                 for start in range(0, batch.num_rows, batch_rows):
                     if remaining is not None and remaining <= 0:
@@ -83,6 +84,26 @@ class JsonlDataset(Dataset):
             if "Empty JSON file" in str(exc):
                 return
             raise self._explain(exc) from None
+
+    def _check_names(self, schema: pa.Schema) -> None:
+        """Arrow keeps a key's bytes as they are; one that is not UTF-8 (at any depth, inside lists
+        too) would fail wherever its name is read. Refused here, with its line."""
+        kinds: list[pa.DataType] = []
+        try:
+            for f in schema:
+                _ = f.name
+                kinds.append(f.type)
+            while kinds:
+                kind = kinds.pop()
+                if pa.types.is_struct(kind):
+                    for i in range(kind.num_fields):
+                        _ = kind.field(i).name
+                        kinds.append(kind.field(i).type)
+                elif pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+                    _ = kind.value_field.name
+                    kinds.append(kind.value_type)
+        except UnicodeDecodeError:
+            raise bad_input(self.path, locate_bad_utf8(self.path), "a key that is not valid UTF-8 (wrong encoding?)") from None
 
     def _explain(self, exc: Exception) -> Exception:
         """Arrow's messages count rows within a block; find the real line with a slow scan (error path only)."""
